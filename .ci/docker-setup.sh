@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Prepares a real Docker engine and a local busybox image for the integration tests.
+# Idempotent: fast when the engine already answers and the image exists.
+# No image registry is reachable here, so the test image is a busybox root
+# filesystem imported with `docker import` (tag: kubeterm/busybox:latest).
+set -euo pipefail
+
+need_apt=()
+command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
+[ -x /bin/busybox ] || need_apt+=(busybox-static)
+command -v ip >/dev/null 2>&1 || need_apt+=(iproute2)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "docker-setup: installing ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  echo "docker-setup: starting dockerd"
+  mkdir -p /var/log
+  nohup dockerd >/var/log/kubeterm-dockerd.log 2>&1 &
+  for _ in $(seq 1 120); do
+    docker info >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  docker info >/dev/null 2>&1 || { echo "docker-setup: dockerd did not start; see /var/log/kubeterm-dockerd.log" >&2; tail -20 /var/log/kubeterm-dockerd.log >&2; exit 1; }
+fi
+
+IMAGE=kubeterm/busybox:latest
+if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
+  echo "docker-setup: building $IMAGE from /bin/busybox"
+  root=$(mktemp -d)
+  mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/var/www" "$root/proc" "$root/sys" "$root/dev"
+  cp /bin/busybox "$root/bin/busybox"
+  for app in $("$root/bin/busybox" --list); do
+    [ "$app" = busybox ] || ln -sf busybox "$root/bin/$app"
+  done
+  echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
+  echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> "$root/etc/passwd"
+  echo 'root:x:0:' > "$root/etc/group"
+  echo 'hello from kubeterm busybox' > "$root/var/www/index.html"
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["sh"]' - "$IMAGE" >/dev/null
+  # An nginx stand-in: the same filesystem serving /var/www on port 80, so the
+  # seeds' nginx Deployments run without a registry.
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'EXPOSE 80' \
+    -c 'CMD ["httpd","-f","-p","80","-h","/var/www"]' - kubeterm/httpd:latest >/dev/null
+  rm -rf "$root"
+  docker tag "$IMAGE" busybox:latest
+  for alias in nginx:latest nginx:1.14.2 nginx:1.25; do docker tag kubeterm/httpd:latest "$alias"; done
+fi
+echo "docker-setup: engine ready, image $IMAGE present"

@@ -1,0 +1,367 @@
+// The one door through which every change reaches the store: kubectl (via the
+// HTTP server), the TUI and the folder sync (via ClusterClient), and the
+// controllers all call these methods. Here objects are defaulted, validated,
+// checked against their old version (immutable fields), and merged for
+// patch/apply; the store then assigns versions and persists.
+import { applyDefaults } from './defaults.js';
+import {
+  StatusError,
+  alreadyExists,
+  badRequest,
+  invalid,
+  isStatusError,
+  notFound,
+} from './errors.js';
+import { kindInfo, parseApiVersion, apiVersionOf, qualifiedResource } from './kinds.js';
+import { clone, type KubeObject, type OwnerReference } from './meta.js';
+import { applyPatch, type PatchType } from './patch/index.js';
+import { clientSideApply, LAST_APPLIED } from './patch/apply.js';
+import type { DeleteOptions, ListOptions, ListResult, ObjectStore, WatchEvent, WatchHandle, WatchOptions } from './store-types.js';
+import { validateObject, validateUnknownFields } from './validation/index.js';
+
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+
+export interface WriteOptions {
+  /** Validate and default, but do not store (kubectl --dry-run=server). */
+  dryRun?: boolean;
+  /** Strict: unknown fields are an error; Warn/Ignore: dropped. Default Ignore, as Kubernetes. */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  fieldManager?: string;
+}
+
+export interface ApiDeleteOptions extends DeleteOptions, WriteOptions {
+  propagationPolicy?: PropagationPolicy;
+}
+
+export interface ApiOptions {
+  store: ObjectStore;
+  /** Milliseconds since the epoch; injected so tests step time. */
+  now?: () => number;
+}
+
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export class Api {
+  readonly store: ObjectStore;
+  private readonly now: () => number;
+
+  constructor(opts: ApiOptions) {
+    this.store = opts.store;
+    this.now = opts.now ?? Date.now;
+  }
+
+  // ---- reads -------------------------------------------------------------
+
+  get<T extends KubeObject = KubeObject>(kind: string, namespace: string, name: string): T | undefined {
+    return this.store.get<T>(kind, this.scopeNs(kind, namespace), name);
+  }
+
+  /** Like get, but throws NotFound in Kubernetes' words. */
+  mustGet<T extends KubeObject = KubeObject>(kind: string, namespace: string, name: string): T {
+    const o = this.get<T>(kind, namespace, name);
+    if (!o) throw notFound(kind, name);
+    return o;
+  }
+
+  list<T extends KubeObject = KubeObject>(kind: string, opts: ListOptions = {}): ListResult<T> {
+    return this.store.list<T>(kind, opts);
+  }
+
+  watch(kind: string, opts: WatchOptions, handler: (ev: WatchEvent) => void): WatchHandle {
+    return this.store.watch(kind, opts, handler);
+  }
+
+  // ---- writes ------------------------------------------------------------
+
+  async create<T extends KubeObject>(input: T, opts: WriteOptions = {}): Promise<T> {
+    const info = this.requireKind(input);
+    const obj = this.prepare(input, opts);
+    if (!obj.metadata.name && obj.metadata.generateName) {
+      obj.metadata.name = this.generateName(obj);
+    }
+    const name = obj.metadata.name ?? '';
+    if (!name) throw invalid(info.kind, '', [{ type: 'Required', field: 'metadata.name', detail: 'name or generateName is required' }]);
+    if (info.namespaced) this.requireNamespace(obj);
+    this.validate(obj, undefined);
+    if (opts.dryRun) {
+      if (this.store.get(info.kind, obj.metadata.namespace ?? '', name)) throw alreadyExists(info.kind, name);
+      return obj as T;
+    }
+    return this.store.create(obj as T);
+  }
+
+  /** Full replace (PUT). Status is kept from the stored object for kinds with a status subresource. */
+  async update<T extends KubeObject>(input: T, opts: WriteOptions = {}): Promise<T> {
+    const info = this.requireKind(input);
+    const obj = this.prepare(input, opts);
+    const name = obj.metadata.name ?? '';
+    const old = this.store.get(info.kind, obj.metadata.namespace ?? '', name);
+    if (!old) throw notFound(info.kind, name);
+    if (info.subresources.includes('status')) obj.status = clone(old.status);
+    this.carryServerFields(obj, old);
+    this.validate(obj, old);
+    if (opts.dryRun) return obj as T;
+    return this.store.update(obj as T);
+  }
+
+  /** PUT .../status: only status changes; spec and metadata come from the stored object. */
+  async updateStatus<T extends KubeObject>(input: T): Promise<T> {
+    const info = this.requireKind(input);
+    const ns = this.scopeNs(info.kind, input.metadata.namespace ?? '');
+    const name = input.metadata.name ?? '';
+    const old = this.store.get(info.kind, ns, name);
+    if (!old) throw notFound(info.kind, name);
+    const next = { ...clone(old), status: clone(input.status) } as T;
+    next.metadata.resourceVersion = input.metadata.resourceVersion ?? old.metadata.resourceVersion;
+    return this.store.update(next);
+  }
+
+  /**
+   * Read-modify-write with retry on conflict: `mutate` gets a private copy of the
+   * current object and returns the next one (or undefined to skip the write).
+   * Controllers use this so they never mutate stored objects.
+   */
+  async modify<T extends KubeObject>(
+    kind: string,
+    namespace: string,
+    name: string,
+    mutate: (copy: T) => T | undefined | void,
+    opts: { status?: boolean } = {},
+  ): Promise<T | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const cur = this.get<T>(kind, namespace, name);
+      if (!cur) throw notFound(kind, name);
+      const copy = clone(cur);
+      const next = (mutate(copy) ?? copy) as T | undefined;
+      if (next === undefined) return cur;
+      if (JSON.stringify(next) === JSON.stringify(cur)) return cur;
+      next.metadata.resourceVersion = cur.metadata.resourceVersion;
+      try {
+        return opts.status ? await this.updateStatus(next) : await this.update(next);
+      } catch (e) {
+        if (attempt < 5 && isStatusError(e, 'Conflict')) continue;
+        throw e;
+      }
+    }
+  }
+
+  async patch<T extends KubeObject = KubeObject>(
+    kind: string,
+    namespace: string,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    opts: WriteOptions & { subresource?: 'status' } = {},
+  ): Promise<T> {
+    const ns = this.scopeNs(kind, namespace);
+    const old = this.store.get(kind, ns, name);
+    if (!old) throw notFound(kind, name);
+    let next: KubeObject;
+    try {
+      next = applyPatch(clone(old), type, patch, kind) as KubeObject;
+    } catch (e) {
+      if (e instanceof StatusError) throw e;
+      throw badRequest(`the patch could not be applied to ${qualifiedResource(kindInfo(kind)!)} "${name}": ${(e as Error).message}`);
+    }
+    next.kind = old.kind;
+    next.apiVersion = old.apiVersion;
+    next.metadata = { ...next.metadata, name: old.metadata.name, namespace: old.metadata.namespace, uid: old.metadata.uid };
+    // A patch without resourceVersion never conflicts (kubectl relies on this).
+    if (!(patch as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion) {
+      next.metadata.resourceVersion = old.metadata.resourceVersion;
+    }
+    if (opts.subresource === 'status') return this.updateStatus(next as T);
+    return this.update(next as T, opts);
+  }
+
+  /**
+   * `kubectl apply` (client-side): create when absent, else a three-way merge of
+   * the last-applied annotation, the live object and the new manifest, so a
+   * field removed from the manifest is removed from the object.
+   */
+  async apply<T extends KubeObject>(input: T, opts: WriteOptions = {}): Promise<{ object: T; action: 'created' | 'configured' | 'unchanged' }> {
+    const info = this.requireKind(input);
+    const ns = this.scopeNs(info.kind, input.metadata.namespace ?? (info.namespaced ? 'default' : ''));
+    const withNs = { ...input, metadata: { ...input.metadata, namespace: info.namespaced ? ns : undefined } } as T;
+    const name = withNs.metadata.name ?? '';
+    const old = this.store.get(info.kind, ns, name);
+    if (!old) {
+      const obj = clientSideApply(undefined, withNs) as T;
+      return { object: await this.create(obj, opts), action: 'created' };
+    }
+    const merged = clientSideApply(old, withNs) as T;
+    merged.metadata.resourceVersion = old.metadata.resourceVersion;
+    const candidate = this.prepare(merged, opts);
+    this.carryServerFields(candidate, old);
+    if (info.subresources.includes('status')) candidate.status = clone(old.status);
+    if (JSON.stringify(stripVolatile(candidate)) === JSON.stringify(stripVolatile(old))) {
+      return { object: old as T, action: 'unchanged' };
+    }
+    return { object: await this.update(merged, opts), action: 'configured' };
+  }
+
+  async delete(kind: string, namespace: string, name: string, opts: ApiDeleteOptions = {}): Promise<KubeObject> {
+    const ns = this.scopeNs(kind, namespace);
+    const old = this.store.get(kind, ns, name);
+    if (!old) throw notFound(kind, name);
+    if (opts.dryRun) return old;
+    const policy = opts.propagationPolicy ?? defaultPropagation(kind);
+    const finalizer = policy === 'Foreground' ? 'foregroundDeletion' : policy === 'Orphan' ? 'orphan' : undefined;
+    if (kind === 'Namespace' && !old.metadata.deletionTimestamp) {
+      // Namespaces are finalized by the namespace controller (spec.finalizers: kubernetes).
+      await this.modify(kind, ns, name, (o) => {
+        o.status = { ...(o.status ?? {}), phase: 'Terminating' };
+      }, { status: true });
+    }
+    if (finalizer && !old.metadata.finalizers?.includes(finalizer) && !old.metadata.deletionTimestamp) {
+      await this.modify(kind, ns, name, (o) => {
+        o.metadata.finalizers = [...(o.metadata.finalizers ?? []), finalizer];
+      });
+    }
+    let grace = opts.gracePeriodSeconds;
+    if (kind === 'Pod' && grace === undefined) {
+      // Pods bound to a node are stopped by their kubelet first; unbound ones go at once.
+      grace = old.spec?.nodeName && !isTerminalPod(old) ? (old.spec?.terminationGracePeriodSeconds ?? 30) : 0;
+    }
+    if (kind === 'Namespace') grace = 1; // mark only: the namespace controller removes it when empty
+    return this.store.delete(kind, ns, name, { preconditions: opts.preconditions, gracePeriodSeconds: grace });
+  }
+
+  /** The scale subresource as Deployments/ReplicaSets/StatefulSets expose it. */
+  async scale(kind: string, namespace: string, name: string, replicas: number): Promise<KubeObject> {
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      throw invalid(kind, name, [{ type: 'Invalid', field: 'spec.replicas', value: replicas, detail: 'must be greater than or equal to 0' }]);
+    }
+    const out = await this.modify(kind, namespace, name, (o) => {
+      o.spec = { ...(o.spec ?? {}), replicas };
+    });
+    return out!;
+  }
+
+  // ---- helpers -----------------------------------------------------------
+
+  private requireKind(obj: KubeObject) {
+    if (!obj || typeof obj !== 'object') throw badRequest('Object is not a JSON object');
+    if (!obj.kind) throw badRequest("Object 'Kind' is missing");
+    const info = kindInfo(obj.kind);
+    if (!info) throw badRequest(`no kind "${obj.kind}" is registered for version "${obj.apiVersion}"`);
+    const { group } = parseApiVersion(obj.apiVersion ?? '');
+    if (!obj.apiVersion || group !== info.group) {
+      throw badRequest(
+        `no kind "${obj.kind}" is registered for version "${obj.apiVersion ?? ''}" (kubeterm serves ${info.kind} as ${apiVersionOf(info)})`,
+      );
+    }
+    return info;
+  }
+
+  /** Copy, default, normalise namespace; optionally reject unknown fields. */
+  private prepare<T extends KubeObject>(input: T, opts: WriteOptions): T {
+    const info = this.requireKind(input);
+    if (!input.metadata || typeof input.metadata !== 'object') {
+      throw invalid(info.kind, '', [{ type: 'Required', field: 'metadata', detail: 'metadata is required' }]);
+    }
+    if (opts.fieldValidation === 'Strict') {
+      const unknown = validateUnknownFields(input);
+      if (unknown.length) {
+        throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
+      }
+    }
+    const obj = clone(input);
+    obj.apiVersion = apiVersionOf(info);
+    if (info.namespaced) obj.metadata.namespace = obj.metadata.namespace || 'default';
+    else delete obj.metadata.namespace;
+    return applyDefaults(obj) as T;
+  }
+
+  private validate(obj: KubeObject, old: KubeObject | undefined): void {
+    const errs = validateObject(obj, old);
+    if (errs.length) throw invalid(obj.kind, obj.metadata.name ?? '', errs);
+  }
+
+  /** Fields the server owns are kept from the stored object on update. */
+  private carryServerFields(obj: KubeObject, old: KubeObject): void {
+    const m = obj.metadata;
+    const o = old.metadata;
+    m.uid = o.uid;
+    m.creationTimestamp = o.creationTimestamp;
+    m.generation = o.generation;
+    m.deletionTimestamp = o.deletionTimestamp;
+    m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
+    if (m.resourceVersion === undefined) m.resourceVersion = o.resourceVersion;
+    for (const k of Object.keys(m) as (keyof typeof m)[]) if (m[k] === undefined) delete m[k];
+  }
+
+  private requireNamespace(obj: KubeObject): void {
+    const ns = obj.metadata.namespace ?? 'default';
+    const nsObj = this.store.get('Namespace', '', ns);
+    if (!nsObj) {
+      if (SYSTEM_NAMESPACES.includes(ns)) return; // created by the engine on start; tolerated before
+      throw notFoundNamespace(ns);
+    }
+    if (nsObj.metadata.deletionTimestamp) {
+      throw new StatusError(
+        403,
+        'Forbidden',
+        `${qualifiedResource(kindInfo(obj.kind)!)} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        { name: obj.metadata.name, kind: kindInfo(obj.kind)!.plural },
+      );
+    }
+  }
+
+  private generateName(obj: KubeObject): string {
+    const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+    for (;;) {
+      let s = '';
+      for (let i = 0; i < 5; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
+      const name = `${obj.metadata.generateName}${s}`;
+      if (!this.store.get(obj.kind, obj.metadata.namespace ?? '', name)) return name;
+    }
+  }
+
+  private scopeNs(kind: string, namespace: string): string {
+    const info = kindInfo(kind);
+    if (!info) return namespace;
+    return info.namespaced ? namespace || 'default' : '';
+  }
+
+  /** Milliseconds since the epoch, from the injected clock. */
+  nowMs(): number {
+    return this.now();
+  }
+}
+
+function notFoundNamespace(ns: string): StatusError {
+  return notFound('Namespace', ns);
+}
+
+function defaultPropagation(kind: string): PropagationPolicy {
+  // Kubernetes' REST default for these kinds is background deletion.
+  void kind;
+  return 'Background';
+}
+
+function isTerminalPod(pod: KubeObject): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+function stripVolatile(o: KubeObject): KubeObject {
+  const c = clone(o);
+  delete c.metadata.resourceVersion;
+  delete c.metadata.managedFields;
+  delete c.metadata.generation;
+  return c;
+}
+
+export { LAST_APPLIED };
+
+/** Builds a controller owner reference to `owner`. */
+export function ownerRef(owner: KubeObject): OwnerReference {
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name!,
+    uid: owner.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}

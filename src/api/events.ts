@@ -1,0 +1,84 @@
+// Records Events as Kubernetes' EventRecorder does: each names its involved
+// object, a CamelCase reason, a human message and a type; a repeat of the same
+// (object, reason, message, type, source) within the fold window updates the
+// existing Event's count and lastTimestamp instead of creating a new one.
+import type { Api } from './api.js';
+import { isStatusError } from './errors.js';
+import type { KubeObject } from './meta.js';
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface EventRecorderOptions {
+  api: Api;
+  /** The reporting component, e.g. `deployment-controller`, `default-scheduler`, `kubelet`. */
+  component: string;
+  host?: string;
+}
+
+export class EventRecorder {
+  private readonly api: Api;
+  private readonly component: string;
+  private readonly host?: string;
+  /** fold key -> event name, so repeats find their Event without a scan. */
+  private readonly folded = new Map<string, string>();
+  private seq = 0;
+
+  constructor(opts: EventRecorderOptions) {
+    this.api = opts.api;
+    this.component = opts.component;
+    this.host = opts.host;
+  }
+
+  /** Never throws: an event that cannot be written must not break the caller. */
+  async event(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+    try {
+      await this.record(obj, type, reason, message);
+    } catch {
+      // Events are best-effort, as in Kubernetes (the namespace may be going away).
+    }
+  }
+
+  private async record(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+    const ns = obj.metadata.namespace || 'default';
+    const nowIso = new Date(this.api.nowMs()).toISOString();
+    const foldKey = [obj.kind, ns, obj.metadata.name, obj.metadata.uid, reason, message, type].join('\u0000');
+    const existing = this.folded.get(foldKey);
+    if (existing && this.api.get('Event', ns, existing)) {
+      try {
+        await this.api.modify('Event', ns, existing, (ev) => {
+          ev.count = ((ev.count as number) ?? 1) + 1;
+          ev.lastTimestamp = nowIso;
+        });
+        return;
+      } catch (e) {
+        if (!isStatusError(e, 'NotFound')) throw e;
+      }
+    }
+    const name = `${obj.metadata.name}.${(this.api.nowMs() * 1000 + (this.seq++ % 1000)).toString(16)}`;
+    const ev: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace: ns },
+      involvedObject: {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: obj.metadata.name,
+        namespace: obj.metadata.namespace,
+        uid: obj.metadata.uid,
+        resourceVersion: obj.metadata.resourceVersion,
+      },
+      reason,
+      message,
+      type,
+      count: 1,
+      firstTimestamp: nowIso,
+      lastTimestamp: nowIso,
+      source: { component: this.component, ...(this.host ? { host: this.host } : {}) },
+      reportingComponent: this.component,
+      reportingInstance: this.host ?? '',
+    };
+    this.folded.set(foldKey, name);
+    if (this.folded.size > 10_000) this.folded.delete(this.folded.keys().next().value as string);
+    await this.api.create(ev);
+  }
+}

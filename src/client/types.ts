@@ -1,0 +1,110 @@
+// ClusterClient: the one interface the UI and the folder sync use to see and
+// change a cluster. `embedded` implements it over the in-process engine; `kube`
+// over any Kubernetes API server. Nothing here knows which one it talks to.
+import type { PropagationPolicy } from '../api/api.js';
+import type { KubeObject } from '../api/meta.js';
+import type { PatchType } from '../api/patch/index.js';
+import type { WatchEvent } from '../api/store-types.js';
+
+export type RuntimeName = 'docker' | 'process' | 'simulated' | 'remote';
+
+export interface ClusterInfo {
+  /** `kubeterm (embedded)` or the kubeconfig context name. */
+  context: string;
+  mode: 'embedded' | 'kube';
+  runtime: RuntimeName;
+  /** Why the runtime was chosen, e.g. "no Docker engine answered at /var/run/docker.sock". */
+  runtimeReason?: string;
+  serverVersion: string;
+}
+
+export interface ClientListOptions {
+  namespace?: string; // '' or undefined: all namespaces
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface ClientWatchOptions extends ClientListOptions {
+  /** Start after this version; omitted: the client lists first and sends ADDED for each object. */
+  resourceVersion?: string;
+}
+
+export interface Subscription {
+  stop(): void;
+}
+
+export interface ApplyResult {
+  object: KubeObject;
+  action: 'created' | 'configured' | 'unchanged';
+}
+
+export interface LogOptions {
+  container?: string;
+  follow?: boolean;
+  tailLines?: number;
+  sinceSeconds?: number;
+  timestamps?: boolean;
+  previous?: boolean;
+}
+
+export interface LogLine {
+  pod: string;
+  container: string;
+  /** RFC3339 timestamp of the line when known. */
+  time?: string;
+  text: string;
+}
+
+export interface PodMetrics {
+  namespace: string;
+  name: string;
+  /** Cores and bytes, summed over containers. */
+  cpu: number;
+  memory: number;
+  containers: { name: string; cpu: number; memory: number }[];
+  timestamp: string;
+}
+
+export interface NodeMetrics {
+  name: string;
+  cpu: number;
+  memory: number;
+  timestamp: string;
+}
+
+export interface ClusterClient {
+  readonly info: ClusterInfo;
+
+  list(kind: string, opts?: ClientListOptions): Promise<{ items: KubeObject[]; resourceVersion: string }>;
+  get(kind: string, namespace: string, name: string): Promise<KubeObject | undefined>;
+  /**
+   * Streams changes. Errors (a lost connection) go to onError; the client
+   * re-lists and resumes by itself, emitting what changed meanwhile.
+   */
+  watch(kind: string, opts: ClientWatchOptions, onEvent: (ev: WatchEvent) => void, onError?: (err: Error) => void): Subscription;
+
+  create(obj: KubeObject): Promise<KubeObject>;
+  update(obj: KubeObject): Promise<KubeObject>;
+  apply(obj: KubeObject, opts?: { fieldManager?: string; dryRun?: boolean }): Promise<ApplyResult>;
+  patch(kind: string, namespace: string, name: string, type: PatchType, patch: unknown): Promise<KubeObject>;
+  delete(kind: string, namespace: string, name: string, opts?: { propagationPolicy?: PropagationPolicy; gracePeriodSeconds?: number }): Promise<void>;
+
+  /** The scale subresource: Deployments, ReplicaSets, StatefulSets. */
+  scale(kind: string, namespace: string, name: string, replicas: number): Promise<void>;
+  /** `kubectl rollout undo [--to-revision]`: copies the old ReplicaSet's template into the Deployment. */
+  rollback(namespace: string, name: string, toRevision?: number): Promise<{ from: number; to: number }>;
+  /** `kubectl rollout restart`: stamps kubectl.kubernetes.io/restartedAt on the pod template. */
+  restart(kind: string, namespace: string, name: string): Promise<void>;
+  cordon(node: string, unschedulable: boolean): Promise<void>;
+  /** Cordon, then evict every pod but DaemonSet and mirror pods. */
+  drain(node: string): Promise<void>;
+  /** `kubectl create job --from=cronjob/NAME`. */
+  triggerCronJob(namespace: string, name: string): Promise<KubeObject>;
+
+  logs(namespace: string, pod: string, opts: LogOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Subscription;
+
+  podMetrics?(namespace?: string): Promise<PodMetrics[]>;
+  nodeMetrics?(): Promise<NodeMetrics[]>;
+
+  close(): Promise<void>;
+}
