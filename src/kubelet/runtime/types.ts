@@ -117,6 +117,8 @@ export interface NodeResources {
   pods?: number;
   os?: string;
   arch?: string;
+  /** e.g. `Debian GNU/Linux 12 (bookworm)` (node status nodeInfo.osImage). */
+  osImage?: string;
   runtimeVersion?: string;
   kernelVersion?: string;
 }
@@ -169,4 +171,22 @@ export interface RuntimeDriver {
   stats(id: string): Promise<ContainerStats | undefined>;
 
   close(): Promise<void>;
+
+  /**
+   * Optional: the runtime's own word on readiness of a running container (the
+   * simulated runtime's `sim.kubeterm.io/never-ready`). Absent, or true: the
+   * kubelet decides from probes alone.
+   */
+  ready?(id: string): Promise<boolean>;
+  /**
+   * Optional: tells the kubelet at once when a container changed state (exited,
+   * started), so it need not wait for its periodic relist. Returns an unsubscribe.
+   */
+  onContainerEvent?(listener: (ev: ContainerEvent) => void): () => void;
+}
+
+export interface ContainerEvent {
+  id: string;
+  podUid: string;
+  state: ContainerState;
 }

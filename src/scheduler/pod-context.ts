@@ -1,0 +1,38 @@
+// Everything the filter and score plugins need to know about the pod being
+// scheduled, computed once per scheduling attempt (the PreFilter step).
+import type { Pod, PodAffinityTerm, PreferredSchedulingTerm, Toleration, WeightedPodAffinityTerm } from '../api/types/pod.js';
+import type { NodeSelectorTerm } from '../api/types/pod.js';
+import { podInfoOf, type PodInfo } from './cache.js';
+
+export interface PodContext {
+  pod: Pod;
+  info: PodInfo;
+  tolerations: Toleration[];
+  nodeSelector: Record<string, string>;
+  /** Required node affinity terms (ORed); undefined when none are required. */
+  requiredNodeTerms?: NodeSelectorTerm[];
+  preferredNodeTerms: PreferredSchedulingTerm[];
+  affinity: PodAffinityTerm[];
+  antiAffinity: PodAffinityTerm[];
+  preferredAffinity: WeightedPodAffinityTerm[];
+  preferredAntiAffinity: WeightedPodAffinityTerm[];
+  /** Labels of a namespace, for namespaceSelector in pod affinity terms. */
+  namespaceLabels: (ns: string) => Record<string, string> | undefined;
+}
+
+export function podContext(pod: Pod, namespaceLabels: PodContext['namespaceLabels']): PodContext {
+  const aff = pod.spec?.affinity;
+  return {
+    pod,
+    info: podInfoOf(pod, ''),
+    tolerations: pod.spec?.tolerations ?? [],
+    nodeSelector: pod.spec?.nodeSelector ?? {},
+    requiredNodeTerms: aff?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms,
+    preferredNodeTerms: aff?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [],
+    affinity: aff?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [],
+    antiAffinity: aff?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [],
+    preferredAffinity: aff?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [],
+    preferredAntiAffinity: aff?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [],
+    namespaceLabels,
+  };
+}
