@@ -1,0 +1,139 @@
+// kubeterm's entry point: parse the command line, start the embedded engine,
+// then either mount the terminal UI or run headless. The only module that
+// knows both the UI (components/) and the engine. Failures to start print one
+// line and exit 1; bad usage exits 2; a clean stop (q, Ctrl-C, SIGTERM) exits 0.
+import { stat } from 'node:fs/promises';
+import React from 'react';
+import type { ClusterClient } from './client/types.js';
+import { parseCommandLine, USAGE, UsageError, type RunOptions } from './cli/args.js';
+import { startHeadless } from './cli/headless.js';
+import { Engine } from './engine.js';
+import { FolderSync } from './gitops/sync.js';
+import { VERSION } from './version.js';
+
+const out = (line: string) => process.stdout.write(line + '\n');
+const err = (line: string) => process.stderr.write(line + '\n');
+
+/** One line, no stack trace: the message up to its first newline. */
+function oneLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0];
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: RunOptions;
+  try {
+    const cmd = parseCommandLine(argv);
+    if (cmd.kind === 'help') {
+      out(USAGE);
+      return 0;
+    }
+    if (cmd.kind === 'version') {
+      out(`kubeterm ${VERSION}`);
+      return 0;
+    }
+    options = cmd.options;
+    if (options.folder !== undefined) {
+      const st = await stat(options.folder).catch(() => undefined);
+      if (!st?.isDirectory()) throw new UsageError(`FOLDER "${options.folder}" is not a folder`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`kubeterm: ${e.message}`);
+      err(`Run 'kubeterm --help' for usage.`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+
+  const engine = new Engine({
+    stateFile: options.stateFile,
+    runtime: options.runtime,
+    nodes: options.nodes,
+    nodeCapacity: options.nodeCpu !== undefined || options.nodeMemory !== undefined ? { cpu: options.nodeCpu, memory: options.nodeMemory } : undefined,
+  });
+  try {
+    await engine.start();
+  } catch (e) {
+    err(`kubeterm: ${oneLine(e)}`);
+    return 1;
+  }
+  const client = engine.client();
+  try {
+    return options.headless ? await runHeadless(engine, client, options) : await runUi(engine, client, options);
+  } finally {
+    await client.close().catch(() => {});
+    await engine.stop().catch((e) => err(`kubeterm: ${oneLine(e)}`));
+  }
+}
+
+async function runHeadless(engine: Engine, client: ClusterClient, o: RunOptions): Promise<number> {
+  const info = client.info;
+  out(`kubeterm ${VERSION}: ${info.context}, runtime ${info.runtime}${info.runtimeReason ? ` (${info.runtimeReason})` : ''}, state ${engine.stateFile ?? 'in memory'}`);
+  for (const m of engine.missing) err(`kubeterm: warning: ${m} is not in this build yet; that part of the cluster does not run`);
+  const stopped = waitForSignal();
+  const run = await startHeadless({ client, folder: o.folder, prune: o.prune, dryRun: o.dryRun, out, err });
+  await stopped;
+  await run.stop();
+  return 0;
+}
+
+async function runUi(_engine: Engine, client: ClusterClient, o: RunOptions): Promise<number> {
+  if (!process.stdin.isTTY) {
+    err('kubeterm: the terminal UI needs a terminal (stdin is not a TTY); use --headless to run without one');
+    return 1;
+  }
+  const sync = o.folder ? new FolderSync({ client, folder: o.folder, prune: o.prune, dryRun: o.dryRun }) : undefined;
+  // Loaded here, not at the top: headless runs never load the UI (faster start, and a UI fault cannot stop them).
+  const [{ render }, { App }] = await Promise.all([import('ink'), import('../components/app.js')]);
+  const ink = render(<App client={client} sync={sync} version={VERSION} />);
+  // Ctrl-C in the terminal reaches Ink as a key; a SIGINT/SIGTERM sent by another process ends the UI the same way.
+  const onSignal = () => ink.unmount();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  // The sync runs behind the UI; its status (errors included) is shown by the UI.
+  const syncing = sync?.start().catch(() => {});
+  await ink.waitUntilExit();
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  await syncing;
+  await sync?.stop();
+  return 0;
+}
+
+/**
+ * Resolves on the first SIGINT or SIGTERM; a second one while stopping exits at once.
+ * Holds the event loop open meanwhile: the engine's own timers are unref'd, and
+ * with no folder to watch nothing else would keep the process running.
+ */
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    let seen = false;
+    const on = (sig: NodeJS.Signals) => {
+      if (seen) {
+        err(`kubeterm: ${sig} again; exiting without a clean stop`);
+        process.exit(130);
+      }
+      seen = true;
+      clearInterval(keepAlive);
+      resolve();
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => exitAfterFlush(code),
+  (e) => {
+    err(`kubeterm: ${oneLine(e)}`);
+    if (process.env.KUBETERM_DEBUG) err(String((e as Error).stack));
+    exitAfterFlush(1);
+  },
+);
+
+/** Exit once stdout/stderr have drained (pipes are asynchronous), without waiting on stray handles. */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}

@@ -1,0 +1,167 @@
+// Command-line parsing for `kubeterm`. Pure: returns what to do or a UsageError
+// (exit code 2, as getopt-style tools and kubectl use for bad usage), so the
+// rules are unit-tested without starting anything.
+import { parseArgs } from 'node:util';
+
+export type RuntimeChoice = 'auto' | 'docker' | 'process' | 'sim';
+
+export interface RunOptions {
+  folder?: string;
+  headless: boolean;
+  /** undefined: the engine's default ($XDG_STATE_HOME/kubeterm/state.json, else ~/.local/state/kubeterm/state.json). */
+  stateFile?: string;
+  runtime: RuntimeChoice;
+  nodes: number;
+  /** Cores per node; undefined: what the runtime reports. */
+  nodeCpu?: number;
+  /** Bytes per node; undefined: what the runtime reports. */
+  nodeMemory?: number;
+  prune: boolean;
+  dryRun: boolean;
+}
+
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: RunOptions };
+
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const MAX_NODES = 100;
+
+export const USAGE = `kubeterm — a k9s-style terminal cluster manager with its own embedded Kubernetes-compatible engine
+
+Usage:
+  kubeterm [FOLDER] [flags]
+
+FOLDER is a GitOps folder of Kubernetes manifests (*.yaml, *.yml, *.json). Every
+object in it is applied to the cluster and kept in step with the files.
+
+Flags:
+      --headless              no terminal UI: print applied objects and Events, run until SIGINT/SIGTERM
+      --state FILE            where the cluster state is kept (default $XDG_STATE_HOME/kubeterm/state.json,
+                              else ~/.local/state/kubeterm/state.json); one kubeterm per file
+      --runtime RUNTIME       auto|docker|process|sim (default auto: Docker when its socket answers, else sim)
+      --nodes N               number of nodes, 1-${MAX_NODES} (default 1)
+      --node-cpu N            CPU cores per node, e.g. 4 or 1500m (default: what the runtime reports)
+      --node-memory Q         memory per node as a quantity, e.g. 8Gi (default: what the runtime reports)
+      --no-prune              keep objects whose manifest was deleted from FOLDER
+      --dry-run               validate and show what would change; write nothing
+      --version               print the version and exit
+  -h, --help                  print this help and exit
+
+Exit codes: 0 ok, 1 failed to start or run, 2 bad usage.`;
+
+const RUNTIMES: readonly RuntimeChoice[] = ['auto', 'docker', 'process', 'sim'];
+
+const BINARY_SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL_SUFFIX: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+/** A memory quantity (`512Mi`, `8Gi`, `1G`, `1073741824`) in bytes; undefined when malformed. */
+export function parseMemory(q: string): number | undefined {
+  const m = q.trim().match(/^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/);
+  if (!m) return undefined;
+  const mult = BINARY_SUFFIX[m[2] ?? ''] ?? DECIMAL_SUFFIX[m[2] ?? ''];
+  return Math.round(Number(m[1]) * mult);
+}
+
+/** A CPU quantity (`2`, `0.5`, `1500m`) in cores; undefined when malformed. */
+export function parseCpu(q: string): number | undefined {
+  const m = q.trim().match(/^(\d+(?:\.\d+)?)(m)?$/);
+  if (!m) return undefined;
+  return m[2] ? Number(m[1]) / 1000 : Number(m[1]);
+}
+
+export function parseCommandLine(argv: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        headless: { type: 'boolean' },
+        state: { type: 'string' },
+        runtime: { type: 'string' },
+        nodes: { type: 'string' },
+        'node-cpu': { type: 'string' },
+        'node-memory': { type: 'string' },
+        'no-prune': { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        version: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(describeParseError(e as Error & { code?: string }));
+  }
+  const v = parsed.values;
+  if (v.help) return { kind: 'help' };
+  if (v.version) return { kind: 'version' };
+
+  if (parsed.positionals.length > 1) {
+    throw new UsageError(`expected at most one FOLDER, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
+  }
+  const runtime = (v.runtime ?? 'auto') as RuntimeChoice;
+  if (!RUNTIMES.includes(runtime)) {
+    throw new UsageError(`invalid value "${v.runtime}" for --runtime: must be one of ${RUNTIMES.join(', ')}`);
+  }
+  let nodes = 1;
+  if (v.nodes !== undefined) {
+    if (!/^\d+$/.test(v.nodes) || Number(v.nodes) < 1 || Number(v.nodes) > MAX_NODES) {
+      throw new UsageError(`invalid value "${v.nodes}" for --nodes: must be a whole number from 1 to ${MAX_NODES}`);
+    }
+    nodes = Number(v.nodes);
+  }
+  let nodeCpu: number | undefined;
+  if (v['node-cpu'] !== undefined) {
+    nodeCpu = parseCpu(v['node-cpu']);
+    if (nodeCpu === undefined || nodeCpu <= 0) {
+      throw new UsageError(`invalid value "${v['node-cpu']}" for --node-cpu: must be a positive number of cores, e.g. 4 or 1500m`);
+    }
+  }
+  let nodeMemory: number | undefined;
+  if (v['node-memory'] !== undefined) {
+    nodeMemory = parseMemory(v['node-memory']);
+    if (nodeMemory === undefined || nodeMemory <= 0) {
+      throw new UsageError(`invalid value "${v['node-memory']}" for --node-memory: must be a positive quantity, e.g. 512Mi or 8Gi`);
+    }
+  }
+  if (v.state !== undefined && v.state.trim() === '') throw new UsageError('--state needs a file path');
+  const folder = parsed.positionals[0];
+  if ((v['no-prune'] || v['dry-run']) && folder === undefined) {
+    throw new UsageError(`${v['no-prune'] ? '--no-prune' : '--dry-run'} only makes sense with a FOLDER`);
+  }
+  return {
+    kind: 'run',
+    options: {
+      folder,
+      headless: v.headless ?? false,
+      stateFile: v.state,
+      runtime,
+      nodes,
+      nodeCpu,
+      nodeMemory,
+      prune: !v['no-prune'],
+      dryRun: v['dry-run'] ?? false,
+    },
+  };
+}
+
+/** node:util's messages name the flag; say what to do next, kubectl-style. */
+function describeParseError(e: Error & { code?: string }): string {
+  const m = e.message;
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const flag = m.match(/'([^']+)'/)?.[1] ?? m;
+    return `unknown flag: ${flag}`;
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const flag = m.match(/'(--?[^' ]+)/)?.[1];
+    if (/argument missing/.test(m) && flag) return `flag needs an argument: ${flag}`;
+    return m;
+  }
+  return m;
+}

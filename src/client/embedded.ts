@@ -1,0 +1,203 @@
+// EmbeddedClient: the ClusterClient over the in-process engine. It sees the
+// engine only through the small `EmbeddedBackend` shape below (the Api door,
+// the cluster facts and, when the engine has kubelets, logs and metrics), so
+// the UI and the folder sync never import the engine itself.
+import type { Api, PropagationPolicy } from '../api/api.js';
+import { badRequest, StatusError } from '../api/errors.js';
+import { kindInfo, resolveResource, type KindInfo } from '../api/kinds.js';
+import { clone, type KubeObject } from '../api/meta.js';
+import type { PatchType } from '../api/patch/index.js';
+import type { WatchEvent } from '../api/store-types.js';
+import type {
+  ApplyResult,
+  ClientListOptions,
+  ClientWatchOptions,
+  ClusterClient,
+  ClusterInfo,
+  LogLine,
+  LogOptions,
+  NodeMetrics,
+  PodMetrics,
+  Subscription,
+} from './types.js';
+import { buildFilter } from './filters.js';
+import { WatchSession } from './watch-session.js';
+import { rollbackDeployment } from './rollback.js';
+import { restartWorkload } from './restart.js';
+import { cordon, drain } from '../scheduler/node-ops.js';
+import { jobFromCronJob } from './cronjob-trigger.js';
+
+/** What the client needs from an engine. The Engine satisfies it; tests may pass any Api. */
+export interface EmbeddedBackend {
+  readonly api: Api;
+  readonly info: ClusterInfo;
+  logs?(namespace: string, pod: string, opts: LogOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Subscription;
+  podMetrics?(namespace?: string): Promise<PodMetrics[]>;
+  nodeMetrics?(): Promise<NodeMetrics[]>;
+}
+
+export interface EmbeddedClientOptions {
+  /** The field manager recorded for writes made through this client. Default `kubeterm`. */
+  fieldManager?: string;
+  /** Called by close(); the engine passes its own stop when the client owns it. */
+  onClose?: () => Promise<void>;
+}
+
+/** `pods`, `po`, `Pod`, `deployments.apps` … → the KindInfo, or the error kubectl prints. */
+export function requireKind(kind: string): KindInfo {
+  const info = kindInfo(kind) ?? resolveResource(kind);
+  if (!info) throw badRequest(`the server doesn't have a resource type "${kind}"`);
+  return info;
+}
+
+export class EmbeddedClient implements ClusterClient {
+  readonly info: ClusterInfo;
+  private readonly api: Api;
+  private readonly fieldManager: string;
+  private readonly sessions = new Set<Subscription>();
+  private closed = false;
+
+  constructor(
+    private readonly backend: EmbeddedBackend,
+    private readonly opts: EmbeddedClientOptions = {},
+  ) {
+    this.api = backend.api;
+    this.info = backend.info;
+    this.fieldManager = opts.fieldManager ?? 'kubeterm';
+    if (backend.podMetrics) this.podMetrics = (ns) => backend.podMetrics!(ns);
+    if (backend.nodeMetrics) this.nodeMetrics = () => backend.nodeMetrics!();
+  }
+
+  podMetrics?: (namespace?: string) => Promise<PodMetrics[]>;
+  nodeMetrics?: () => Promise<NodeMetrics[]>;
+
+  // ---- reads -------------------------------------------------------------
+
+  async list(kind: string, opts: ClientListOptions = {}): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    const info = requireKind(kind);
+    const filter = buildFilter(info.kind, opts.labelSelector, opts.fieldSelector);
+    return this.api.list(info.kind, { namespace: nsFilter(info, opts.namespace), filter });
+  }
+
+  async get(kind: string, namespace: string, name: string): Promise<KubeObject | undefined> {
+    const info = requireKind(kind);
+    return this.api.get(info.kind, namespace, name);
+  }
+
+  watch(kind: string, opts: ClientWatchOptions, onEvent: (ev: WatchEvent) => void, onError?: (err: Error) => void): Subscription {
+    let info: KindInfo;
+    let filter: ((o: KubeObject) => boolean) | undefined;
+    try {
+      info = requireKind(kind);
+      filter = buildFilter(info.kind, opts.labelSelector, opts.fieldSelector);
+    } catch (e) {
+      // A bad kind or selector is reported like a failed request, never thrown from watch().
+      queueMicrotask(() => onError?.(e as Error));
+      return { stop() {} };
+    }
+    const session = new WatchSession({
+      api: this.api,
+      kind: info.kind,
+      namespace: nsFilter(info, opts.namespace),
+      filter,
+      resourceVersion: opts.resourceVersion,
+      onEvent,
+      onError,
+    });
+    const sub: Subscription = {
+      stop: () => {
+        session.stop();
+        this.sessions.delete(sub);
+      },
+    };
+    this.sessions.add(sub);
+    session.start();
+    return sub;
+  }
+
+  // ---- writes ------------------------------------------------------------
+
+  async create(obj: KubeObject): Promise<KubeObject> {
+    return this.api.create(obj, { fieldManager: this.fieldManager });
+  }
+
+  async update(obj: KubeObject): Promise<KubeObject> {
+    return this.api.update(obj, { fieldManager: this.fieldManager });
+  }
+
+  async apply(obj: KubeObject, opts: { fieldManager?: string; dryRun?: boolean } = {}): Promise<ApplyResult> {
+    return this.api.apply(obj, { fieldManager: opts.fieldManager ?? this.fieldManager, dryRun: opts.dryRun });
+  }
+
+  async patch(kind: string, namespace: string, name: string, type: PatchType, patch: unknown): Promise<KubeObject> {
+    const info = requireKind(kind);
+    return this.api.patch(info.kind, namespace, name, type, patch, { fieldManager: this.fieldManager });
+  }
+
+  async delete(
+    kind: string,
+    namespace: string,
+    name: string,
+    opts: { propagationPolicy?: PropagationPolicy; gracePeriodSeconds?: number } = {},
+  ): Promise<void> {
+    const info = requireKind(kind);
+    await this.api.delete(info.kind, namespace, name, opts);
+  }
+
+  // ---- subresources and kubectl verbs ------------------------------------------
+
+  async scale(kind: string, namespace: string, name: string, replicas: number): Promise<void> {
+    const info = requireKind(kind);
+    if (!info.subresources.includes('scale')) {
+      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', { kind: info.plural, name });
+    }
+    await this.api.scale(info.kind, namespace, name, replicas);
+  }
+
+  async rollback(namespace: string, name: string, toRevision?: number): Promise<{ from: number; to: number }> {
+    return rollbackDeployment(this.api, namespace, name, toRevision ?? 0);
+  }
+
+  async restart(kind: string, namespace: string, name: string): Promise<void> {
+    const info = requireKind(kind);
+    await restartWorkload(this.api, info.kind, info.plural, namespace, name);
+  }
+
+  async cordon(node: string, unschedulable: boolean): Promise<void> {
+    await cordon(this.api, node, unschedulable);
+  }
+
+  async drain(node: string): Promise<void> {
+    // The ClusterClient contract (and k9s' drain) evicts everything but DaemonSet and mirror pods.
+    await drain(this.api, node, { ignoreDaemonSets: true, force: true, deleteEmptyDirData: true });
+  }
+
+  async triggerCronJob(namespace: string, name: string): Promise<KubeObject> {
+    const cj = this.api.mustGet('CronJob', namespace, name);
+    return this.api.create(jobFromCronJob(cj), { fieldManager: this.fieldManager });
+  }
+
+  // ---- pods ------------------------------------------------------------------
+
+  logs(namespace: string, pod: string, opts: LogOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Subscription {
+    if (!this.backend.logs) {
+      queueMicrotask(() => onEnd?.(new Error(`logs for pod "${pod}" are not available: this engine runs no kubelet`)));
+      return { stop() {} };
+    }
+    return this.backend.logs(namespace, pod, clone(opts), onLine, onEnd);
+  }
+
+  /** Stops every watch this client opened, then whatever the owner asked to run on close (the engine's stop). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of [...this.sessions]) s.stop();
+    await this.opts.onClose?.();
+  }
+}
+
+/** '' or undefined means all namespaces; cluster-scoped kinds ignore the namespace. */
+function nsFilter(info: KindInfo, namespace: string | undefined): string | undefined {
+  if (!info.namespaced) return undefined;
+  return namespace ? namespace : undefined;
+}

@@ -1,0 +1,89 @@
+// The command line: defaults, every flag, and the usage errors (exit code 2) in plain words.
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine, parseCpu, parseMemory, UsageError, type Command } from '../../src/cli/args.js';
+
+const run = (argv: string[]) => {
+  const c = parseCommandLine(argv) as Extract<Command, { kind: 'run' }>;
+  expect(c.kind).toBe('run');
+  return c.options;
+};
+
+const usage = (argv: string[]): string => {
+  try {
+    parseCommandLine(argv);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    expect((e as UsageError).exitCode).toBe(2);
+    return (e as Error).message;
+  }
+  throw new Error(`expected a usage error for ${argv.join(' ')}`);
+};
+
+describe('parseCommandLine', () => {
+  it('defaults to the UI, auto runtime, one node, prune on', () => {
+    expect(run([])).toEqual({
+      folder: undefined,
+      headless: false,
+      stateFile: undefined,
+      runtime: 'auto',
+      nodes: 1,
+      nodeCpu: undefined,
+      nodeMemory: undefined,
+      prune: true,
+      dryRun: false,
+    });
+  });
+
+  it('reads every flag', () => {
+    expect(
+      run(['gitops', '--headless', '--state', '/tmp/s.json', '--runtime', 'sim', '--nodes', '3', '--node-cpu', '1500m', '--node-memory', '2Gi', '--no-prune', '--dry-run']),
+    ).toEqual({
+      folder: 'gitops',
+      headless: true,
+      stateFile: '/tmp/s.json',
+      runtime: 'sim',
+      nodes: 3,
+      nodeCpu: 1.5,
+      nodeMemory: 2 * 2 ** 30,
+      prune: false,
+      dryRun: true,
+    });
+    expect(run(['--state=/x.json', '--runtime=docker']).runtime).toBe('docker');
+  });
+
+  it('answers --help and --version before anything else', () => {
+    expect(parseCommandLine(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCommandLine(['-h', '--nodes', 'zero'])).toEqual({ kind: 'help' });
+    expect(parseCommandLine(['--version'])).toEqual({ kind: 'version' });
+  });
+
+  it('explains bad usage', () => {
+    expect(usage(['--bogus'])).toBe('unknown flag: --bogus');
+    expect(usage(['--state'])).toBe('flag needs an argument: --state');
+    expect(usage(['--runtime', 'podman'])).toBe('invalid value "podman" for --runtime: must be one of auto, docker, process, sim');
+    expect(usage(['--nodes', '0'])).toMatch(/^invalid value "0" for --nodes: must be a whole number from 1 to 100$/);
+    expect(usage(['--nodes', '2.5'])).toMatch(/--nodes/);
+    expect(usage(['--node-cpu', 'lots'])).toMatch(/^invalid value "lots" for --node-cpu/);
+    expect(usage(['--node-memory', '8GB'])).toMatch(/^invalid value "8GB" for --node-memory: must be a positive quantity/);
+    expect(usage(['a', 'b'])).toBe('expected at most one FOLDER, got 2: a b');
+    expect(usage(['--no-prune'])).toBe('--no-prune only makes sense with a FOLDER');
+    expect(usage(['--state', ' '])).toBe('--state needs a file path');
+  });
+});
+
+describe('quantities', () => {
+  it('parses memory as Kubernetes does', () => {
+    expect(parseMemory('512Mi')).toBe(512 * 2 ** 20);
+    expect(parseMemory('1G')).toBe(1e9);
+    expect(parseMemory('1.5Gi')).toBe(1.5 * 2 ** 30);
+    expect(parseMemory('1024')).toBe(1024);
+    expect(parseMemory('8GB')).toBeUndefined();
+  });
+
+  it('parses CPU cores and millicores', () => {
+    expect(parseCpu('2')).toBe(2);
+    expect(parseCpu('250m')).toBe(0.25);
+    expect(parseCpu('0.5')).toBe(0.5);
+    expect(parseCpu('-1')).toBeUndefined();
+  });
+});
