@@ -132,10 +132,12 @@ export function staleConflict(kind: string, name: string): StatusError {
 }
 
 export interface FieldError {
-  type: 'Invalid' | 'Required' | 'NotSupported' | 'Duplicate' | 'Forbidden' | 'TooLong' | 'TooMany';
+  type: 'Invalid' | 'Required' | 'NotSupported' | 'Duplicate' | 'Forbidden' | 'TooLong' | 'TooMany' | 'NotFound';
   field: string;
   value?: unknown;
   detail?: string;
+  /** Printed verbatim instead of `value` — Go's %#v rendering of maps/structs, e.g. `map[string]string{"app":"x"}`. */
+  valueText?: string;
 }
 
 const causeReason: Record<FieldError['type'], string> = {
@@ -146,6 +148,7 @@ const causeReason: Record<FieldError['type'], string> = {
   Forbidden: 'FieldValueForbidden',
   TooLong: 'FieldValueTooLong',
   TooMany: 'FieldValueTooMany',
+  NotFound: 'FieldValueNotFound',
 };
 
 function renderValue(v: unknown): string {
@@ -157,21 +160,24 @@ function renderValue(v: unknown): string {
 
 /** Formats one field error the way apimachinery's field.Error.Error() does. */
 export function formatFieldError(e: FieldError): string {
+  const shown = e.valueText ?? renderValue(e.value);
   switch (e.type) {
     case 'Required':
       return `${e.field}: Required value${e.detail ? `: ${e.detail}` : ''}`;
     case 'Forbidden':
       return `${e.field}: Forbidden${e.detail ? `: ${e.detail}` : ''}`;
     case 'Duplicate':
-      return `${e.field}: Duplicate value: ${renderValue(e.value)}`;
+      return `${e.field}: Duplicate value: ${shown}`;
+    case 'NotFound':
+      return `${e.field}: Not found: ${shown}`;
     case 'TooLong':
       return `${e.field}: Too long${e.detail ? `: ${e.detail}` : ''}`;
     case 'TooMany':
       return `${e.field}: Too many${e.detail ? `: ${e.detail}` : ''}`;
     case 'NotSupported':
-      return `${e.field}: Unsupported value: ${renderValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
+      return `${e.field}: Unsupported value: ${shown}${e.detail ? `: ${e.detail}` : ''}`;
     default:
-      return `${e.field}: Invalid value: ${renderValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
+      return `${e.field}: Invalid value: ${shown}${e.detail ? `: ${e.detail}` : ''}`;
   }
 }
 
