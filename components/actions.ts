@@ -1,0 +1,482 @@
+// What each key-binding action does. The App builds an ActionContext every
+// frame (current view, selection, setters) and the key handler calls
+// runAction with the action named by the binding table. Every cluster change
+// goes through ClusterClient; failures become flash messages, never crashes.
+import type { Dispatch, SetStateAction } from 'react';
+import type { KubeObject, LabelSelector } from '../src/api/meta.js';
+import type { ClusterClient } from '../src/client/types.js';
+import type { DialogState } from './dialog.js';
+import type { FlashState } from './flash.js';
+import type { ActionId } from './keys.js';
+import { parseCommand } from './logic/command.js';
+import { scopesFor } from './scopes.js';
+import { rollbackPlan, type Revision } from './logic/rollout.js';
+import { selectorMatcher } from './logic/selector.js';
+import type { TableModel, TableRow } from './logic/table-model.js';
+import type { StackEntry, View, ViewUi } from './types.js';
+import type { LogsState } from './use-logs.js';
+import type { WatchCache } from './watch-cache.js';
+
+export interface ActionContext {
+  client: ClusterClient;
+  cache: WatchCache;
+  view: View;
+  ui: ViewUi;
+  rows: TableRow[];
+  cursor: number;
+  selected?: KubeObject;
+  listHeight: number;
+  bodyHeight: number;
+  table?: TableModel;
+  textLines?: string[];
+  history?: { deploy?: KubeObject; revisions: Revision[] };
+  logLines: string[];
+  logUi: { autoscroll: boolean; wrap: boolean; timestamps: boolean };
+  logs: LogsState;
+  namespace: string;
+  stack: StackEntry[];
+  push(v: View): void;
+  replaceView(v: View): void;
+  setUi(patch: Partial<ViewUi>): void;
+  setStack: Dispatch<SetStateAction<StackEntry[]>>;
+  setMode(m: { type: 'normal' } | { type: 'command'; text: string } | { type: 'filter'; text: string }): void;
+  setDialog(d: DialogState | undefined): void;
+  setFlash(text: string, level?: FlashState['level']): void;
+  setLogUi: Dispatch<SetStateAction<{ autoscroll: boolean; wrap: boolean; timestamps: boolean }>>;
+  setNamespace(ns: string): void;
+  setShowEvents: Dispatch<SetStateAction<boolean>>;
+  quit(): void;
+  now: number;
+}
+
+const SCALABLE = new Set(['Deployment', 'ReplicaSet', 'StatefulSet']);
+const RESTARTABLE = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+function ref(obj: KubeObject): string {
+  const ns = obj.metadata.namespace;
+  return `${obj.kind.toLowerCase()} ${ns ? `${ns}/` : ''}${obj.metadata.name}`;
+}
+
+/** Runs a client call, flashing its outcome. */
+function attempt(c: ActionContext, what: Promise<unknown>, done: string): void {
+  what.then(
+    () => c.setFlash(done),
+    (err: unknown) => c.setFlash(err instanceof Error ? err.message : String(err), 'error'),
+  );
+}
+
+function confirm(c: ActionContext, title: string, lines: string[], onYes: () => void): void {
+  c.setDialog({ type: 'confirm', title, lines, onYes });
+}
+
+/** The pod selector of a workload, Service or Job, for drill-down and logs. */
+export function podSelectorOf(obj: KubeObject): LabelSelector | undefined {
+  if (obj.kind === 'Service') {
+    const sel = obj.spec?.selector as Record<string, string> | undefined;
+    return sel && Object.keys(sel).length ? { matchLabels: sel } : undefined;
+  }
+  return obj.spec?.selector as LabelSelector | undefined;
+}
+
+function podsOf(c: ActionContext, obj: KubeObject): string[] {
+  const sel = podSelectorOf(obj);
+  if (!sel) return [];
+  const match = selectorMatcher(sel);
+  return c.cache
+    .items('Pod')
+    .filter((p) => p.metadata.namespace === obj.metadata.namespace && match(p.metadata.labels))
+    .map((p) => p.metadata.name ?? '')
+    .sort();
+}
+
+function drillDown(c: ActionContext, obj: KubeObject): void {
+  const ns = obj.metadata.namespace ?? '';
+  const name = obj.metadata.name ?? '';
+  switch (obj.kind) {
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'Job':
+    case 'Service': {
+      const labels = podSelectorOf(obj);
+      if (!labels) break;
+      c.push({ type: 'table', kind: 'Pod', namespace: ns, scope: { title: `${obj.kind.toLowerCase()}/${name}`, labels } });
+      return;
+    }
+    case 'Node':
+      c.push({ type: 'table', kind: 'Pod', namespace: '', scope: { title: `node/${name}`, nodeName: name } });
+      return;
+    case 'Namespace':
+      c.setNamespace(name);
+      c.push({ type: 'table', kind: 'Pod', namespace: name });
+      return;
+    case 'CronJob':
+      c.push({ type: 'table', kind: 'Job', namespace: ns, scope: { title: `cronjob/${name}`, ownerUid: obj.metadata.uid } });
+      return;
+  }
+  c.push({ type: 'describe', kind: obj.kind, namespace: ns, name });
+}
+
+function openLogs(c: ActionContext, obj: KubeObject, previous: boolean): void {
+  const ns = obj.metadata.namespace ?? '';
+  const name = obj.metadata.name ?? '';
+  if (obj.kind === 'Pod') {
+    const owner = obj.metadata.ownerReferences?.find((r) => r.controller);
+    c.push({ type: 'logs', namespace: ns, pods: [name], previous, title: `Logs(${ns}/${name})${previous ? ' previous' : ''}`, owner: owner && { kind: owner.kind, name: owner.name, uid: owner.uid } });
+    return;
+  }
+  const pods = podsOf(c, obj);
+  if (!pods.length) {
+    c.setFlash(`no pods found for ${ref(obj)}`, 'warn');
+    return;
+  }
+  c.push({ type: 'logs', namespace: ns, pods, title: `Logs(${obj.kind.toLowerCase()}/${ns}/${name})[${pods.length} pods]` });
+}
+
+function moveCursor(c: ActionContext, to: number, scroll = 0): void {
+  if (c.view.type === 'table') {
+    if (!c.rows.length) return;
+    const i = Math.max(0, Math.min(c.rows.length - 1, to));
+    // Paging moves the window with the cursor, as k9s does; scrollFor clamps it.
+    c.setUi({ cursor: i, cursorId: c.rows[i].id, offset: Math.max(0, c.ui.offset + scroll) });
+  } else if (c.view.type === 'history') {
+    const n = c.history?.revisions.length ?? 0;
+    c.setUi({ cursor: Math.max(0, Math.min(n - 1, to)) });
+  }
+}
+
+function currentIndex(c: ActionContext): number {
+  if (c.view.type === 'history') return Math.max(0, Math.min(c.ui.cursor, (c.history?.revisions.length ?? 1) - 1));
+  return c.cursor;
+}
+
+function scrollText(c: ActionContext, delta: number | 'top' | 'bottom'): void {
+  const lines = c.view.type === 'logs' ? c.logLines : (c.textLines ?? []);
+  const height = c.bodyHeight - 1;
+  const max = Math.max(0, lines.length - height);
+  let from = c.ui.offset;
+  if (c.view.type === 'logs' && c.logUi.autoscroll) {
+    from = max;
+    if (delta !== 'bottom') c.setLogUi((l) => ({ ...l, autoscroll: false }));
+  }
+  const next = delta === 'top' ? 0 : delta === 'bottom' ? max : Math.max(0, Math.min(max, from + delta));
+  c.setUi({ offset: next });
+}
+
+function nav(c: ActionContext, delta: number | 'top' | 'bottom'): void {
+  if (c.view.type === 'table' || c.view.type === 'history') {
+    const n = c.view.type === 'table' ? c.rows.length : (c.history?.revisions.length ?? 0);
+    const page = typeof delta === 'number' && Math.abs(delta) > 1 ? delta : 0;
+    moveCursor(c, delta === 'top' ? 0 : delta === 'bottom' ? n - 1 : currentIndex(c) + delta, page);
+  } else scrollText(c, delta);
+}
+
+function setSort(c: ActionContext, column: string): void {
+  if (!c.table?.columns.some((col) => col.name === column)) {
+    c.setFlash(`no ${column} column here`, 'warn');
+    return;
+  }
+  const cur = c.ui.sort;
+  c.setUi({ sort: cur?.column === column ? { column, asc: !cur.asc } : { column, asc: true } });
+}
+
+function moveSortColumn(c: ActionContext, dir: -1 | 1): void {
+  const cols = c.table?.columns ?? [];
+  if (!cols.length) return;
+  const cur = cols.findIndex((col) => col.name === (c.ui.sort?.column ?? 'NAME'));
+  const next = Math.max(0, Math.min(cols.length - 1, (cur < 0 ? 0 : cur) + dir));
+  c.setUi({ sort: { column: cols[next].name, asc: c.ui.sort?.asc ?? true } });
+}
+
+function runCommand(c: ActionContext, text: string): void {
+  const cmd = parseCommand(text);
+  switch (cmd.type) {
+    case 'quit':
+      c.quit();
+      return;
+    case 'help':
+      c.push({ type: 'help', scopes: scopesFor(c.view) });
+      return;
+    case 'sync':
+      c.push({ type: 'sync' });
+      return;
+    case 'error':
+      c.setFlash(cmd.message, 'error');
+      return;
+    case 'resource': {
+      let ns = c.namespace;
+      if (cmd.namespace !== undefined) {
+        ns = cmd.namespace;
+        if (cmd.info.namespaced) c.setNamespace(ns);
+      }
+      c.push({ type: 'table', kind: cmd.info.kind, namespace: cmd.info.namespaced ? ns : '' });
+      return;
+    }
+  }
+}
+
+function scale(c: ActionContext, obj: KubeObject): void {
+  const current = (obj.spec?.replicas as number | undefined) ?? 1;
+  c.setDialog({
+    type: 'input',
+    title: `Scale ${ref(obj)}`,
+    label: 'Replicas:',
+    text: String(current),
+    onSubmit: (text) => {
+      const n = Number(text.trim());
+      if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) {
+        c.setFlash(`replicas must be a whole number ≥ 0, got "${text}"`, 'error');
+        return;
+      }
+      attempt(c, c.client.scale(obj.kind, obj.metadata.namespace ?? '', obj.metadata.name ?? '', n), `${ref(obj)} scaled to ${n}`);
+    },
+  });
+}
+
+function rollback(c: ActionContext, deploy: KubeObject, toRevision?: number): void {
+  // Read the ReplicaSets fresh: the watch cache may not have them yet when the key comes early.
+  c.client.list('ReplicaSet', { namespace: deploy.metadata.namespace }).then(
+    ({ items }) => confirmRollback(c, deploy, items, toRevision),
+    (err: Error) => c.setFlash(err.message, 'error'),
+  );
+}
+
+function confirmRollback(c: ActionContext, deploy: KubeObject, replicaSets: KubeObject[], toRevision?: number): void {
+  const plan = rollbackPlan(deploy, replicaSets, toRevision);
+  if (!plan.ok) {
+    c.setFlash(plan.error, 'error');
+    return;
+  }
+  const ns = deploy.metadata.namespace ?? '';
+  const name = deploy.metadata.name ?? '';
+  confirm(
+    c,
+    `Rollback deployment ${ns}/${name}?`,
+    [`from revision ${plan.from.revision} (${plan.from.images.join(', ')})`, `to revision ${plan.to.revision} (${plan.to.images.join(', ')})`],
+    () =>
+      c.client.rollback(ns, name, plan.to.revision).then(
+        (r) => c.setFlash(`deployment ${ns}/${name} rolled back from revision ${r.from} to ${r.to}`),
+        (err: Error) => c.setFlash(err.message, 'error'),
+      ),
+  );
+}
+
+export function runAction(action: ActionId | 'runCommand', c: ActionContext, arg?: string): void {
+  const obj = c.view.type === 'table' ? c.selected : undefined;
+  const needObj = (): KubeObject | undefined => {
+    if (!obj) c.setFlash('nothing selected', 'warn');
+    return obj;
+  };
+  switch (action) {
+    case 'runCommand':
+      runCommand(c, arg ?? '');
+      return;
+    case 'command':
+      c.setMode({ type: 'command', text: '' });
+      return;
+    case 'filter':
+      c.setMode({ type: 'filter', text: c.ui.filter });
+      return;
+    case 'help':
+      if (c.view.type !== 'help') c.push({ type: 'help', scopes: scopesFor(c.view, true) });
+      return;
+    case 'back':
+      // As in k9s: esc first clears an active filter, then leaves the view.
+      if (c.ui.filter) c.setUi({ filter: '' });
+      else if (c.stack.length > 1) c.setStack((s) => s.slice(0, -1));
+      return;
+    case 'quit':
+      c.quit();
+      return;
+    case 'allNamespaces':
+      if (c.view.type === 'table') {
+        c.setNamespace('');
+        c.replaceView({ ...c.view, namespace: '' });
+        c.setFlash('viewing all namespaces');
+      }
+      return;
+    case 'up':
+      nav(c, -1);
+      return;
+    case 'down':
+      nav(c, 1);
+      return;
+    case 'pageUp':
+      nav(c, -Math.max(1, c.listHeight - 1));
+      return;
+    case 'pageDown':
+      nav(c, Math.max(1, c.listHeight - 1));
+      return;
+    case 'top':
+      nav(c, 'top');
+      return;
+    case 'bottom':
+      nav(c, 'bottom');
+      return;
+    case 'enter': {
+      if (c.view.type === 'history') {
+        const rev = c.history?.revisions[currentIndex(c)];
+        if (c.history?.deploy && rev) rollback(c, c.history.deploy, rev.revision);
+        return;
+      }
+      const o = needObj();
+      if (o) drillDown(c, o);
+      return;
+    }
+    case 'describe': {
+      const o = needObj();
+      if (o) c.push({ type: 'describe', kind: o.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name ?? '' });
+      return;
+    }
+    case 'yaml': {
+      const o = needObj();
+      if (o) c.push({ type: 'yaml', kind: o.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name ?? '' });
+      return;
+    }
+    case 'reveal': {
+      if (c.view.type === 'yaml' || c.view.type === 'describe') {
+        c.setUi({ reveal: !c.ui.reveal });
+        if (c.view.type === 'describe') c.replaceView({ type: 'yaml', kind: c.view.kind, namespace: c.view.namespace, name: c.view.name });
+        return;
+      }
+      const o = needObj();
+      if (!o) return;
+      c.push({ type: 'yaml', kind: o.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name ?? '' });
+      c.setUi({ reveal: true });
+      return;
+    }
+    case 'delete': {
+      const o = needObj();
+      if (!o) return;
+      confirm(c, `Delete ${ref(o)}?`, [`This deletes ${o.kind} "${o.metadata.name}"${o.metadata.namespace ? ` in namespace "${o.metadata.namespace}"` : ''}.`], () =>
+        attempt(c, c.client.delete(o.kind, o.metadata.namespace ?? '', o.metadata.name ?? ''), `${ref(o)} deleted`),
+      );
+      return;
+    }
+    case 'kill': {
+      const o = needObj();
+      if (!o) return;
+      confirm(c, `Kill ${ref(o)}?`, ['Deletes the pod immediately (grace period 0).'], () =>
+        attempt(c, c.client.delete('Pod', o.metadata.namespace ?? '', o.metadata.name ?? '', { gracePeriodSeconds: 0 }), `${ref(o)} killed`),
+      );
+      return;
+    }
+    case 'logs':
+    case 'previousLogs': {
+      const o = needObj();
+      if (o) openLogs(c, o, action === 'previousLogs');
+      return;
+    }
+    case 'scale': {
+      const o = needObj();
+      if (o && SCALABLE.has(o.kind)) scale(c, o);
+      return;
+    }
+    case 'restart': {
+      const o = needObj();
+      if (!o || !RESTARTABLE.has(o.kind)) return;
+      confirm(c, `Restart ${ref(o)}?`, ['Rolls every pod (kubectl rollout restart).'], () =>
+        attempt(c, c.client.restart(o.kind, o.metadata.namespace ?? '', o.metadata.name ?? ''), `${ref(o)} restarted`),
+      );
+      return;
+    }
+    case 'rollback': {
+      const o = needObj();
+      if (o && o.kind === 'Deployment') rollback(c, o);
+      return;
+    }
+    case 'history': {
+      const o = needObj();
+      if (o && o.kind === 'Deployment') c.push({ type: 'history', namespace: o.metadata.namespace ?? '', name: o.metadata.name ?? '' });
+      return;
+    }
+    case 'cordon':
+    case 'uncordon': {
+      const o = needObj();
+      if (!o) return;
+      const on = action === 'cordon';
+      attempt(c, c.client.cordon(o.metadata.name ?? '', on), `node/${o.metadata.name} ${on ? 'cordoned' : 'uncordoned'}`);
+      return;
+    }
+    case 'drain': {
+      const o = needObj();
+      if (!o) return;
+      confirm(c, `Drain node/${o.metadata.name}?`, ['Cordons the node, then evicts every pod but DaemonSet and mirror pods.'], () =>
+        attempt(c, c.client.drain(o.metadata.name ?? ''), `node/${o.metadata.name} drained`),
+      );
+      return;
+    }
+    case 'trigger': {
+      const o = needObj();
+      if (!o) return;
+      confirm(c, `Trigger cronjob ${o.metadata.namespace}/${o.metadata.name}?`, ['Creates a Job from the CronJob template now.'], () =>
+        c.client.triggerCronJob(o.metadata.namespace ?? '', o.metadata.name ?? '').then(
+          (job) => c.setFlash(`job.batch/${job.metadata.name} created`),
+          (err: Error) => c.setFlash(err.message, 'error'),
+        ),
+      );
+      return;
+    }
+    case 'sortName':
+      setSort(c, 'NAME');
+      return;
+    case 'sortAge':
+      setSort(c, 'AGE');
+      return;
+    case 'sortStatus':
+      setSort(c, 'STATUS');
+      return;
+    case 'sortRestarts':
+      setSort(c, 'RESTARTS');
+      return;
+    case 'sortColumnLeft':
+      moveSortColumn(c, -1);
+      return;
+    case 'sortColumnRight':
+      moveSortColumn(c, 1);
+      return;
+    case 'sortFlip':
+      c.setUi({ sort: { column: c.ui.sort?.column ?? 'NAME', asc: !(c.ui.sort?.asc ?? true) } });
+      return;
+    case 'toggleEvents':
+      c.setShowEvents((v) => !v);
+      return;
+    case 'logAutoscroll':
+      c.setLogUi((l) => ({ ...l, autoscroll: !l.autoscroll }));
+      return;
+    case 'logWrap':
+      c.setLogUi((l) => ({ ...l, wrap: !l.wrap }));
+      return;
+    case 'logTimestamps':
+      c.setLogUi((l) => ({ ...l, timestamps: !l.timestamps }));
+      return;
+    case 'logTail':
+      c.setLogUi((l) => ({ ...l, autoscroll: true }));
+      return;
+    case 'logHead':
+      c.setLogUi((l) => ({ ...l, autoscroll: false }));
+      c.setUi({ offset: 0 });
+      return;
+    case 'logClear':
+      c.logs.clear();
+      c.setUi({ offset: 0 });
+      c.setFlash('log cleared');
+      return;
+    case 'logAllPods': {
+      if (c.view.type !== 'logs' || !c.view.owner) {
+        c.setFlash('this pod has no owner to follow', 'warn');
+        return;
+      }
+      const owner = c.view.owner;
+      const ns = c.view.namespace;
+      const pods = c.cache
+        .items('Pod')
+        .filter((p) => p.metadata.namespace === ns && p.metadata.ownerReferences?.some((r) => r.controller && (owner.uid ? r.uid === owner.uid : r.name === owner.name)))
+        .map((p) => p.metadata.name ?? '')
+        .sort();
+      c.replaceView({ type: 'logs', namespace: ns, pods, title: `Logs(${owner.kind.toLowerCase()}/${ns}/${owner.name})[${pods.length} pods]` });
+      return;
+    }
+  }
+}

@@ -1,0 +1,398 @@
+// The application shell: header, the view on top of the view stack (a resource
+// table, describe/YAML/help text, logs, rollout history, :sync), the prompt or
+// flash line, dialogs, and the one key handler that dispatches through the
+// key-binding table. The cluster is seen only through ClusterClient.
+import { Box, Text, useApp, useInput, type Key } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { kindInfo, resolveResource } from '../src/api/kinds.js';
+import type { ClusterClient } from '../src/client/types.js';
+import { realClock, type Clock } from '../src/util/clock.js';
+import { runAction, type ActionContext } from './actions.js';
+import { handleDialogKey, handlePromptKey, NORMAL, type Mode } from './input-handlers.js';
+import { scopesFor } from './scopes.js';
+import { Dialog, type DialogState } from './dialog.js';
+import { EventsPane, newestEvents } from './events-pane.js';
+import { Flash, type FlashState } from './flash.js';
+import { Header, HEADER_LINES } from './header.js';
+import { activeBindings, BINDINGS, bindingFor, keyName, type Binding } from './keys.js';
+import { commandWords, complete } from './logic/command.js';
+import { describe } from './logic/describe.js';
+import { measure } from './logic/fit-columns.js';
+import { helpLines } from './logic/help.js';
+import { DEFAULT_LOG_LINES } from './logic/log-buffer.js';
+import { age } from './logic/age.js';
+import { deploymentRevisions } from './logic/rollout.js';
+import { syncLines } from './logic/sync-lines.js';
+import { buildTable, cursorAfterChange, refreshRow, RowCache, scrollFor, type TableModel, type TableRow } from './logic/table-model.js';
+import { objectYaml } from './logic/yaml-text.js';
+import { LogsView, logScreenLines } from './logs-view.js';
+import { Prompt } from './prompt.js';
+import { defaultRenderers, rendererFor, type RendererRegistry } from './render/index.js';
+import { ResourceTable } from './resource-table.js';
+import { TextView } from './text-view.js';
+import { freshUi, type StackEntry, type SyncSource, type View, type ViewUi } from './types.js';
+import { useLogs } from './use-logs.js';
+import { useMetrics, type Series } from './use-metrics.js';
+import { sparkline } from './logic/sparkline.js';
+import { formatCpu, formatMemory } from './logic/quantity.js';
+import { useNow } from './use-now.js';
+import { useSyncStatus } from './use-sync-status.js';
+import { useTerminalSize, type Size } from './use-terminal-size.js';
+import { useWatchCache } from './use-watch-cache.js';
+import { WatchCache } from './watch-cache.js';
+
+export interface AppProps {
+  client: ClusterClient;
+  /** The folder sync, when kubeterm watches a folder. */
+  sync?: SyncSource;
+  version: string;
+  clock?: Clock;
+  renderers?: RendererRegistry;
+  bindings?: readonly Binding[];
+  /** A fixed terminal size (tests, bench); default: the terminal's, following resizes. */
+  size?: Size;
+  /** Coalescing window for watch events and log lines (100 ms: ≤10 redraws/s). */
+  frameMs?: number;
+  /** The first view, as typed after `:` (default `pods`). */
+  initialView?: string;
+  /** Bounded log buffer size (k9s default 5,000). */
+  logLines?: number;
+  /** Called on :q / ctrl-c after the UI unmounts. */
+  onExit?: () => void;
+}
+
+
+export interface LogUi {
+  autoscroll: boolean;
+  wrap: boolean;
+  timestamps: boolean;
+}
+
+
+function initialStack(initialView: string | undefined): StackEntry[] {
+  const kind = resolveResource(initialView ?? 'pods')?.kind ?? 'Pod';
+  return [{ view: { type: 'table', kind, namespace: '' }, ui: freshUi() }];
+}
+
+export function App(props: AppProps) {
+  const { client, sync, version } = props;
+  const clock = props.clock ?? realClock;
+  const frameMs = props.frameMs ?? 100;
+  const renderers = useMemo(() => props.renderers ?? defaultRenderers(), [props.renderers]);
+  const bindings = props.bindings ?? BINDINGS;
+  const { exit } = useApp();
+
+  const cache = useMemo(() => new WatchCache(client, clock, frameMs), [client, clock, frameMs]);
+  useEffect(() => () => cache.close(), [cache]);
+  // The header, the events pane and describe need these whatever the view.
+  cache.ensure('Pod');
+  cache.ensure('Node');
+  cache.ensure('Event');
+  useWatchCache(cache);
+
+  const now = useNow(clock);
+  const size = useTerminalSize(props.size);
+  const metrics = useMetrics(client, clock);
+  const syncStatus = useSyncStatus(sync);
+
+  const [stack, setStack] = useState<StackEntry[]>(() => initialStack(props.initialView));
+  const [mode, setMode] = useState<Mode>(NORMAL);
+  const [dialog, setDialog] = useState<DialogState | undefined>();
+  const [flash, setFlashState] = useState<FlashState | undefined>();
+  const [showEvents, setShowEvents] = useState(true);
+  const [logUi, setLogUi] = useState<LogUi>({ autoscroll: true, wrap: false, timestamps: false });
+  const [namespace, setNamespace] = useState('');
+
+  const flashTimer = useRef<{ cancel(): void } | undefined>(undefined);
+  const setFlash = useCallback(
+    (text: string, level: FlashState['level'] = 'info') => {
+      flashTimer.current?.cancel();
+      setFlashState({ text, level });
+      flashTimer.current = clock.setTimeout(() => setFlashState(undefined), 5000);
+    },
+    [clock],
+  );
+  useEffect(() => () => flashTimer.current?.cancel(), []);
+
+  const top = stack[stack.length - 1];
+  const view = top.view;
+  const ui = top.ui;
+  // Rollout history and rollback read a Deployment's ReplicaSets: start that watch with the view.
+  if (view.type === 'table' && view.kind === 'Deployment') cache.ensure('ReplicaSet');
+
+  const setUi = useCallback((patch: Partial<ViewUi>) => {
+    setStack((s) => [...s.slice(0, -1), { ...s[s.length - 1], ui: { ...s[s.length - 1].ui, ...patch } }]);
+  }, []);
+  const push = useCallback((v: View) => {
+    setStack((s) => [...s, { view: v, ui: freshUi() }]);
+    setMode(NORMAL);
+  }, []);
+  const replaceView = useCallback((v: View) => {
+    setStack((s) => [...s.slice(0, -1), { view: v, ui: { ...s[s.length - 1].ui, cursor: 0, offset: 0 } }]);
+  }, []);
+
+  // Layout: header, a connection banner when a watch is down, the body, the events pane, the prompt/flash line.
+  const errors = cache.errors();
+  const eventsPane = showEvents && view.type === 'table' && view.kind !== 'Event' && size.rows >= 28 ? 6 : 0;
+  const bodyHeight = Math.max(3, size.rows - HEADER_LINES - (errors.length ? 1 : 0) - eventsPane - 1 - (dialog ? 5 : 0));
+  const listHeight = Math.max(1, bodyHeight - 2); // title + column header
+
+  // The table model for table views, recomputed once per frame.
+  const filterText = mode.type === 'filter' ? mode.text : ui.filter;
+  const rowCache = useMemo(() => new RowCache(), []);
+  const table: TableModel | undefined = useMemo(() => {
+    if (view.type !== 'table') return undefined;
+    const info = kindInfo(view.kind);
+    return buildTable(cache.items(view.kind), rendererFor(renderers, view.kind), info?.namespaced ?? true, {
+      namespace: info?.namespaced === false ? '' : view.namespace,
+      scope: view.scope,
+      filter: filterText,
+      sort: ui.sort,
+    }, now, rowCache);
+    // `now` is left out on purpose: a clock tick re-renders only the visible rows (refreshRow below).
+  }, [view, filterText, ui.sort, cache.version, renderers, rowCache]);
+
+  const rows: TableRow[] = table?.rows ?? [];
+  const natural = useMemo(() => (table ? measure(table.columns, table.rows) : []), [table]);
+  const cursor = table ? cursorAfterChange(rows, ui.cursorId, ui.cursor) : 0;
+  const offset = table ? scrollFor(cursor, ui.offset, listHeight, rows.length) : ui.offset;
+  // Positions are derived each frame; remember them on the view so the next frame (and esc back) starts there.
+  if (table) {
+    ui.cursor = cursor;
+    ui.offset = offset;
+  }
+  const selected = rows[cursor]?.obj;
+
+  // Text views.
+  const textLines: string[] | undefined = useMemo(() => {
+    switch (view.type) {
+      case 'describe': {
+        const obj = cache.get(view.kind, view.namespace, view.name);
+        if (!obj) return [`${view.kind} ${view.namespace ? `${view.namespace}/` : ''}${view.name} not found (deleted?)`];
+        const lines = describe(obj, cache.items('Event'), now, kindInfo(view.kind)?.namespaced ?? true).split('\n');
+        const series = view.kind === 'Pod' ? metrics.pods.get(`${view.namespace}/${view.name}`) : view.kind === 'Node' ? metrics.nodes.get(view.name) : undefined;
+        return series ? [...metricsLines(series), ...lines] : lines;
+      }
+      case 'yaml': {
+        const obj = cache.get(view.kind, view.namespace, view.name);
+        if (!obj) return [`${view.kind} ${view.namespace ? `${view.namespace}/` : ''}${view.name} not found (deleted?)`];
+        return objectYaml(obj, { reveal: ui.reveal }).trimEnd().split('\n');
+      }
+      case 'help':
+        return helpLines(bindings, view.scopes);
+      case 'sync':
+        return syncLines(syncStatus);
+      default:
+        return undefined;
+    }
+  }, [view, ui.reveal, cache.version, now, syncStatus, bindings, metrics]);
+
+  // Rollout history rows.
+  const history = useMemo(() => {
+    if (view.type !== 'history') return undefined;
+    const d = cache.get('Deployment', view.namespace, view.name);
+    if (!d) return { deploy: undefined, revisions: [] };
+    return { deploy: d, revisions: deploymentRevisions(d, cache.items('ReplicaSet')).reverse() };
+  }, [view, cache.version]);
+
+  // Logs.
+  const logsTarget = view.type === 'logs' ? view : { namespace: '', pods: [] as string[] };
+  const logs = useLogs(client, cache, logsTarget, clock, frameMs, props.logLines ?? DEFAULT_LOG_LINES);
+  const logLines = useMemo(
+    () => (view.type === 'logs' ? logScreenLines(logs.buffer.lines(), logUi, logs.multi, filterText, size.columns) : []),
+    [view, logs.version, logs.buffer, logUi, filterText, size.columns, logs.multi],
+  );
+
+  const paneNs = view.type === 'table' ? view.namespace : '';
+  const paneEvents = useMemo(
+    () => (eventsPane ? newestEvents(cache.items('Event'), paneNs, eventsPane - 1, now) : []),
+    [eventsPane, paneNs, now, cache.version],
+  );
+
+  const scopes = scopesFor(view, true);
+  const quit = useCallback(() => {
+    cache.close();
+    exit();
+    props.onExit?.();
+  }, [cache, exit, props]);
+
+  const ctx: ActionContext = {
+    client,
+    cache,
+    view,
+    ui,
+    rows,
+    cursor,
+    selected,
+    listHeight,
+    bodyHeight,
+    table,
+    textLines,
+    history,
+    logLines,
+    logUi,
+    logs,
+    namespace,
+    stack,
+    push,
+    replaceView,
+    setUi,
+    setStack,
+    setMode,
+    setDialog,
+    setFlash,
+    setLogUi,
+    setNamespace,
+    setShowEvents,
+    quit,
+    now,
+  };
+  const ctxRef = useRef(ctx);
+  ctxRef.current = ctx;
+  const modeRef = useRef(mode);
+  modeRef.current = mode;
+  const dialogRef = useRef(dialog);
+  dialogRef.current = dialog;
+
+  const words = useMemo(() => commandWords(), []);
+  const namespaces = cache.items('Namespace').map((n) => n.metadata.name ?? '');
+  const suggestion = mode.type === 'command' ? complete(mode.text, words, namespaces) : undefined;
+  const suggestionRef = useRef(suggestion);
+  suggestionRef.current = suggestion;
+
+  const onInput = useCallback(
+    (input: string, key: Key) => {
+      const c = ctxRef.current;
+      const name = keyName(input, key);
+      const d = dialogRef.current;
+      if (d) {
+        handleDialogKey(d, input, name, setDialog);
+        return;
+      }
+      const m = modeRef.current;
+      if (m.type !== 'normal') {
+        handlePromptKey(m, input, name, c, suggestionRef.current);
+        return;
+      }
+      if (name === 'ctrl-c') {
+        c.quit();
+        return;
+      }
+      // Pasted `:pods` or `/web`: open the prompt with the rest already typed.
+      if (input.length > 1 && !key.ctrl && (input[0] === ':' || input[0] === '/')) {
+        c.setMode({ type: input[0] === ':' ? 'command' : 'filter', text: input.slice(1) });
+        return;
+      }
+      const b = bindingFor(bindings, scopesFor(c.view, true), name);
+      if (b) runAction(b.action, c);
+    },
+    [bindings],
+  );
+  useInput(onInput);
+
+  // What to show.
+  const hints = activeBindings(bindings, scopes).filter((b) => b.hint);
+  const nsLabel = (ns: string) => (ns ? ns : 'all');
+  let body: ReactNode;
+  if (view.type === 'table' && table) {
+    const info = kindInfo(view.kind);
+    const title = `${(info?.plural ?? view.kind).replace(/^./, (ch) => ch.toUpperCase())}(${info?.namespaced === false ? 'all' : nsLabel(view.namespace)})${view.scope ? `[${view.scope.title}]` : ''}[${rows.length}${rows.length !== table.total ? `/${table.total}` : ''}]${filterText ? ` </${filterText}>` : ''}`;
+    body = (
+      <ResourceTable
+        title={title}
+        columns={table.columns}
+        rows={rows.slice(offset, offset + listHeight).map((r) => refreshRow(r, rendererFor(renderers, view.kind), table.withNamespace, now, rowCache))}
+        natural={natural}
+        cursor={cursor - offset}
+        height={listHeight}
+        width={size.columns}
+        sort={ui.sort ?? rendererFor(renderers, view.kind).defaultSort}
+        empty={table.filterError ? `bad filter: ${table.filterError}` : undefined}
+      />
+    );
+  } else if (view.type === 'logs') {
+    const height = bodyHeight - 1;
+    const off = logUi.autoscroll ? Math.max(0, logLines.length - height) : Math.min(ui.offset, Math.max(0, logLines.length - height));
+    const status = `${logs.buffer.length} lines${logs.buffer.dropped ? ` (${logs.buffer.dropped} dropped)` : ''}${logs.ended ? ' · stream ended' : ''}${logs.error ? ` · ${logs.error}` : ''}`;
+    body = <LogsView title={view.title} lines={logLines} offset={off} height={height} width={size.columns} opts={logUi} status={status} />;
+  } else if (view.type === 'history' && history) {
+    const cur = history.deploy?.metadata.annotations?.['deployment.kubernetes.io/revision'];
+    const hRows: TableRow[] = history.revisions.map((r) => ({
+      id: String(r.revision),
+      obj: { apiVersion: 'v1', kind: 'Revision', metadata: { name: String(r.revision) } },
+      cells: [String(r.revision) + (String(r.revision) === cur ? ' (current)' : ''), r.changeCause ?? '<none>', r.images.join(','), r.replicaSet, String(r.replicas), age(r.created, now)],
+      tone: String(r.revision) === cur ? 'ok' : 'plain',
+    }));
+    const hc = Math.min(ui.cursor, Math.max(0, hRows.length - 1));
+    const hOff = scrollFor(hc, 0, listHeight, hRows.length);
+    const hCols = ['REVISION', 'CHANGE-CAUSE', 'IMAGES', 'REPLICASET', 'REPLICAS', 'AGE'].map((n, i) => ({ name: n, priority: i === 3 ? 2 : i === 1 ? 1 : 0 }));
+    body = (
+      <ResourceTable
+        title={`History(${view.namespace}/${view.name})[${hRows.length}]`}
+        columns={hCols}
+        rows={hRows.slice(hOff, hOff + listHeight)}
+        natural={measure(hCols, hRows)}
+        cursor={hc - hOff}
+        height={listHeight}
+        width={size.columns}
+        empty="no rollout history"
+      />
+    );
+  } else if (textLines) {
+    const title =
+      view.type === 'describe'
+        ? `Describe(${view.namespace ? `${view.namespace}/` : ''}${view.name})`
+        : view.type === 'yaml'
+          ? `YAML(${view.namespace ? `${view.namespace}/` : ''}${view.name})${view.kind === 'Secret' ? (ui.reveal ? ' decoded' : ' <x> decode') : ''}`
+          : view.type === 'help'
+            ? 'Help'
+            : 'Sync';
+    const height = bodyHeight - 1;
+    const off = Math.min(ui.offset, Math.max(0, textLines.length - height));
+    body = (
+      <TextView
+        title={title}
+        lines={textLines}
+        offset={off}
+        height={height}
+        width={size.columns}
+        color={view.type === 'describe' ? (l) => (/^\s+Warning\s/.test(l) ? 'red' : undefined) : undefined}
+      />
+    );
+  }
+
+  return (
+    <Box flexDirection="column" width={size.columns}>
+      <Header
+        info={client.info}
+        version={version}
+        nodes={cache.items('Node')}
+        pods={cache.items('Pod')}
+        metrics={metrics}
+        sync={syncStatus}
+        hints={hints}
+        width={size.columns}
+        now={now}
+      />
+      {errors.length ? (
+        <Text inverse color="red" wrap="truncate">
+          {` connection lost (${errors.map((e) => e.kind).join(', ')}): ${errors[0].message} — retrying, showing the last known state `}
+        </Text>
+      ) : null}
+      <Box flexDirection="column" height={bodyHeight}>
+        {body}
+      </Box>
+      {dialog ? <Dialog dialog={dialog} width={size.columns} /> : null}
+      {eventsPane ? <EventsPane events={paneEvents} now={now} width={size.columns} /> : null}
+      {mode.type === 'command' ? <Prompt prefix=":" text={mode.text} suggestion={suggestion} /> : mode.type === 'filter' ? <Prompt prefix="/" text={mode.text} /> : <Flash flash={flash} />}
+    </Box>
+  );
+}
+
+/** CPU/memory now and their recent history, above a pod's or node's description. */
+function metricsLines(s: Series): string[] {
+  const cpu = s.cpu.at(-1);
+  const mem = s.memory.at(-1);
+  if (cpu === undefined || mem === undefined) return [];
+  return [`CPU:  ${formatCpu(cpu).padEnd(8)} ${sparkline(s.cpu, 30)}`, `MEM:  ${formatMemory(mem).padEnd(8)} ${sparkline(s.memory, 30)}`, ''];
+}

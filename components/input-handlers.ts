@@ -1,0 +1,59 @@
+// Keys while a dialog or the command/filter prompt is open: text editing,
+// enter to submit, esc to cancel, tab to complete. Everything else goes
+// through the key-binding table in app.tsx.
+import { runAction, type ActionContext } from './actions.js';
+import type { DialogState } from './dialog.js';
+
+export type Mode = { type: 'normal' } | { type: 'command'; text: string } | { type: 'filter'; text: string };
+
+export const NORMAL: Mode = { type: 'normal' };
+
+export function handleDialogKey(d: DialogState, input: string, name: string, setDialog: (d: DialogState | undefined) => void): void {
+  if (d.type === 'confirm') {
+    if (name === 'y' || name === 'enter') {
+      setDialog(undefined);
+      d.onYes();
+    } else if (name === 'n' || name === 'esc' || name === 'q') setDialog(undefined);
+    return;
+  }
+  if (name === 'esc') setDialog(undefined);
+  else if (name === 'enter') {
+    setDialog(undefined);
+    d.onSubmit(d.text);
+  } else if (name === 'backspace') setDialog({ ...d, text: d.text.slice(0, -1) });
+  else if (input && !name.startsWith('ctrl-') && input.length >= 1 && isPrintable(input)) setDialog({ ...d, text: d.text + input });
+}
+
+export function handlePromptKey(m: Exclude<Mode, { type: 'normal' }>, input: string, name: string, c: ActionContext, suggestion: string | undefined): void {
+  if (name === 'esc') {
+    c.setMode(NORMAL);
+    if (m.type === 'filter') c.setUi({ filter: '' });
+    return;
+  }
+  if (name === 'ctrl-c') {
+    c.quit();
+    return;
+  }
+  if (name === 'enter') {
+    c.setMode(NORMAL);
+    if (m.type === 'filter') c.setUi({ filter: m.text.trim(), cursor: 0, offset: 0 });
+    else runAction('runCommand', c, m.text);
+    return;
+  }
+  if (name === 'tab') {
+    if (m.type === 'command' && suggestion) c.setMode({ type: 'command', text: suggestion });
+    return;
+  }
+  if (name === 'backspace') {
+    if (!m.text) c.setMode(NORMAL);
+    else c.setMode({ ...m, text: m.text.slice(0, -1) });
+    return;
+  }
+  if (input && !name.startsWith('ctrl-') && isPrintable(input) && name !== 'up' && name !== 'down') c.setMode({ ...m, text: m.text + input });
+}
+
+/** Typed text, not a control character (those arrive as named keys). */
+function isPrintable(input: string): boolean {
+  for (const ch of input) if (ch.charCodeAt(0) < 0x20) return false;
+  return true;
+}

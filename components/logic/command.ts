@@ -1,0 +1,54 @@
+// The `:` command line: parsing `:pods kube-system`, `:deploy -A`, `:q`, and
+// tab completion over resource names (plural, singular, short) and, for the
+// second word, namespaces.
+import { KINDS, resolveResource, type KindInfo } from '../../src/api/kinds.js';
+
+export const EXTRA_COMMANDS = ['quit', 'q', 'help', 'sync'];
+
+export type Command =
+  | { type: 'quit' }
+  | { type: 'help' }
+  | { type: 'sync' }
+  | { type: 'resource'; info: KindInfo; namespace?: string }
+  | { type: 'error'; message: string };
+
+const ALL_NAMESPACES = new Set(['all', '-A', '--all-namespaces', '*']);
+
+export function parseCommand(text: string): Command {
+  const [word = '', arg] = text.trim().split(/\s+/);
+  if (word === 'q' || word === 'quit' || word === 'q!' || word === 'qa') return { type: 'quit' };
+  if (word === 'help' || word === '?') return { type: 'help' };
+  if (word === 'sync') return { type: 'sync' };
+  const info = resolveResource(word);
+  if (!info) return { type: 'error', message: `no resource named "${word}"` };
+  if (arg === undefined) return { type: 'resource', info };
+  return { type: 'resource', info, namespace: ALL_NAMESPACES.has(arg) ? '' : arg };
+}
+
+/** Every word the first position completes to, plurals first (what k9s suggests). */
+export function commandWords(kinds: readonly KindInfo[] = KINDS): string[] {
+  const words = new Set<string>();
+  for (const k of kinds) words.add(k.plural);
+  for (const k of kinds) {
+    words.add(k.singular);
+    for (const s of k.shortNames) words.add(s);
+  }
+  for (const c of EXTRA_COMMANDS) words.add(c);
+  return [...words];
+}
+
+/** The completed command line for the text typed so far, or undefined when nothing fits. */
+export function complete(text: string, words: readonly string[], namespaces: readonly string[]): string | undefined {
+  if (!text) return undefined;
+  const parts = text.split(' ');
+  if (parts.length === 1) {
+    const w = parts[0].toLowerCase();
+    const hit = words.find((c) => c.startsWith(w) && c !== w);
+    return hit;
+  }
+  if (parts.length === 2) {
+    const hit = [...namespaces].sort().find((n) => n.startsWith(parts[1]) && n !== parts[1]);
+    return hit ? `${parts[0]} ${hit}` : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,60 @@
+// Fitting a table into the terminal width: measure each column over all rows,
+// then drop the lowest-priority columns (highest priority number, rightmost
+// first) until the rest fit; what still overflows truncates the flexible
+// column, then NAME. Never wraps.
+import type { Column } from '../render/types.js';
+
+export const GAP = 2;
+
+export interface Fit {
+  /** Indices of the columns shown, in order. */
+  shown: number[];
+  /** Width of each shown column, parallel to `shown`. */
+  widths: number[];
+}
+
+export function measure(columns: readonly Column[], rows: readonly { cells: string[] }[]): number[] {
+  const w = columns.map((c) => c.name.length);
+  for (const r of rows) {
+    const cells = r.cells;
+    for (let i = 0; i < w.length; i++) {
+      const len = cells[i]?.length ?? 0;
+      if (len > w[i]) w[i] = len;
+    }
+  }
+  return w;
+}
+
+export function fitColumns(columns: readonly Column[], natural: readonly number[], width: number): Fit {
+  const shown = columns.map((_, i) => i);
+  const total = () => shown.reduce((s, i) => s + natural[i], 0) + GAP * Math.max(0, shown.length - 1);
+  while (total() > width) {
+    let drop = -1;
+    for (const i of shown) {
+      const p = columns[i].priority;
+      if (p > 0 && (drop < 0 || p >= columns[drop].priority)) drop = i;
+    }
+    if (drop < 0) break;
+    shown.splice(shown.indexOf(drop), 1);
+  }
+  const widths = shown.map((i) => natural[i]);
+  let over = total() - width;
+  if (over > 0) {
+    // Shrink the flex column first, then the widest remaining column, keeping a few characters.
+    const order = [...shown.keys()].sort((a, b) => Number(!!columns[shown[b]].flex) - Number(!!columns[shown[a]].flex) || widths[b] - widths[a]);
+    for (const j of order) {
+      if (over <= 0) break;
+      const min = Math.min(widths[j], Math.max(columns[shown[j]].name.length, 6));
+      const cut = Math.min(over, widths[j] - min);
+      widths[j] -= cut;
+      over -= cut;
+    }
+  }
+  return { shown, widths };
+}
+
+/** Pads or truncates a cell to exactly `width` characters (… marks a cut). */
+export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  if (text.length > width) return width <= 1 ? text.slice(0, width) : `${text.slice(0, width - 1)}…`;
+  return align === 'right' ? text.padStart(width) : text.padEnd(width);
+}

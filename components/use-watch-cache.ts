@@ -1,0 +1,7 @@
+// Re-renders the caller once per flushed frame of the watch cache.
+import { useSyncExternalStore } from 'react';
+import type { WatchCache } from './watch-cache.js';
+
+export function useWatchCache(cache: WatchCache): number {
+  return useSyncExternalStore(cache.subscribe, cache.getVersion, cache.getVersion);
+}
