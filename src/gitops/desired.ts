@@ -1,0 +1,89 @@
+// The desired state of a folder: every object its sources define, marked with
+// the sync's ownership label and annotations, keyed by kind/namespace/name.
+import { kindInfo } from '../api/kinds.js';
+import { clone, type KubeObject } from '../api/meta.js';
+import type { LoadedObject, ManifestError } from './loader.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SOURCE_ANNOTATION, SYNC_ANNOTATION } from './labels.js';
+
+export interface Desired {
+  key: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  file: string;
+  /** The manifest as sent to apply: the file's object plus the sync's marks. */
+  obj: KubeObject;
+  loaded: LoadedObject;
+  /** Changes whenever what would be applied changes (including the source file). */
+  hash: string;
+  order: number;
+}
+
+export const objectKey = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
+
+/** Marks one loaded object for applying from `file`. */
+export function toDesired(loaded: LoadedObject, file: string, syncName: string, defaultNamespace: string): Desired {
+  const info = kindInfo(loaded.obj.kind)!;
+  const obj = clone(loaded.obj);
+  const namespace = info.namespaced ? obj.metadata.namespace || defaultNamespace : '';
+  if (info.namespaced) obj.metadata.namespace = namespace;
+  else delete obj.metadata.namespace;
+  obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };
+  obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [SYNC_ANNOTATION]: syncName, [SOURCE_ANNOTATION]: file };
+  const name = obj.metadata.name!;
+  return {
+    key: objectKey(obj.kind, namespace, name),
+    kind: obj.kind,
+    namespace,
+    name,
+    file,
+    obj,
+    loaded,
+    hash: JSON.stringify(obj),
+    order: info.applyOrder,
+  };
+}
+
+/** `Deployment "web" in namespace "shop"` / `Namespace "shop"` */
+export function describeObject(d: { kind: string; namespace: string; name: string }): string {
+  return d.namespace ? `${d.kind} "${d.name}" in namespace "${d.namespace}"` : `${d.kind} "${d.name}"`;
+}
+
+/**
+ * Merges per-source desired lists into one map. An object defined twice is
+ * applied from the first file (by name) and reported as an error on the others.
+ */
+export function mergeDesired(perSource: { file: string; objects: Desired[] }[]): { desired: Map<string, Desired>; duplicates: Map<string, ManifestError[]> } {
+  const desired = new Map<string, Desired>();
+  const duplicates = new Map<string, ManifestError[]>();
+  for (const src of [...perSource].sort((a, b) => a.file.localeCompare(b.file))) {
+    for (const d of src.objects) {
+      const first = desired.get(d.key);
+      if (!first) {
+        desired.set(d.key, d);
+        continue;
+      }
+      const errs = duplicates.get(src.file) ?? [];
+      errs.push({
+        file: src.file,
+        doc: d.loaded.doc,
+        line: d.loaded.line,
+        object: `${d.kind}/${d.name}`,
+        message: `${describeObject(d)} is also defined in ${first.file}; only the first definition is applied`,
+      });
+      duplicates.set(src.file, errs);
+    }
+  }
+  return { desired, duplicates };
+}
+
+/** Keys of workloads an HPA from the folder scales: their replicas belong to the HPA. */
+export function hpaTargets(desired: Iterable<Desired>): Set<string> {
+  const out = new Set<string>();
+  for (const d of desired) {
+    if (d.kind !== 'HorizontalPodAutoscaler') continue;
+    const ref = d.obj.spec?.scaleTargetRef;
+    if (ref?.kind && ref?.name) out.add(objectKey(ref.kind, d.namespace, ref.name));
+  }
+  return out;
+}

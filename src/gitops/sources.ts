@@ -1,0 +1,86 @@
+// Finds and reads the folder's sources. A source is one manifest file, or one
+// folder with a kustomization (built as a unit). Names are relative to the
+// synced folder with `/` separators; a kustomize source is named by its
+// kustomization file, e.g. `overlays/dev/kustomization.yaml`.
+import { readFileSync, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isIgnoredName, isSyncedFile, KUSTOMIZATION_FILES } from './ignore.js';
+import { KubectlMissingError, kustomizeMissingMessage, type KustomizeBuild } from './kustomize.js';
+import { loadManifestFile, MAX_MANIFEST_BYTES, type LoadResult } from './loader.js';
+
+export interface SourceRef {
+  /** The source's name (relative file path). */
+  name: string;
+  /** For a kustomize source: its folder (relative, '' for the root). */
+  kustomizeDir?: string;
+}
+
+/** Walks the folder: every manifest file outside kustomize folders, plus one source per kustomize folder. */
+export async function scanSources(root: string): Promise<SourceRef[]> {
+  const out: SourceRef[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(join(root, rel), { withFileTypes: true });
+    } catch {
+      return; // removed while we looked
+    }
+    const kfile = entries.find((e) => e.isFile() && KUSTOMIZATION_FILES.includes(e.name));
+    if (kfile) {
+      out.push({ name: rel ? `${rel}/${kfile.name}` : kfile.name, kustomizeDir: rel });
+      return;
+    }
+    const dirs: Promise<void>[] = [];
+    for (const e of entries) {
+      if (isIgnoredName(e.name)) continue;
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) dirs.push(walk(p));
+      else if (e.isFile() && isSyncedFile(p)) out.push({ name: p });
+    }
+    await Promise.all(dirs);
+  };
+  await walk('');
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface ReadSource {
+  /** undefined when the source no longer exists. */
+  text?: string;
+  result?: LoadResult;
+}
+
+/** Reads and parses one source. Never throws: problems come back as errors naming the source. */
+export async function readSource(root: string, ref: SourceRef, kustomize: KustomizeBuild): Promise<ReadSource> {
+  if (ref.kustomizeDir !== undefined) {
+    try {
+      await stat(join(root, ref.name));
+    } catch {
+      return {};
+    }
+    try {
+      const text = await kustomize(join(root, ref.kustomizeDir));
+      return { text, result: loadManifestFile(ref.name, text) };
+    } catch (e) {
+      const message = e instanceof KubectlMissingError ? kustomizeMissingMessage(ref.kustomizeDir) : `kubectl kustomize failed: ${(e as Error).message}`;
+      return { text: `\u0000error:${message}`, result: { objects: [], errors: [{ file: ref.name, message }] } };
+    }
+  }
+  const path = join(root, ref.name);
+  // Synchronous reads: manifests are small, and the thread-pool round trips of
+  // fs.promises cost more than the reads themselves (a 1,000-file cold sync).
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return {};
+    if (st.size > MAX_MANIFEST_BYTES) {
+      const message = `file is larger than ${MAX_MANIFEST_BYTES / (1024 * 1024)} MiB; refusing to parse it`;
+      return { text: `\u0000size:${st.size}:${st.mtimeMs}`, result: { objects: [], errors: [{ file: ref.name, message }] } };
+    }
+    const text = readFileSync(path, 'utf8');
+    return { text };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return {};
+    const message = `cannot read file: ${(e as Error).message}`;
+    return { text: `\u0000error:${message}`, result: { objects: [], errors: [{ file: ref.name, message }] } };
+  }
+}

@@ -1,0 +1,808 @@
+// FolderSync: keeps a cluster in step with a GitOps folder. The folder is the
+// source of truth — what is in it runs, what is removed from it is pruned, and
+// every problem is reported per file while every other file still applies.
+//
+// One sync pass: read the sources that changed (or all, on a full sync), build
+// the desired set, apply what changed in dependency order (Namespaces first,
+// HPAs/Ingresses last), prune inventory entries the folder no longer defines,
+// save the inventory, publish status. Passes never overlap; changes arriving
+// meanwhile are folded into the next pass. Between passes, a watch on the
+// owned kinds detects drift and heals it after `healDelayMs` (see drift.ts).
+import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { isStatusError } from '../api/errors.js';
+import { kindInfo } from '../api/kinds.js';
+import type { KubeObject } from '../api/meta.js';
+import type { WatchEvent } from '../api/store-types.js';
+import type { ClusterClient, Subscription } from '../client/types.js';
+import { realClock, type Clock, type Timer } from '../util/clock.js';
+import { hpaTargets, mergeDesired, objectKey, toDesired, type Desired } from './desired.js';
+import { baselineOf, describeDrift, findDrift, type DriftedField } from './drift.js';
+import { applyErrorToManifestErrors, syncFailedEvent } from './errors.js';
+import { findGitDir, gitBusy, readGitRevision } from './git.js';
+import { healthOf } from './health.js';
+import { isIgnoredPath, isKustomizationFile, isSyncedFile } from './ignore.js';
+import { entryKey, InventoryStore, type InventoryEntry } from './inventory.js';
+import { kubectlKustomize, type KustomizeBuild } from './kustomize.js';
+import {
+  FIELD_MANAGER,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  SELF_HEAL_ANNOTATION,
+  syncNameFor,
+} from './labels.js';
+import { formatManifestError, loadManifestFile, type LoadedObject, type LoadResult, type ManifestError } from './loader.js';
+import { decidePrune } from './prune.js';
+import { readSource, scanSources, type SourceRef } from './sources.js';
+import type { FileSyncStatus, ObjectSyncStatus, PlannedChange, SyncAction, SyncCounts, SyncPlan, SyncStatus } from './status.js';
+import { FolderWatcher } from './watcher.js';
+
+export interface FolderSyncConfig {
+  client: ClusterClient;
+  folder: string;
+  /** Time for heal delays and status timestamps. */
+  clock?: Clock;
+  /**
+   * Time for file I/O waits: the watcher's debounce and the wait for a file to stop
+   * changing. Real time by default even when `clock` is fake, since files are real.
+   */
+  ioClock?: Clock;
+  /** Delete what the folder no longer defines. Default true (`--no-prune` turns it off). */
+  prune?: boolean;
+  /** Show what a sync would create, change and prune; change nothing. */
+  dryRun?: boolean;
+  /** Re-apply drifted objects after healDelayMs. Default true. */
+  selfHeal?: boolean;
+  healDelayMs?: number;
+  /** Quiet time that ends a burst of file events. Default 30 ms. */
+  debounceMs?: number;
+  /** How long a file that fails to parse must stay unchanged before the failure counts. Default max(100, 3 × debounceMs). */
+  stabilityMs?: number;
+  /** Names the sync in annotations and the inventory. Default: derived from the folder name. */
+  syncName?: string;
+  /** Namespace for namespaced objects that name none. Default `default`. */
+  namespace?: string;
+  /** Watch the folder with chokidar. Default true; false syncs only on start() and syncNow(). */
+  watch?: boolean;
+  /** Leave spec.replicas alone for workloads an HPA from the folder scales. Default true. */
+  hpaOwnsReplicas?: boolean;
+  /** Record SyncFailed Warning Events. Default true (never in dry-run). */
+  events?: boolean;
+  /** Applies in flight at once within one dependency level. Default 16. */
+  concurrency?: number;
+  kustomize?: KustomizeBuild;
+  /** Watcher and watch errors. */
+  onError?: (err: Error) => void;
+}
+
+interface Source {
+  ref: SourceRef;
+  text?: string;
+  load: LoadResult;
+  /** The objects of the last version that loaded without errors: kept applied while the file is broken. */
+  lastGood?: LoadedObject[];
+  /** Text of a failed parse waiting to see whether the file is still being written. */
+  pendingFailText?: string;
+  desired: Desired[];
+}
+
+interface Applied {
+  hash: string;
+  uid: string;
+}
+
+const LIVE_NOTIFY_MS = 50;
+const GIT_LOCK_MAX_WAIT_MS = 10_000;
+
+const emptyCounts = (): SyncCounts => ({ applied: 0, unchanged: 0, pruned: 0, failed: 0 });
+
+export class FolderSync {
+  readonly syncName: string;
+  private readonly client: ClusterClient;
+  private readonly folder: string;
+  private readonly clock: Clock;
+  private readonly ioClock: Clock;
+  private readonly prune: boolean;
+  private readonly dryRun: boolean;
+  private readonly selfHeal: boolean;
+  private readonly healDelayMs: number;
+  private readonly debounceMs: number;
+  private readonly stabilityMs: number;
+  private readonly namespace: string;
+  private readonly watchFolder: boolean;
+  private readonly hpaOwnsReplicas: boolean;
+  private readonly recordEvents: boolean;
+  private readonly concurrency: number;
+  private readonly kustomize: KustomizeBuild;
+  private readonly inventoryStore: InventoryStore;
+
+  private watcher?: FolderWatcher;
+  private readonly sources = new Map<string, Source>();
+  private desired = new Map<string, Desired>();
+  private duplicates = new Map<string, ManifestError[]>();
+  private hpaKeys = new Set<string>();
+  private readonly applied = new Map<string, Applied>();
+  /** What drift is measured against: the manifest's fields as the API stored them (see drift.ts). */
+  private readonly baseline = new Map<string, KubeObject>();
+  private readonly applyErrors = new Map<string, ManifestError[]>();
+  private inventory = new Map<string, InventoryEntry>();
+  private readonly live = new Map<string, KubeObject>();
+  private readonly drift = new Map<string, DriftedField[]>();
+  private readonly healTimers = new Map<string, Timer>();
+  private readonly retryTimers = new Map<string, Timer>();
+  private readonly lastAction = new Map<string, SyncAction>();
+  private readonly watches = new Map<string, Subscription>();
+  private readonly listeners = new Set<() => void>();
+  private lastPruned: ObjectSyncStatus[] = [];
+  private retained: ObjectSyncStatus[] = [];
+  private plan?: SyncPlan;
+  private counts = emptyCounts();
+  private lastSyncTime?: number;
+  private lastSyncMs?: number;
+  private revision?: string;
+  private syncs = 0;
+  private started = false;
+  private stopped = false;
+  private emitted = new Set<string>();
+  private notifyTimer?: Timer;
+  private eventSeq = 0;
+
+  private gitDir?: string;
+
+  private waiting?: string;
+  private pendingPaths = new Set<string>();
+  private pendingFull = false;
+  private pendingForce = false;
+  private running?: Promise<void>;
+
+  constructor(config: FolderSyncConfig) {
+    if (!config.client) throw new Error('FolderSync: client is required');
+    if (!config.folder) throw new Error('FolderSync: folder is required');
+    this.client = config.client;
+    this.folder = resolve(config.folder);
+    this.clock = config.clock ?? realClock;
+    this.ioClock = config.ioClock ?? realClock;
+    this.prune = config.prune ?? true;
+    this.dryRun = config.dryRun ?? false;
+    this.selfHeal = config.selfHeal ?? true;
+    this.healDelayMs = config.healDelayMs ?? 5000;
+    this.debounceMs = config.debounceMs ?? 30;
+    this.stabilityMs = config.stabilityMs ?? Math.max(100, this.debounceMs * 3);
+    this.syncName = config.syncName ?? syncNameFor(this.folder);
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.syncName) || this.syncName.length > 40) {
+      throw new Error(`FolderSync: syncName "${this.syncName}" must be a DNS label of at most 40 characters`);
+    }
+    this.namespace = config.namespace ?? 'default';
+    this.watchFolder = config.watch ?? true;
+    this.hpaOwnsReplicas = config.hpaOwnsReplicas ?? true;
+    this.recordEvents = (config.events ?? true) && !this.dryRun;
+    this.concurrency = Math.max(1, config.concurrency ?? 16);
+    this.kustomize = config.kustomize ?? kubectlKustomize;
+    this.inventoryStore = new InventoryStore(this.client, this.syncName, this.folder);
+    this.onError = config.onError ?? (() => {});
+  }
+
+  private readonly onError: (err: Error) => void;
+
+  // ---- lifecycle -----------------------------------------------------------
+
+  /** Loads the inventory, starts watching, and resolves once the first full sync is done. */
+  async start(): Promise<void> {
+    if (this.started) throw new Error('FolderSync: already started');
+    this.started = true;
+    const st = await stat(this.folder).catch(() => undefined);
+    if (!st?.isDirectory()) throw new Error(`FolderSync: "${this.folder}" is not a folder`);
+    this.inventory = await this.inventoryStore.load();
+    this.gitDir = await findGitDir(this.folder);
+    if (this.watchFolder) {
+      this.watcher = new FolderWatcher({
+        folder: this.folder,
+        debounceMs: this.debounceMs,
+        clock: this.ioClock,
+        onBatch: (paths) => {
+          for (const p of paths) this.pendingPaths.add(p);
+          void this.schedule();
+        },
+        onError: (e) => this.onError(e),
+      });
+      await this.watcher.start();
+    }
+    this.pendingFull = true;
+    await this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.watcher?.stop();
+    // (A git wait, if any, ends by itself within 50 ms and sees `stopped`.)
+    for (const t of [...this.healTimers.values(), ...this.retryTimers.values()]) t.cancel();
+    this.healTimers.clear();
+    this.retryTimers.clear();
+    for (const w of this.watches.values()) w.stop();
+    this.watches.clear();
+    await this.running?.catch(() => {});
+    this.notify();
+  }
+
+  /** A full sync: re-reads every file and re-applies every object (drift included). */
+  syncNow(): Promise<void> {
+    this.pendingFull = true;
+    this.pendingForce = true;
+    return this.schedule();
+  }
+
+  onChange(cb: () => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  /** Resolves when no sync is running or queued. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => {});
+  }
+
+  private schedule(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (!this.running) {
+      this.running = this.loop().finally(() => {
+        this.running = undefined;
+      });
+    }
+    return this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped && (this.pendingFull || this.pendingPaths.size)) {
+      if (this.syncs > 0) await this.waitForGit();
+      const full = this.pendingFull;
+      const force = this.pendingForce;
+      const paths = this.pendingPaths;
+      this.pendingFull = false;
+      this.pendingForce = false;
+      this.pendingPaths = new Set();
+      try {
+        await this.syncOnce(full, paths, force);
+      } catch (e) {
+        this.onError(new Error(`folder sync of ${this.folder} failed: ${(e as Error).message}`, { cause: e }));
+      }
+    }
+  }
+
+  /**
+   * While git holds index.lock, changes wait (re-checked every 50 ms) so a pull
+   * is synced as one commit. A lock held longer than GIT_LOCK_MAX_WAIT_MS is
+   * stale (a crashed git) and no longer holds the sync back.
+   */
+  private async waitForGit(): Promise<void> {
+    const since = this.ioClock.now();
+    while (!this.stopped && (await gitBusy(this.gitDir)) && this.ioClock.now() - since < GIT_LOCK_MAX_WAIT_MS) {
+      if (!this.waiting) {
+        this.waiting = 'git is updating the checkout (.git/index.lock)';
+        this.notify();
+      }
+      await new Promise<void>((resolve) => {
+        this.ioClock.setTimeout(resolve, 50);
+      });
+    }
+    this.waiting = undefined;
+  }
+
+  // ---- one pass --------------------------------------------------------------
+
+  private async syncOnce(full: boolean, paths: Set<string>, force: boolean): Promise<void> {
+    const t0 = performance.now();
+    const refs = full ? await this.allSources() : await this.changedSources(paths);
+    if (refs === 'full') return this.syncOnce(true, new Set(), force);
+    const changed = await this.readSources(refs, force);
+    if (changed || full) this.rebuildDesired();
+
+    const counts = emptyCounts();
+    const plan: SyncPlan | undefined = this.dryRun ? { create: [], change: [], prune: [] } : undefined;
+    const touched = await this.applyAll(counts, force, plan);
+    await this.pruneAll(counts, plan);
+    if (!this.dryRun) {
+      try {
+        await this.inventoryStore.save(this.inventory);
+      } catch (e) {
+        this.onError(new Error(`cannot save the folder sync inventory ${this.inventoryStore.name}: ${(e as Error).message}`, { cause: e }));
+      }
+    }
+    this.revision = await readGitRevision(this.folder);
+    this.ensureWatches();
+    // Untouched objects keep the drift state their watch events gave them.
+    for (const k of full ? this.desired.keys() : touched) this.checkDrift(k);
+
+    counts.failed += this.loadFailures();
+    this.counts = counts;
+    this.plan = plan;
+    this.syncs++;
+    this.lastSyncTime = this.clock.now();
+    this.lastSyncMs = performance.now() - t0;
+    this.emitEvents();
+    this.notify();
+  }
+
+  private async allSources(): Promise<SourceRef[]> {
+    const refs = await scanSources(this.folder);
+    const names = new Set(refs.map((r) => r.name));
+    for (const name of [...this.sources.keys()]) {
+      if (!names.has(name)) refs.push(this.sources.get(name)!.ref); // re-read: will be found gone
+    }
+    return refs;
+  }
+
+  /** Maps changed paths to the sources they affect; 'full' when the folder's shape changed (a folder, a kustomization). */
+  private async changedSources(paths: Set<string>): Promise<SourceRef[] | 'full'> {
+    const out = new Map<string, SourceRef>();
+    const kustomizeSources = [...this.sources.values()].filter((s) => s.ref.kustomizeDir !== undefined);
+    for (const p of paths) {
+      if (isIgnoredPath(p)) continue;
+      if (isKustomizationFile(p)) return 'full';
+      const k = kustomizeSources.find((s) => s.ref.kustomizeDir === '' || p === s.ref.kustomizeDir || p.startsWith(`${s.ref.kustomizeDir}/`));
+      if (k) {
+        out.set(k.ref.name, k.ref);
+        continue;
+      }
+      if (this.sources.has(p) || isSyncedFile(p)) {
+        out.set(p, this.sources.get(p)?.ref ?? { name: p });
+        continue;
+      }
+      // A folder appeared or went away (or a renamed folder): rescan.
+      const underneath = [...this.sources.keys()].some((n) => n.startsWith(`${p}/`));
+      const isDir = await stat(resolve(this.folder, p)).then((s) => s.isDirectory(), () => false);
+      if (underneath || isDir) return 'full';
+    }
+    return [...out.values()];
+  }
+
+  /** Reads sources; returns whether any accepted content changed. */
+  private async readSources(refs: SourceRef[], force: boolean): Promise<boolean> {
+    let changed = false;
+    const reads = await mapLimit(refs, 32, (ref) => readSource(this.folder, ref, this.kustomize));
+    refs.forEach((ref, i) => {
+      const r = reads[i];
+      const src = this.sources.get(ref.name);
+      if (r.text === undefined) {
+        if (src) {
+          this.sources.delete(ref.name);
+          changed = true;
+        }
+        return;
+      }
+      if (src && src.text === r.text && !force && src.pendingFailText === undefined) return;
+      const load = r.result ?? loadManifestFile(ref.name, r.text);
+      // A failed parse (or a file emptied) may be an editor half-way through a write: wait
+      // until the file stops changing before believing it.
+      const suspicious = load.errors.some((e) => e.object === undefined) || (!r.text.trim() && (src?.load.objects.length ?? 0) > 0);
+      if (suspicious && r.result === undefined && src?.pendingFailText !== r.text && src?.text !== r.text) {
+        const holder = src ?? this.newSource(ref);
+        holder.pendingFailText = r.text;
+        this.scheduleRetry(ref.name);
+        return;
+      }
+      const s = src ?? this.newSource(ref);
+      s.ref = ref;
+      s.text = r.text;
+      s.pendingFailText = undefined;
+      s.load = load;
+      if (load.errors.length === 0) s.lastGood = load.objects;
+      s.desired = this.sourceDesired(s);
+      changed = true;
+    });
+    return changed;
+  }
+
+  private newSource(ref: SourceRef): Source {
+    const s: Source = { ref, load: { objects: [], errors: [] }, desired: [] };
+    this.sources.set(ref.name, s);
+    return s;
+  }
+
+  private scheduleRetry(name: string): void {
+    this.retryTimers.get(name)?.cancel();
+    this.retryTimers.set(
+      name,
+      this.ioClock.setTimeout(() => {
+        this.retryTimers.delete(name);
+        this.pendingPaths.add(name);
+        void this.schedule();
+      }, this.stabilityMs),
+    );
+  }
+
+  /** The file's objects; while it has errors, also the last good version's objects it no longer yields. */
+  private sourceDesired(s: Source): Desired[] {
+    const make = (l: LoadedObject) => toDesired(l, s.ref.name, this.syncName, this.namespace);
+    const current = s.load.objects.map(make);
+    if (s.load.errors.length === 0 || !s.lastGood) return current;
+    const have = new Set(current.map((d) => d.key));
+    return [...current, ...s.lastGood.map(make).filter((d) => !have.has(d.key))];
+  }
+
+  private rebuildDesired(): void {
+    const merged = mergeDesired([...this.sources.values()].map((s) => ({ file: s.ref.name, objects: s.desired })));
+    this.desired = merged.desired;
+    this.duplicates = merged.duplicates;
+    this.hpaKeys = this.hpaOwnsReplicas ? hpaTargets(this.desired.values()) : new Set();
+    for (const k of [...this.applyErrors.keys()]) if (!this.desired.has(k)) this.applyErrors.delete(k);
+    for (const k of [...this.drift.keys()]) if (!this.desired.has(k)) this.clearDrift(k);
+  }
+
+  // ---- apply -----------------------------------------------------------------
+
+  /** Applies what changed, level by level; returns the keys it tried. */
+  private async applyAll(counts: SyncCounts, force: boolean, plan?: SyncPlan): Promise<Set<string>> {
+    const touched = new Set<string>();
+    const levels = new Map<number, Desired[]>();
+    for (const d of this.desired.values()) {
+      const a = this.applied.get(d.key);
+      const stale = force || plan || !a || a.hash !== d.hash || this.applyErrors.has(d.key);
+      if (!stale) {
+        counts.unchanged++;
+        continue;
+      }
+      const list = levels.get(d.order) ?? [];
+      touched.add(d.key);
+      list.push(d);
+      levels.set(d.order, list);
+    }
+    const plannedNamespaces = new Set<string>();
+    for (const order of [...levels.keys()].sort((a, b) => a - b)) {
+      const batch = levels.get(order)!.sort((a, b) => a.key.localeCompare(b.key));
+      await mapLimit(batch, this.concurrency, async (d) => {
+        const action = await this.applyOne(d, plan, plannedNamespaces);
+        if (action === 'created' || action === 'configured') counts.applied++;
+        else if (action === 'unchanged') counts.unchanged++;
+        else counts.failed++;
+      });
+    }
+    return touched;
+  }
+
+  private async applyOne(d: Desired, plan: SyncPlan | undefined, plannedNamespaces: Set<string>): Promise<SyncAction> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await this.client.apply(d.obj, { fieldManager: FIELD_MANAGER, dryRun: this.dryRun });
+        this.applyErrors.delete(d.key);
+        this.lastAction.set(d.key, res.action);
+        if (plan) {
+          const change: PlannedChange = { kind: d.kind, namespace: d.namespace, name: d.name, file: d.file };
+          if (res.action === 'created') plan.create.push(change);
+          else if (res.action === 'configured') plan.change.push(change);
+          if (res.action === 'created' && d.kind === 'Namespace') plannedNamespaces.add(d.name);
+          return res.action;
+        }
+        const uid = res.object.metadata.uid ?? '';
+        this.applied.set(d.key, { hash: d.hash, uid });
+        this.baseline.set(d.key, baselineOf(d.obj, res.object));
+        this.live.set(d.key, res.object);
+        this.inventory.set(d.key, { kind: d.kind, namespace: d.namespace, name: d.name, uid, file: d.file });
+        return res.action;
+      } catch (e) {
+        if (attempt < 3 && isStatusError(e, 'Conflict')) continue;
+        // In a dry run, objects in a namespace the same sync would create cannot be checked against it.
+        if (plan && isStatusError(e, 'NotFound') && plannedNamespaces.has(d.namespace)) {
+          plan.create.push({ kind: d.kind, namespace: d.namespace, name: d.name, file: d.file });
+          this.lastAction.set(d.key, 'created');
+          return 'created';
+        }
+        this.applyErrors.set(d.key, applyErrorToManifestErrors(e, d));
+        this.lastAction.set(d.key, 'failed');
+        return 'failed';
+      }
+    }
+  }
+
+  // ---- prune -----------------------------------------------------------------
+
+  /** Files whose objects must not be pruned: broken, or possibly half-written. */
+  private protectedFiles(): Set<string> {
+    const out = new Set<string>();
+    for (const s of this.sources.values()) if (s.load.errors.length || s.pendingFailText !== undefined) out.add(s.ref.name);
+    return out;
+  }
+
+  private async pruneAll(counts: SyncCounts, plan?: SyncPlan): Promise<void> {
+    const protectedFiles = this.protectedFiles();
+    const candidates = [...this.inventory.values()]
+      .filter((e) => !this.desired.has(entryKey(e)) && !protectedFiles.has(e.file))
+      .sort((a, b) => (kindInfo(b.kind)?.applyOrder ?? 50) - (kindInfo(a.kind)?.applyOrder ?? 50) || entryKey(a).localeCompare(entryKey(b)));
+    const pruned: ObjectSyncStatus[] = [];
+    const retained: ObjectSyncStatus[] = [];
+    const row = (e: InventoryEntry, state: ObjectSyncStatus['state'], message?: string, action?: SyncAction): ObjectSyncStatus => ({
+      kind: e.kind,
+      namespace: e.namespace,
+      name: e.name,
+      file: e.file,
+      state,
+      health: healthOf(this.live.get(entryKey(e))),
+      ...(action ? { lastAction: action } : {}),
+      ...(message ? { message } : {}),
+    });
+    for (const e of candidates) {
+      const key = entryKey(e);
+      if (!this.prune) {
+        retained.push(row(e, 'OutOfSync', 'no longer in the folder; not pruned because pruning is off'));
+        continue;
+      }
+      let decision;
+      try {
+        decision = await decidePrune(this.client, e, this.syncName);
+      } catch (err) {
+        retained.push(row(e, 'Failed', `prune check failed: ${(err as Error).message}`));
+        continue;
+      }
+      if (decision.action === 'forget' || decision.action === 'keep') {
+        if (!plan) this.forget(key);
+        if (decision.action === 'keep') retained.push(row(e, 'Synced', decision.reason, 'skipped'));
+        continue;
+      }
+      if (decision.action === 'blocked') {
+        retained.push(row(e, 'OutOfSync', decision.reason, 'skipped'));
+        continue;
+      }
+      if (plan) {
+        plan.prune.push({ kind: e.kind, namespace: e.namespace, name: e.name, file: e.file });
+        continue;
+      }
+      try {
+        await this.client.delete(e.kind, e.namespace, e.name, { propagationPolicy: 'Background' });
+      } catch (err) {
+        if (!isStatusError(err, 'NotFound')) {
+          retained.push(row(e, 'Failed', `prune failed: ${(err as Error).message}`, 'failed'));
+          counts.failed++;
+          continue;
+        }
+      }
+      counts.pruned++;
+      pruned.push({ ...row(e, 'Pruned', undefined, 'pruned'), health: { status: 'Missing', message: 'pruned' } });
+      this.forget(key);
+    }
+    this.lastPruned = pruned;
+    this.retained = retained;
+  }
+
+  private forget(key: string): void {
+    this.inventory.delete(key);
+    this.applied.delete(key);
+    this.baseline.delete(key);
+    this.live.delete(key);
+    this.lastAction.delete(key);
+    this.clearDrift(key);
+  }
+
+  // ---- drift and health ------------------------------------------------------
+
+  private ensureWatches(): void {
+    if (this.stopped) return;
+    const kinds = new Set([...this.desired.values()].map((d) => d.kind));
+    for (const kind of kinds) {
+      if (this.watches.has(kind)) continue;
+      const sub = this.client.watch(
+        kind,
+        { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` },
+        (ev) => this.onLiveEvent(ev),
+        (err) => this.onError(new Error(`watching ${kind} for drift: ${err.message}`, { cause: err })),
+      );
+      this.watches.set(kind, sub);
+    }
+  }
+
+  private onLiveEvent(ev: WatchEvent): void {
+    if (ev.type === 'BOOKMARK') return;
+    const o = ev.object;
+    const key = objectKey(o.kind, o.metadata.namespace ?? '', o.metadata.name ?? '');
+    if (!this.desired.has(key) && !this.inventory.has(key)) return;
+    if (ev.type === 'DELETED') this.live.delete(key);
+    else this.live.set(key, o);
+    this.checkDrift(key);
+    this.notifySoon();
+  }
+
+  private checkDrift(key: string): void {
+    const d = this.desired.get(key);
+    const a = this.applied.get(key);
+    // Only what this process applied can drift from it; a pending apply fixes the rest.
+    if (!d || !a || a.hash !== d.hash || this.dryRun) return this.clearDrift(key);
+    const live = this.live.get(key);
+    const found =
+      !live || live.metadata.deletionTimestamp
+        ? [{ path: '(object)', want: 'present', got: live ? 'being deleted' : 'deleted' }]
+        : findDrift(this.baseline.get(key) ?? d.obj, live, { ignore: this.hpaKeys.has(key) ? ['spec.replicas'] : [] });
+    if (!found.length) return this.clearDrift(key);
+    this.drift.set(key, found);
+    const optedOut = d.obj.metadata.annotations?.[SELF_HEAL_ANNOTATION] === 'false';
+    if (this.selfHeal && !optedOut && !this.healTimers.has(key) && !this.stopped) {
+      this.healTimers.set(
+        key,
+        this.clock.setTimeout(() => void this.heal(key), this.healDelayMs),
+      );
+    }
+  }
+
+  private clearDrift(key: string): void {
+    this.drift.delete(key);
+    this.healTimers.get(key)?.cancel();
+    this.healTimers.delete(key);
+  }
+
+  private async heal(key: string): Promise<void> {
+    this.healTimers.delete(key);
+    if (this.stopped) return;
+    if (this.running) await this.idle(); // a sync pass may be re-applying it anyway
+    this.checkDrift(key);
+    this.healTimers.get(key)?.cancel(); // checkDrift may have re-armed; we act now
+    this.healTimers.delete(key);
+    const d = this.desired.get(key);
+    if (!d || !this.drift.has(key)) return this.notify();
+    await this.applyOne(d, undefined, new Set());
+    this.checkDrift(key);
+    this.notify();
+  }
+
+  // ---- status ----------------------------------------------------------------
+
+  status(): SyncStatus {
+    const byFile = new Map<string, FileSyncStatus>();
+    const fileEntry = (file: string): FileSyncStatus => {
+      let f = byFile.get(file);
+      if (!f) {
+        f = { file, state: 'Synced', objects: [], errors: [] };
+        byFile.set(file, f);
+      }
+      return f;
+    };
+    const planned = new Map<string, string>();
+    for (const c of this.plan?.create ?? []) planned.set(objectKey(c.kind, c.namespace, c.name), 'would be created');
+    for (const c of this.plan?.change ?? []) planned.set(objectKey(c.kind, c.namespace, c.name), 'would be changed');
+
+    for (const s of [...this.sources.values()].sort((a, b) => a.ref.name.localeCompare(b.ref.name))) {
+      const f = fileEntry(s.ref.name);
+      f.errors.push(...s.load.errors, ...(this.duplicates.get(s.ref.name) ?? []));
+    }
+    for (const d of this.desired.values()) {
+      const f = fileEntry(d.file);
+      const errs = this.applyErrors.get(d.key);
+      if (errs) f.errors.push(...errs);
+      const drift = this.drift.get(d.key);
+      let state: ObjectSyncStatus['state'] = 'Synced';
+      let message: string | undefined;
+      if (errs) {
+        state = 'Failed';
+        message = errs.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ');
+      } else if (planned.has(d.key)) {
+        state = 'OutOfSync';
+        message = planned.get(d.key);
+      } else if (drift) {
+        state = 'OutOfSync';
+        message = describeDrift(drift);
+      } else if (!this.dryRun && this.applied.get(d.key)?.hash !== d.hash) {
+        state = 'OutOfSync';
+        message = 'not applied yet';
+      }
+      f.objects.push({
+        kind: d.kind,
+        namespace: d.namespace,
+        name: d.name,
+        file: d.file,
+        state,
+        health: healthOf(this.live.get(d.key)),
+        ...(this.lastAction.has(d.key) ? { lastAction: this.lastAction.get(d.key) } : {}),
+        ...(message ? { message } : {}),
+      });
+    }
+    for (const o of [...this.lastPruned, ...this.retained]) fileEntry(o.file).objects.push(o);
+
+    const files = [...byFile.values()].sort((a, b) => a.file.localeCompare(b.file));
+    for (const f of files) {
+      f.objects.sort((a, b) => objectKey(a.kind, a.namespace, a.name).localeCompare(objectKey(b.kind, b.namespace, b.name)));
+      const present = this.sources.has(f.file);
+      if (f.errors.length || f.objects.some((o) => o.state === 'Failed')) f.state = 'Failed';
+      else if (f.objects.some((o) => o.state === 'OutOfSync')) f.state = 'OutOfSync';
+      else if (!present && f.objects.length && f.objects.every((o) => o.state === 'Pruned')) f.state = 'Pruned';
+      else f.state = 'Synced';
+    }
+    const errors = files.flatMap((f) => f.errors);
+    const phase: SyncStatus['phase'] = this.stopped
+      ? 'Stopped'
+      : this.syncs === 0
+        ? 'Starting'
+        : files.some((f) => f.state === 'Failed')
+          ? 'Failed'
+          : files.some((f) => f.state === 'OutOfSync')
+            ? 'OutOfSync'
+            : 'Synced';
+    return {
+      syncName: this.syncName,
+      folder: this.folder,
+      phase,
+      syncing: !!this.running,
+      ...(this.waiting ? { waiting: this.waiting } : {}),
+      ...(this.lastSyncTime !== undefined ? { lastSyncTime: new Date(this.lastSyncTime).toISOString() } : {}),
+      ...(this.lastSyncMs !== undefined ? { lastSyncMs: Math.round(this.lastSyncMs * 10) / 10 } : {}),
+      ...(this.revision ? { revision: this.revision } : {}),
+      counts: { ...this.counts },
+      syncs: this.syncs,
+      files,
+      errors,
+      prune: this.prune,
+      dryRun: this.dryRun,
+      selfHeal: this.selfHeal,
+      ...(this.plan ? { plan: this.plan } : {}),
+    };
+  }
+
+  /** Load errors grouped per document: each failed document counts once. */
+  private loadFailures(): number {
+    let n = 0;
+    for (const s of this.sources.values()) {
+      n += new Set(s.load.errors.map((e) => `${e.doc ?? 0}/${e.object ?? ''}`)).size;
+      n += this.duplicates.get(s.ref.name)?.length ?? 0;
+    }
+    return n;
+  }
+
+  /** Watch events come in floods (controllers writing status): tell listeners at most every LIVE_NOTIFY_MS. */
+  private notifySoon(): void {
+    if (this.notifyTimer || this.stopped) return;
+    this.notifyTimer = this.ioClock.setTimeout(() => {
+      this.notifyTimer = undefined;
+      this.notify();
+    }, LIVE_NOTIFY_MS);
+  }
+
+  private notify(): void {
+    this.notifyTimer?.cancel();
+    this.notifyTimer = undefined;
+    for (const cb of [...this.listeners]) {
+      try {
+        cb();
+      } catch {
+        // a listener's failure must not stop the sync
+      }
+    }
+  }
+
+  /** One SyncFailed Warning Event per new error; an error that persists is not repeated. */
+  private emitEvents(): void {
+    const current = new Map<string, ManifestError>();
+    for (const s of this.sources.values()) for (const e of [...s.load.errors, ...(this.duplicates.get(s.ref.name) ?? [])]) current.set(formatManifestError(e), e);
+    for (const errs of this.applyErrors.values()) for (const e of errs) current.set(formatManifestError(e), e);
+    if (this.recordEvents) {
+      for (const [text, err] of current) {
+        if (this.emitted.has(text)) continue;
+        const involved = this.involvedFor(err);
+        void this.client.create(syncFailedEvent(err, involved, this.clock.now(), this.eventSeq++)).catch(() => {});
+      }
+    }
+    this.emitted = new Set(current.keys());
+  }
+
+  private involvedFor(err: ManifestError): KubeObject {
+    if (err.object) {
+      for (const d of this.desired.values()) {
+        if (d.file === err.file && `${d.kind}/${d.name}` === err.object) {
+          const live = this.live.get(d.key);
+          if (live) return live;
+          if (d.namespace) return { apiVersion: d.obj.apiVersion, kind: d.kind, metadata: { name: d.name, namespace: d.namespace } };
+        }
+      }
+    }
+    return this.inventoryStore.ref();
+  }
+}
+
+/** Runs fn over items with at most `limit` in flight, keeping order of results. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
