@@ -1,0 +1,86 @@
+// Discovery documents kubectl reads before anything else: /version, /api,
+// /apis, and one APIResourceList per group/version (the "legacy" discovery
+// format; kubectl accepts it when the response is plain application/json).
+// Resource names, short names, categories and subresources come from KINDS.
+import { KINDS, type KindInfo } from '../api/kinds.js';
+import { servedGroupVersions } from './request-info.js';
+
+export const KUBE_VERSION = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0-kubeterm',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: 'go1.23.0',
+  compiler: 'gc',
+  platform: `${process.platform === 'win32' ? 'windows' : process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+};
+
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** Subresources this server actually serves, with the kind and verbs discovery announces. */
+const SUBRESOURCES: Record<string, { group?: string; version?: string; kind?: string; verbs: string[] }> = {
+  status: { verbs: ['get', 'patch', 'update'] },
+  scale: { group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
+  log: { kind: 'Pod', verbs: ['get'] },
+  exec: { kind: 'PodExecOptions', verbs: ['create', 'get'] },
+  eviction: { group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
+};
+
+export function servesSubresource(info: KindInfo, sub: string): boolean {
+  return info.subresources.includes(sub) && sub in SUBRESOURCES;
+}
+
+export function apiVersions(serverAddress: string): Record<string, unknown> {
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
+}
+
+function groupDoc(group: string): Record<string, unknown> {
+  const versions = servedGroupVersions()
+    .filter((gv) => gv.group === group)
+    .map((gv) => ({ groupVersion: `${group}/${gv.version}`, version: gv.version }));
+  return { name: group, versions, preferredVersion: versions[0] };
+}
+
+export function apiGroupList(): Record<string, unknown> {
+  const groups = [...new Set(servedGroupVersions().map((gv) => gv.group))].filter((g) => g !== '');
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(groupDoc) };
+}
+
+export function apiGroup(group: string): Record<string, unknown> | undefined {
+  if (!servedGroupVersions().some((gv) => gv.group === group && group !== '')) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(group) };
+}
+
+export function apiResourceList(group: string, version: string): Record<string, unknown> {
+  const resources: Record<string, unknown>[] = [];
+  for (const info of KINDS.filter((k) => k.group === group && k.version === version)) {
+    resources.push({
+      name: info.plural,
+      singularName: info.singular,
+      namespaced: info.namespaced,
+      kind: info.kind,
+      verbs: VERBS,
+      ...(info.shortNames.length ? { shortNames: info.shortNames } : {}),
+      ...(info.categories.length ? { categories: info.categories } : {}),
+    });
+    for (const sub of info.subresources) {
+      const s = SUBRESOURCES[sub];
+      if (!s) continue;
+      resources.push({
+        name: `${info.plural}/${sub}`,
+        singularName: '',
+        namespaced: info.namespaced,
+        ...(s.group !== undefined ? { group: s.group, version: s.version } : {}),
+        kind: s.kind ?? info.kind,
+        verbs: s.verbs,
+      });
+    }
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+}

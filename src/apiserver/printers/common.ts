@@ -1,0 +1,111 @@
+// Shared pieces of the server-side table printers: column definitions, the
+// age formatting of k8s.io/apimachinery/pkg/util/duration.HumanDuration, and
+// the small formatting helpers of pkg/printers/internalversion/printers.go.
+import type { KubeObject } from '../../api/meta.js';
+import { labelSelectorAsSelector, labelsToString } from '../../api/selectors.js';
+
+export interface ColumnDefinition {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format: string;
+  description: string;
+  priority: number;
+}
+
+export type Cell = string | number | boolean;
+
+export interface Printer {
+  columns: ColumnDefinition[];
+  /** One cell per column (wide columns included: kubectl hides priority-1 columns unless -o wide). */
+  cells(obj: KubeObject, now: number): Cell[];
+}
+
+export function col(name: string, description = '', opts: { type?: ColumnDefinition['type']; format?: string; priority?: number } = {}): ColumnDefinition {
+  return { name, type: opts.type ?? 'string', format: opts.format ?? '', description, priority: opts.priority ?? 0 };
+}
+
+export const NAME_COLUMN = col('Name', 'Name must be unique within a namespace.', { format: 'name' });
+export const AGE_COLUMN = col('Age', 'CreationTimestamp is a timestamp representing the server time when this object was created.');
+
+/** duration.HumanDuration. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.trunc(ms / 1000);
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.trunc(seconds / 60);
+  if (minutes < 10) {
+    const s = seconds % 60;
+    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
+  }
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.trunc(minutes / 60);
+  if (hours < 8) {
+    const m = minutes % 60;
+    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
+  }
+  if (hours < 48) return `${hours}h`;
+  if (hours < 24 * 8) {
+    const h = hours % 24;
+    return h === 0 ? `${Math.trunc(hours / 24)}d` : `${Math.trunc(hours / 24)}d${h}h`;
+  }
+  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24)}d`;
+  if (hours < 24 * 365 * 8) {
+    const dy = Math.trunc(hours / 24) % 365;
+    const y = Math.trunc(hours / 24 / 365);
+    return dy === 0 ? `${y}y` : `${y}y${dy}d`;
+  }
+  return `${Math.trunc(hours / 24 / 365)}y`;
+}
+
+/** translateTimestampSince: `<unknown>` for an unset time. */
+export function since(ts: string | undefined | null, now: number): string {
+  if (!ts) return '<unknown>';
+  const t = Date.parse(ts);
+  if (!Number.isFinite(t)) return '<unknown>';
+  return humanDuration(now - t);
+}
+
+export function age(obj: KubeObject, now: number): string {
+  return since(obj.metadata.creationTimestamp, now);
+}
+
+/** labels.FormatLabels: `<none>` for an empty set. */
+export function formatLabels(m: Record<string, string> | undefined | null): string {
+  return labelsToString(m) || '<none>';
+}
+
+/** metav1.FormatLabelSelector. */
+export function formatSelector(sel: unknown): string {
+  if (!sel) return '<none>';
+  try {
+    const s = labelSelectorAsSelector(sel as never).toString();
+    return s || '<none>';
+  } catch {
+    return '<error>';
+  }
+}
+
+interface ContainerLike {
+  name?: string;
+  image?: string;
+}
+
+/** layoutContainerCells: names and images joined with commas. */
+export function containerCells(containers: ContainerLike[] | undefined): [string, string] {
+  const cs = containers ?? [];
+  return [cs.map((c) => c.name ?? '').join(','), cs.map((c) => c.image ?? '').join(',')];
+}
+
+export const CONTAINERS_COLUMN = col('Containers', 'Names of each container in the template.', { priority: 1 });
+export const IMAGES_COLUMN = col('Images', 'Images referenced by each container in the template.', { priority: 1 });
+export const SELECTOR_COLUMN = col('Selector', 'Label selector for pods.', { priority: 1 });
+
+export function n(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+export function hasCondition(obj: KubeObject, type: string): boolean {
+  const conds = (obj.status?.conditions ?? []) as { type?: string; status?: string }[];
+  return conds.some((c) => c.type === type && c.status === 'True');
+}

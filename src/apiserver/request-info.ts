@@ -1,0 +1,89 @@
+// Turns a URL path into what the Kubernetes API server calls RequestInfo:
+// group, version, namespace, resource, name, subresource and verb. It follows
+// k8s.io/apiserver/pkg/endpoints/request/requestinfo.go: `/api/v1/...` is the
+// core group, `/apis/<group>/<version>/...` the rest, `namespaces/<ns>/` scopes
+// a resource unless what follows is a namespace subresource (status, finalize),
+// and a leading `watch/` segment is the legacy watch form.
+import { resolveResource, type KindInfo, KINDS } from '../api/kinds.js';
+
+export interface ResourceRequest {
+  group: string;
+  version: string;
+  namespace: string;
+  /** The plural resource name as in the URL. */
+  resource: string;
+  info: KindInfo;
+  name: string;
+  subresource: string;
+  /** `/watch/` path prefix (deprecated by Kubernetes, still honoured). */
+  legacyWatch: boolean;
+}
+
+export type ParsedPath =
+  | { type: 'resource'; req: ResourceRequest }
+  | { type: 'groupVersion'; group: string; version: string }
+  | { type: 'unknown' };
+
+const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
+
+export function servedGroupVersions(): { group: string; version: string }[] {
+  const seen = new Map<string, { group: string; version: string }>();
+  for (const k of KINDS) seen.set(`${k.group}/${k.version}`, { group: k.group, version: k.version });
+  return [...seen.values()];
+}
+
+function kindFor(group: string, version: string, plural: string): KindInfo | undefined {
+  const info = resolveResource(plural);
+  if (!info || info.plural !== plural || info.group !== group || info.version !== version) {
+    return KINDS.find((k) => k.plural === plural && k.group === group && k.version === version);
+  }
+  return info;
+}
+
+export function parsePath(pathname: string): ParsedPath {
+  let segs: string[];
+  try {
+    segs = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  } catch {
+    return { type: 'unknown' }; // malformed %-escapes name nothing we serve
+  }
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (segs[0] === 'api') {
+    if (segs.length < 2) return { type: 'unknown' };
+    group = '';
+    version = segs[1];
+    rest = segs.slice(2);
+  } else if (segs[0] === 'apis') {
+    if (segs.length < 3) return { type: 'unknown' };
+    group = segs[1];
+    version = segs[2];
+    rest = segs.slice(3);
+  } else {
+    return { type: 'unknown' };
+  }
+  if (!servedGroupVersions().some((gv) => gv.group === group && gv.version === version)) return { type: 'unknown' };
+  if (rest.length === 0) return { type: 'groupVersion', group, version };
+  let legacyWatch = false;
+  if (rest[0] === 'watch') {
+    legacyWatch = true;
+    rest = rest.slice(1);
+  }
+  let namespace = '';
+  if (rest[0] === 'namespaces' && rest.length > 1 && group === '') {
+    namespace = rest[1];
+    if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2])) rest = rest.slice(2);
+    else namespace = ''; // the namespace object itself (or its status/finalize)
+  }
+  if (rest[0] === 'namespaces' && rest.length > 2 && group !== '') {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const [resource, name = '', subresource = '', ...extra] = rest;
+  if (extra.length) return { type: 'unknown' };
+  const info = kindFor(group, version, resource);
+  if (!info) return { type: 'unknown' };
+  if (!info.namespaced && namespace) return { type: 'unknown' };
+  return { type: 'resource', req: { group, version, namespace, resource, info, name, subresource, legacyWatch } };
+}

@@ -1,0 +1,121 @@
+// Watch over HTTP: a chunked application/json stream of
+// {"type":"ADDED","object":{...}} lines, as the Kubernetes API server sends.
+// resourceVersion '' or '0' starts with the current state as ADDED; a given
+// version replays from the store's log; one too old for the log is answered by
+// a single ERROR event carrying a 410 Expired Status. Selectors are applied on
+// both the old and the new object, so an object that stops matching arrives as
+// DELETED and one that starts matching as ADDED. `timeoutSeconds` ends the
+// stream; `allowWatchBookmarks` adds periodic BOOKMARK events; `as=Table`
+// turns every object into a one-row Table (kubectl get -w).
+import type { ServerResponse } from 'node:http';
+import type { Api } from '../api/api.js';
+import { expired } from '../api/errors.js';
+import { apiVersionOf } from '../api/kinds.js';
+import type { KubeObject } from '../api/meta.js';
+import type { WatchEvent, WatchHandle } from '../api/store-types.js';
+import { buildTable, printerFor, tableRow, type IncludeObject } from './printers/index.js';
+import type { ResourceRequest } from './request-info.js';
+import { toStatusError } from './respond.js';
+
+export interface WatchStreamOptions {
+  api: Api;
+  res: ServerResponse;
+  rr: ResourceRequest;
+  query: URLSearchParams;
+  filter?: (o: KubeObject) => boolean;
+  table?: { include: IncludeObject };
+  now: () => number;
+  bookmarkIntervalMs: number;
+  /** Longest stream when the client gives no timeoutSeconds (Kubernetes: 30–60 min). */
+  defaultTimeoutMs: number;
+  /** Buffered bytes beyond which a watcher is considered too slow and closed. */
+  maxBufferedBytes: number;
+  /** Registers the stream so ApiServer.stop() can end it. */
+  track(close: () => void): () => void;
+}
+
+// Stored objects are frozen and shared by every watcher, so each is serialised
+// once no matter how many watchers receive it (watch fan-out).
+const jsonCache = new WeakMap<object, string>();
+function serialized(obj: KubeObject): string {
+  let s = jsonCache.get(obj);
+  if (s === undefined) {
+    s = JSON.stringify(obj);
+    if (Object.isFrozen(obj)) jsonCache.set(obj, s);
+  }
+  return s;
+}
+
+export function serveWatch(o: WatchStreamOptions): void {
+  const { api, res, rr, query } = o;
+  const info = rr.info;
+  const nameFilter = rr.name;
+  const matches = (obj: KubeObject | undefined): boolean => {
+    if (!obj) return false;
+    if (nameFilter && obj.metadata.name !== nameFilter) return false;
+    return o.filter ? o.filter(obj) : true;
+  };
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  let closed = false;
+  let handle: WatchHandle | undefined;
+  let sentTableHeader = false;
+  const printer = printerFor(info.kind);
+
+  const encode = (obj: unknown): unknown => {
+    if (!o.table || (obj as KubeObject).kind === 'Status') return obj;
+    const table = buildTable(info.kind, [], { now: o.now(), include: o.table.include, noHeaders: sentTableHeader });
+    sentTableHeader = true;
+    table.rows = [tableRow(obj as KubeObject, printer, o.now(), o.table.include)];
+    table.metadata = { resourceVersion: (obj as KubeObject).metadata.resourceVersion };
+    return table;
+  };
+  const send = (type: string, obj: unknown): void => {
+    if (closed) return;
+    const object = type === 'BOOKMARK' || type === 'ERROR' ? JSON.stringify(obj) : o.table ? JSON.stringify(encode(obj)) : serialized(obj as KubeObject);
+    res.write(`{"type":"${type}","object":${object}}\n`);
+    if (res.writableLength > o.maxBufferedBytes) finish(); // too slow a reader: Kubernetes closes it too
+  };
+
+  const untrack = o.track(() => finish());
+  const timers: NodeJS.Timeout[] = [];
+  function finish(): void {
+    if (closed) return;
+    closed = true;
+    handle?.stop();
+    for (const t of timers) clearTimeout(t);
+    untrack();
+    res.end();
+  }
+  res.on('close', finish);
+
+  const timeoutSeconds = Number(query.get('timeoutSeconds') ?? NaN);
+  const timeoutMs = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : o.defaultTimeoutMs;
+  timers.push(setTimeout(finish, timeoutMs));
+
+  let lastRv = api.store.resourceVersion();
+  if (query.get('allowWatchBookmarks') === 'true') {
+    const bookmark = () => {
+      send('BOOKMARK', { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: lastRv } });
+      timers.push(setTimeout(bookmark, o.bookmarkIntervalMs));
+    };
+    timers.push(setTimeout(bookmark, o.bookmarkIntervalMs));
+  }
+
+  const rv = query.get('resourceVersion') ?? '';
+  try {
+    handle = api.watch(info.kind, { namespace: rr.namespace || undefined, resourceVersion: rv === '' ? '0' : rv }, (ev: WatchEvent) => {
+      lastRv = ev.object.metadata.resourceVersion ?? lastRv;
+      const now = matches(ev.object);
+      const before = ev.type === 'MODIFIED' ? matches(ev.oldObject) : now;
+      if (ev.type === 'MODIFIED' && now !== before) send(now ? 'ADDED' : 'DELETED', ev.object);
+      else if (now) send(ev.type, ev.object);
+    });
+  } catch (e) {
+    const err = toStatusError(e);
+    send('ERROR', (err.code === 410 ? expired(err.message) : err).toStatus());
+    finish();
+    return;
+  }
+  if (closed) handle.stop();
+}
