@@ -8,6 +8,7 @@ import {
   StatusError,
   alreadyExists,
   badRequest,
+  conflict,
   invalid,
   isStatusError,
   notFound,
@@ -18,6 +19,7 @@ import { applyPatch, type PatchType } from './patch/index.js';
 import { clientSideApply, LAST_APPLIED } from './patch/apply.js';
 import type { DeleteOptions, ListOptions, ListResult, ObjectStore, WatchEvent, WatchHandle, WatchOptions } from './store-types.js';
 import { validateObject, validateUnknownFields } from './validation/index.js';
+import type { AdmissionPlugin } from './admission/types.js';
 
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 
@@ -37,6 +39,8 @@ export interface ApiOptions {
   store: ObjectStore;
   /** Milliseconds since the epoch; injected so tests step time. */
   now?: () => number;
+  /** Admission plugins (src/api/admission), run on create and update after defaulting, before validation. */
+  admission?: AdmissionPlugin[];
 }
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -44,10 +48,12 @@ const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-l
 export class Api {
   readonly store: ObjectStore;
   private readonly now: () => number;
+  private readonly admission: AdmissionPlugin[];
 
   constructor(opts: ApiOptions) {
     this.store = opts.store;
     this.now = opts.now ?? Date.now;
+    this.admission = opts.admission ?? [];
   }
 
   // ---- reads -------------------------------------------------------------
@@ -76,6 +82,8 @@ export class Api {
   async create<T extends KubeObject>(input: T, opts: WriteOptions = {}): Promise<T> {
     const info = this.requireKind(input);
     const obj = this.prepare(input, opts);
+    // Before name generation, as in Kubernetes: refusals name a generateName object by its prefix.
+    for (const p of this.admission) p.admit({ operation: 'CREATE', object: obj, store: this.store, dryRun: opts.dryRun });
     if (!obj.metadata.name && obj.metadata.generateName) {
       obj.metadata.name = this.generateName(obj);
     }
@@ -99,6 +107,7 @@ export class Api {
     if (!old) throw notFound(info.kind, name);
     if (info.subresources.includes('status')) obj.status = clone(old.status);
     this.carryServerFields(obj, old);
+    for (const p of this.admission) p.admit({ operation: 'UPDATE', object: obj, oldObject: old, store: this.store, dryRun: opts.dryRun });
     this.validate(obj, old);
     if (opts.dryRun) return obj as T;
     return this.store.update(obj as T);
@@ -163,6 +172,10 @@ export class Api {
       if (e instanceof StatusError) throw e;
       throw badRequest(`the patch could not be applied to ${qualifiedResource(kindInfo(kind)!)} "${name}": ${(e as Error).message}`);
     }
+    // A merge patch of `null`, `5` or `[]` replaces the whole document: refuse rather than store a non-object.
+    if (!next || typeof next !== 'object' || Array.isArray(next)) {
+      throw badRequest(`the patch could not be applied to ${qualifiedResource(kindInfo(kind)!)} "${name}": the result is not a JSON object`);
+    }
     next.kind = old.kind;
     next.apiVersion = old.apiVersion;
     next.metadata = { ...next.metadata, name: old.metadata.name, namespace: old.metadata.namespace, uid: old.metadata.uid };
@@ -181,15 +194,27 @@ export class Api {
    */
   async apply<T extends KubeObject>(input: T, opts: WriteOptions = {}): Promise<{ object: T; action: 'created' | 'configured' | 'unchanged' }> {
     const info = this.requireKind(input);
+    if (!input.metadata || typeof input.metadata !== 'object') {
+      throw invalid(info.kind, '', [{ type: 'Required', field: 'metadata', detail: 'metadata is required' }]);
+    }
     const ns = this.scopeNs(info.kind, input.metadata.namespace ?? (info.namespaced ? 'default' : ''));
     const withNs = { ...input, metadata: { ...input.metadata, namespace: info.namespaced ? ns : undefined } } as T;
     const name = withNs.metadata.name ?? '';
     const old = this.store.get(info.kind, ns, name);
+    // The three-way merge refuses some manifests (a container without its merge key `name`): a 400, as kubectl reports it.
+    const merge = (live: KubeObject | undefined): T => {
+      try {
+        return clientSideApply(live, withNs) as T;
+      } catch (e) {
+        if (e instanceof StatusError) throw e;
+        throw badRequest(`error when applying ${qualifiedResource(info)} "${name}": ${(e as Error).message}`);
+      }
+    };
     if (!old) {
-      const obj = clientSideApply(undefined, withNs) as T;
+      const obj = merge(undefined);
       return { object: await this.create(obj, opts), action: 'created' };
     }
-    const merged = clientSideApply(old, withNs) as T;
+    const merged = merge(old);
     merged.metadata.resourceVersion = old.metadata.resourceVersion;
     const candidate = this.prepare(merged, opts);
     this.carryServerFields(candidate, old);
@@ -205,6 +230,24 @@ export class Api {
     const old = this.store.get(kind, ns, name);
     if (!old) throw notFound(kind, name);
     if (opts.dryRun) return old;
+    // DeleteOptions from the wire may be of any shape: refuse bad ones before anything is written.
+    if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds !== null && !Number.isSafeInteger(opts.gracePeriodSeconds)) {
+      throw badRequest(`gracePeriodSeconds: must be a whole number of seconds, got ${JSON.stringify(opts.gracePeriodSeconds)}`);
+    }
+    if (opts.propagationPolicy !== undefined && !['Foreground', 'Background', 'Orphan'].includes(opts.propagationPolicy)) {
+      throw invalid('DeleteOptions', '', [
+        { type: 'NotSupported', field: 'propagationPolicy', value: opts.propagationPolicy, detail: 'supported values: "Foreground", "Background", "Orphan", "nil"' },
+      ]);
+    }
+    // Preconditions are checked before the finalizer/phase writes below, so a refused delete changes nothing
+    // (Kubernetes checks them in the same atomic update). The store checks them again at the delete itself.
+    const pre = opts.preconditions;
+    if (pre?.uid !== undefined && pre.uid !== old.metadata.uid) {
+      throw conflict(kind, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
+    }
+    if (pre?.resourceVersion !== undefined && pre.resourceVersion !== old.metadata.resourceVersion) {
+      throw conflict(kind, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`);
+    }
     const policy = opts.propagationPolicy ?? defaultPropagation(kind);
     const finalizer = policy === 'Foreground' ? 'foregroundDeletion' : policy === 'Orphan' ? 'orphan' : undefined;
     if (kind === 'Namespace' && !old.metadata.deletionTimestamp) {
@@ -245,8 +288,8 @@ export class Api {
     if (!obj.kind) throw badRequest("Object 'Kind' is missing");
     const info = kindInfo(obj.kind);
     if (!info) throw badRequest(`no kind "${obj.kind}" is registered for version "${obj.apiVersion}"`);
-    const { group } = parseApiVersion(obj.apiVersion ?? '');
-    if (!obj.apiVersion || group !== info.group) {
+    const { group } = parseApiVersion(typeof obj.apiVersion === 'string' ? obj.apiVersion : '');
+    if (!obj.apiVersion || typeof obj.apiVersion !== 'string' || group !== info.group) {
       throw badRequest(
         `no kind "${obj.kind}" is registered for version "${obj.apiVersion ?? ''}" (kubeterm serves ${info.kind} as ${apiVersionOf(info)})`,
       );

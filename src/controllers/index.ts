@@ -6,9 +6,15 @@ import type { Api } from '../api/api.js';
 import type { Clock } from '../util/clock.js';
 import { Controller } from './controller.js';
 import { newDeploymentController } from './deployment.js';
+import { newEndpointsController } from './endpoints.js';
 import { newGarbageCollector } from './garbage-collector.js';
 import { newNamespaceController, SYSTEM_NAMESPACES } from './namespace.js';
 import { newReplicaSetController } from './replicaset.js';
+import { newJobController } from './job.js';
+import { newCronJobController } from './cronjob.js';
+import { newDaemonSetController } from './daemonset.js';
+import { newStatefulSetController } from './statefulset.js';
+import { newResourceQuotaController } from './quota.js';
 
 export interface ControllerDeps {
   api: Api;
@@ -36,6 +42,15 @@ export const CONTROLLER_FACTORIES: readonly ControllerFactory[] = [
   newGarbageCollector,
   newReplicaSetController,
   newDeploymentController,
+  newEndpointsController,
+  newDaemonSetController,
+  newStatefulSetController,
+  newJobController,
+  newCronJobController,
+  newResourceQuotaController,
+  // Controllers with extra dependencies are wired by the engine next to these:
+  // hpaControllerFactory(metrics) (./hpa.js), pvControllerFactory(dataDir) (./pv-controller.js),
+  // clusterAutoscalerFactory({ pools, addNode, removeNode }) (./cluster-autoscaler.js).
 ];
 
 export interface StartControllersOptions extends ControllerDeps {
