@@ -13,7 +13,8 @@ import { scopesFor } from './scopes.js';
 import { rollbackPlan, type Revision } from './logic/rollout.js';
 import { selectorMatcher } from './logic/selector.js';
 import type { TableModel, TableRow } from './logic/table-model.js';
-import type { StackEntry, View, ViewUi } from './types.js';
+import { selfHealWarning } from './logic/sync-managed.js';
+import type { StackEntry, SyncStatusLike, View, ViewUi } from './types.js';
 import type { LogsState } from './use-logs.js';
 import type { WatchCache } from './watch-cache.js';
 
@@ -47,6 +48,8 @@ export interface ActionContext {
   setShowEvents: Dispatch<SetStateAction<boolean>>;
   quit(): void;
   now: number;
+  /** The folder sync's last status: actions on objects it manages warn that self-heal reverts them. */
+  syncStatus?: SyncStatusLike;
 }
 
 const SCALABLE = new Set(['Deployment', 'ReplicaSet', 'StatefulSet']);
@@ -65,8 +68,8 @@ function attempt(c: ActionContext, what: Promise<unknown>, done: string): void {
   );
 }
 
-function confirm(c: ActionContext, title: string, lines: string[], onYes: () => void): void {
-  c.setDialog({ type: 'confirm', title, lines, onYes });
+function confirm(c: ActionContext, title: string, lines: string[], onYes: () => void, warning?: string): void {
+  c.setDialog({ type: 'confirm', title, lines, warning, onYes });
 }
 
 /** The pod selector of a workload, Service or Job, for drill-down and logs. */
@@ -223,6 +226,7 @@ function scale(c: ActionContext, obj: KubeObject): void {
     title: `Scale ${ref(obj)}`,
     label: 'Replicas:',
     text: String(current),
+    warning: selfHealWarning(obj, c.syncStatus),
     onSubmit: (text) => {
       const n = Number(text.trim());
       if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) {
@@ -259,6 +263,7 @@ function confirmRollback(c: ActionContext, deploy: KubeObject, replicaSets: Kube
         (r) => c.setFlash(`deployment ${ns}/${name} rolled back from revision ${r.from} to ${r.to}`),
         (err: Error) => c.setFlash(err.message, 'error'),
       ),
+    selfHealWarning(deploy, c.syncStatus),
   );
 }
 
@@ -378,6 +383,7 @@ export function runAction(action: ActionId | 'runCommand', c: ActionContext, arg
       if (!o || !RESTARTABLE.has(o.kind)) return;
       confirm(c, `Restart ${ref(o)}?`, ['Rolls every pod (kubectl rollout restart).'], () =>
         attempt(c, c.client.restart(o.kind, o.metadata.namespace ?? '', o.metadata.name ?? ''), `${ref(o)} restarted`),
+      selfHealWarning(o, c.syncStatus),
       );
       return;
     }

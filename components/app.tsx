@@ -10,7 +10,7 @@ import { realClock, type Clock } from '../src/util/clock.js';
 import { runAction, type ActionContext } from './actions.js';
 import { handleDialogKey, handlePromptKey, NORMAL, type Mode } from './input-handlers.js';
 import { scopesFor } from './scopes.js';
-import { Dialog, type DialogState } from './dialog.js';
+import { Dialog, dialogHeight, type DialogState } from './dialog.js';
 import { EventsPane, newestEvents } from './events-pane.js';
 import { Flash, type FlashState } from './flash.js';
 import { Header, HEADER_LINES } from './header.js';
@@ -22,6 +22,8 @@ import { helpLines } from './logic/help.js';
 import { DEFAULT_LOG_LINES } from './logic/log-buffer.js';
 import { age } from './logic/age.js';
 import { deploymentRevisions } from './logic/rollout.js';
+import { splitKeys, type OneKey } from './logic/split-keys.js';
+import { DRIFT_COLUMN, driftedObjects, isDrifted, withDriftCell } from './logic/sync-managed.js';
 import { syncLines } from './logic/sync-lines.js';
 import { buildTable, cursorAfterChange, refreshRow, RowCache, scrollFor, type TableModel, type TableRow } from './logic/table-model.js';
 import { objectYaml } from './logic/yaml-text.js';
@@ -90,14 +92,28 @@ export function App(props: AppProps) {
   cache.ensure('Event');
   useWatchCache(cache);
 
-  const now = useNow(clock);
   const size = useTerminalSize(props.size);
   const metrics = useMetrics(client, clock);
   const syncStatus = useSyncStatus(sync);
+  const now = useNow(clock, 2000, [cache.version, syncStatus]);
 
   const [stack, setStack] = useState<StackEntry[]>(() => initialStack(props.initialView));
-  const [mode, setMode] = useState<Mode>(NORMAL);
-  const [dialog, setDialog] = useState<DialogState | undefined>();
+  const [mode, setModeState] = useState<Mode>(NORMAL);
+  const [dialog, setDialogState] = useState<DialogState | undefined>();
+  // The key handler reads mode and dialog through refs that the setters update
+  // at once, so several keys handled in one go (a paste) see each other's edits.
+  const modeRef = useRef(mode);
+  modeRef.current = mode;
+  const dialogRef = useRef(dialog);
+  dialogRef.current = dialog;
+  const setMode = useCallback((m: Mode) => {
+    modeRef.current = m;
+    setModeState(m);
+  }, []);
+  const setDialog = useCallback((d: DialogState | undefined) => {
+    dialogRef.current = d;
+    setDialogState(d);
+  }, []);
   const [flash, setFlashState] = useState<FlashState | undefined>();
   const [showEvents, setShowEvents] = useState(true);
   const [logUi, setLogUi] = useState<LogUi>({ autoscroll: true, wrap: false, timestamps: false });
@@ -134,7 +150,7 @@ export function App(props: AppProps) {
   // Layout: header, a connection banner when a watch is down, the body, the events pane, the prompt/flash line.
   const errors = cache.errors();
   const eventsPane = showEvents && view.type === 'table' && view.kind !== 'Event' && size.rows >= 28 ? 6 : 0;
-  const bodyHeight = Math.max(3, size.rows - HEADER_LINES - (errors.length ? 1 : 0) - eventsPane - 1 - (dialog ? 5 : 0));
+  const bodyHeight = Math.max(3, size.rows - HEADER_LINES - (errors.length ? 1 : 0) - eventsPane - 1 - (dialog ? dialogHeight(dialog, size.columns) : 0));
   const listHeight = Math.max(1, bodyHeight - 2); // title + column header
 
   // The table model for table views, recomputed once per frame.
@@ -153,7 +169,11 @@ export function App(props: AppProps) {
   }, [view, filterText, ui.sort, cache.version, renderers, rowCache]);
 
   const rows: TableRow[] = table?.rows ?? [];
-  const natural = useMemo(() => (table ? measure(table.columns, table.rows) : []), [table]);
+  // While the folder sync reports any of the table's objects OutOfSync, a SYNC column marks them.
+  const drifted = useMemo(() => driftedObjects(syncStatus), [syncStatus]);
+  const showDrift = useMemo(() => !!table && table.rows.some((r) => isDrifted(r.obj, drifted)), [table, drifted]);
+  const columns = table ? (showDrift ? [...table.columns, DRIFT_COLUMN] : table.columns) : [];
+  const natural = useMemo(() => (table ? measure(columns, showDrift ? table.rows.map((r) => withDriftCell(r, drifted)) : table.rows) : []), [table, showDrift, drifted]);
   const cursor = table ? cursorAfterChange(rows, ui.cursorId, ui.cursor) : 0;
   const offset = table ? scrollFor(cursor, ui.offset, listHeight, rows.length) : ui.offset;
   // Positions are derived each frame; remember them on the view so the next frame (and esc back) starts there.
@@ -246,48 +266,77 @@ export function App(props: AppProps) {
     setShowEvents,
     quit,
     now,
+    syncStatus,
   };
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
-  const modeRef = useRef(mode);
-  modeRef.current = mode;
-  const dialogRef = useRef(dialog);
-  dialogRef.current = dialog;
 
   const words = useMemo(() => commandWords(), []);
   const namespaces = cache.items('Namespace').map((n) => n.metadata.name ?? '');
   const suggestion = mode.type === 'command' ? complete(mode.text, words, namespaces) : undefined;
-  const suggestionRef = useRef(suggestion);
-  suggestionRef.current = suggestion;
 
-  const onInput = useCallback(
-    (input: string, key: Key) => {
+  /**
+   * Handles one key. True when the key only edited the prompt or dialog text
+   * (tracked by the refs), so the next key can follow at once; false when it
+   * may have changed the view, and the next key must wait for a render.
+   */
+  const handleKey = useCallback(
+    (input: string, key: Key): boolean => {
       const c = ctxRef.current;
       const name = keyName(input, key);
       const d = dialogRef.current;
       if (d) {
         handleDialogKey(d, input, name, setDialog);
-        return;
+        return d.type === 'input' && name !== 'enter' && name !== 'esc';
       }
       const m = modeRef.current;
       if (m.type !== 'normal') {
-        handlePromptKey(m, input, name, c, suggestionRef.current);
-        return;
+        const sugg = m.type === 'command' && name === 'tab' ? complete(m.text, words, c.cache.items('Namespace').map((n) => n.metadata.name ?? '')) : undefined;
+        handlePromptKey(m, input, name, c, sugg);
+        return name !== 'enter' && name !== 'esc' && name !== 'ctrl-c';
       }
       if (name === 'ctrl-c') {
         c.quit();
-        return;
-      }
-      // Pasted `:pods` or `/web`: open the prompt with the rest already typed.
-      if (input.length > 1 && !key.ctrl && (input[0] === ':' || input[0] === '/')) {
-        c.setMode({ type: input[0] === ':' ? 'command' : 'filter', text: input.slice(1) });
-        return;
+        return false;
       }
       const b = bindingFor(bindings, scopesFor(c.view, true), name);
-      if (b) runAction(b.action, c);
+      if (!b) return true;
+      runAction(b.action, c);
+      return b.action === 'command' || b.action === 'filter';
     },
-    [bindings],
+    [bindings, words, setDialog],
   );
+
+  // Several keys can arrive in one stdin read (fast typing, a paste, a laggy
+  // link). They are split and queued, then handled in order: text keys at once,
+  // and after a key that may change the view, the rest wait for the next render
+  // so they act on what that key opened.
+  const keyQueue = useRef<OneKey[]>([]);
+  const awaitingRender = useRef(false);
+  const [, setKeyKick] = useState(0);
+  const drainKeys = useCallback(() => {
+    const q = keyQueue.current;
+    while (q.length) {
+      const k = q.shift() as OneKey;
+      if (!handleKey(k.input, k.key) && q.length) {
+        awaitingRender.current = true;
+        setKeyKick((n) => n + 1);
+        return;
+      }
+    }
+  }, [handleKey]);
+  const onInput = useCallback(
+    (input: string, key: Key) => {
+      keyQueue.current.push(...splitKeys(input, key));
+      if (!awaitingRender.current) drainKeys();
+    },
+    [drainKeys],
+  );
+  useEffect(() => {
+    if (!awaitingRender.current) return;
+    awaitingRender.current = false;
+    drainKeys();
+  });
   useInput(onInput);
 
   // What to show.
@@ -300,8 +349,11 @@ export function App(props: AppProps) {
     body = (
       <ResourceTable
         title={title}
-        columns={table.columns}
-        rows={rows.slice(offset, offset + listHeight).map((r) => refreshRow(r, rendererFor(renderers, view.kind), table.withNamespace, now, rowCache))}
+        columns={columns}
+        rows={rows.slice(offset, offset + listHeight).map((r) => {
+          const row = refreshRow(r, rendererFor(renderers, view.kind), table.withNamespace, now, rowCache);
+          return showDrift ? withDriftCell(row, drifted) : row;
+        })}
         natural={natural}
         cursor={cursor - offset}
         height={listHeight}

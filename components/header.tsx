@@ -9,6 +9,7 @@ import { keyLabel, type Binding } from './keys.js';
 import { age } from './logic/age.js';
 import { formatCpu, formatMemory, parseQuantity } from './logic/quantity.js';
 import { Sparkline } from './sparkline.js';
+import { driftedObjects } from './logic/sync-managed.js';
 import type { SyncStatusLike } from './types.js';
 import type { MetricsState } from './use-metrics.js';
 
@@ -64,6 +65,7 @@ function RuntimeText({ info }: { info: ClusterInfo }) {
 function SyncText({ sync, now }: { sync?: SyncStatusLike; now: number }) {
   if (!sync) return <Text dimColor>none</Text>;
   const errors = sync.errors?.length ?? 0;
+  const drifted = driftedObjects(sync).size;
   const phase = sync.syncing ? 'Syncing' : sync.phase ?? 'Unknown';
   const color = errors || phase === 'Failed' ? 'red' : phase === 'Synced' ? 'green' : 'yellow';
   return (
@@ -72,6 +74,7 @@ function SyncText({ sync, now }: { sync?: SyncStatusLike; now: number }) {
       <Text color={color}>{` ${phase}`}</Text>
       {sync.lastSyncTime ? <Text dimColor>{` ${age(sync.lastSyncTime, now)} ago`}</Text> : null}
       {errors ? <Text color="red">{` ${errors} error${errors > 1 ? 's' : ''}: ${firstError(sync)}`}</Text> : null}
+      {drifted ? <Text color="yellow">{` ${drifted} drifted`}</Text> : null}
       {sync.dryRun ? <Text color="yellow"> (dry-run)</Text> : null}
     </Text>
   );

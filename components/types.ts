@@ -34,6 +34,8 @@ export interface SyncStatusLike {
   files?: { file: string; state?: string; objects?: SyncObjectLike[]; errors?: SyncErrorLike[] }[];
   errors?: SyncErrorLike[];
   dryRun?: boolean;
+  /** false when the sync only reports drift and never reverts it. */
+  selfHeal?: boolean;
 }
 
 export interface SyncSource {

@@ -1,10 +1,18 @@
 // Ages as kubectl prints them (k8s.io/apimachinery/pkg/util/duration.HumanDuration):
 // two significant units at most, so columns stay narrow: 45s, 5m10s, 3h12m, 2d4h, 12d, 2y3d.
 
+/**
+ * How far in the future a time may be and still print `0s`. kubectl prints
+ * `<invalid>` from 2 s on, but here the screen's `now` can lag a fresh object
+ * by a frame and the embedded cluster's clock may run slightly ahead: only a
+ * time clearly in the future (clock skew beyond this) is `<invalid>`.
+ */
+export const FUTURE_TOLERANCE_MS = 5000;
+
 export function humanDuration(ms: number): string {
+  if (ms <= -FUTURE_TOLERANCE_MS) return '<invalid>';
+  if (ms < 0) return '0s';
   const seconds = Math.floor(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
   if (seconds < 60 * 2) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 10) {

@@ -31,6 +31,8 @@ export interface Harness {
   /** Advances the fake clock one frame so coalesced watch events are drawn. */
   flush(): Promise<string>;
   type(...keys: string[]): Promise<string>;
+  /** Writes raw terminal input as ONE stdin read (several keys at once, as a paste or a laggy link delivers them). */
+  write(raw: string): Promise<string>;
   unmount(): void;
 }
 
@@ -55,6 +57,11 @@ export async function mount(client: FakeClusterClient, props: Partial<AppProps> 
           await tick();
         }
       }
+      return h.flush();
+    },
+    async write(raw) {
+      inst.stdin.write(raw);
+      await tick(10);
       return h.flush();
     },
     unmount: () => inst.unmount(),
