@@ -5,12 +5,21 @@
 // parts) or through ClusterClient (the UI, the folder sync).
 import { Api } from './api/api.js';
 import { isStatusError } from './api/errors.js';
+import { parseQuantity, quantityToNumber } from './api/quantity.js';
 import type { KubeObject } from './api/meta.js';
 import type { ObjectStore } from './api/store-types.js';
 import { EmbeddedClient } from './client/embedded.js';
 import type { ClusterInfo, LogLine, LogOptions, NodeMetrics, PodMetrics, RuntimeName, Subscription } from './client/types.js';
 import type { RuntimeDriver } from './kubelet/runtime/types.js';
-import { startControllers, type RunningControllers } from './controllers/index.js';
+import { defaultAdmissionPlugins, type AdmissionPlugin } from './api/admission/index.js';
+import { createServiceAllocator, type ServiceAllocator } from './api/service-ip.js';
+import { ApiServer, ensureServingCert, ensureToken, writeKubeconfig, type ExecFn, type LogsFn } from './apiserver/index.js';
+import { clusterAutoscalerFactory, type NodePool } from './controllers/cluster-autoscaler.js';
+import { hpaControllerFactory } from './controllers/hpa.js';
+import { CONTROLLER_FACTORIES, startControllers, type ControllerFactory, type RunningControllers } from './controllers/index.js';
+import { pvControllerFactory } from './controllers/pv-controller.js';
+import { Network, type NetworkConfig, type NetworkStatus } from './network/index.js';
+import { ProcessDriver } from './kubelet/runtime/process/index.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle.js';
 import { Kubelet } from './kubelet/kubelet.js';
 import { SimDriver } from './kubelet/runtime/sim/sim-driver.js';
@@ -19,6 +28,9 @@ import { realClock, type Clock } from './util/clock.js';
 import { SERVER_VERSION } from './version.js';
 import { MemoryStore, openStore, type OpenedStore } from '../state/index.js';
 import Docker from 'dockerode';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export type RuntimeChoice = 'auto' | 'docker' | 'process' | 'sim';
 
@@ -41,6 +53,21 @@ export interface EngineConfig {
   persist?: boolean;
   /** Where the Docker engine is asked; default DOCKER_HOST or /var/run/docker.sock. */
   docker?: DockerEndpoint;
+  /** Services, DNS and ingress on this host (src/network). Default off (tests); the CLI turns it on. */
+  network?: false | Omit<NetworkConfig, 'api' | 'clock'>;
+  /** The Kubernetes-compatible HTTPS API for kubectl. Default off (tests); the CLI serves 127.0.0.1:6443. */
+  apiServer?: false | { host?: string; port?: number };
+  /** Simulated node pools the cluster autoscaler may grow and shrink (`--node-pool`). */
+  nodePools?: NodePool[];
+  /** Where volumes, provisioned PVs, the API certificate and kubeconfig live; default beside the state file. */
+  dataDir?: string;
+}
+
+/** Where kubectl can reach this engine, or why it cannot. */
+export interface ApiServerStatus {
+  url?: string;
+  kubeconfig?: string;
+  error?: string;
 }
 
 /** What a started part offers the engine for shutdown. */
@@ -69,6 +96,12 @@ export class Engine {
   private readonly kubelets = new Map<string, Kubelet>();
   private readonly drivers: RuntimeDriver[] = [];
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  private network?: Network;
+  private _apiServer?: ApiServerStatus;
+  private _dataDir?: string;
+  private tempDataDir = false;
+  private newPoolDriver?: (i: number) => RuntimeDriver;
+  private instance = '';
   private stopping?: Promise<void>;
 
   constructor(config: EngineConfig) {
@@ -119,15 +152,36 @@ export class Engine {
       this.opened = await openStore({ file: this.config.stateFile, now });
       store = this.opened.store;
     }
-    const api = (this._api = new Api({ store, now }));
+    const dataDir = this.prepareDataDir();
+    // Admission: LimitRange defaults, ResourceQuota, then ClusterIP/NodePort allocation.
+    const allocator = createServiceAllocator({ serviceCIDR: this.config.network ? this.config.network.serviceCIDR : undefined });
+    const admission: AdmissionPlugin[] = [...defaultAdmissionPlugins(), serviceAllocation(allocator)];
+    const api = (this._api = new Api({ store, now, admission }));
+    const allocWatch = allocator.attach(api);
+    this.parts.push({ name: 'service allocator', part: { stop: () => allocWatch.stop() } });
     await this.ensureNamespaces(api);
-    const instance = await this.ensureInstanceId(api);
+    const instance = (this.instance = await this.ensureInstanceId(api));
 
     const { runtime, reason, newDriver } = await this.chooseRuntime(instance);
     this._info = { context: 'kubeterm (embedded)', mode: 'embedded', runtime, runtimeReason: reason, serverVersion: SERVER_VERSION };
 
     const clock = this.clock;
-    this.controllers = startControllers({ api, clock });
+    const factories: ControllerFactory[] = [
+      ...CONTROLLER_FACTORIES,
+      hpaControllerFactory({ podMetrics: (ns) => this.podMetrics(ns) }),
+      pvControllerFactory(dataDir),
+    ];
+    if (this.config.nodePools?.length) {
+      this.newPoolDriver = newDriver;
+      factories.push(
+        clusterAutoscalerFactory({
+          pools: this.config.nodePools,
+          addNode: (pool) => this.addPoolNode(pool),
+          removeNode: (name) => this.removeNode(name),
+        }),
+      );
+    }
+    this.controllers = startControllers({ api, clock, factories });
     this.parts.push({ name: 'controllers', part: this.controllers });
 
     const scheduler = new Scheduler({ api, clock });
@@ -138,16 +192,136 @@ export class Engine {
     lifecycle.start();
     this.parts.push({ name: 'node lifecycle', part: lifecycle });
 
+    if (this.config.network) {
+      const network = (this.network = new Network({ ...this.config.network, api, clock }));
+      await network.start();
+      this.parts.push({ name: 'network', part: network });
+    }
+
     const names = nodeNames(this.config.nodes);
     for (let i = 0; i < names.length; i++) {
-      const nodeName = names[i];
-      const driver = newDriver(i);
-      if (!this.drivers.includes(driver)) this.drivers.push(driver);
-      const k = new Kubelet({ api, clock, nodeName, driver, instance, capacity: this.config.nodeCapacity });
-      this.kubelets.set(nodeName, k);
-      this.parts.push({ name: `kubelet ${nodeName}`, part: k });
-      await k.start();
+      await this.startKubelet(names[i], newDriver(i));
     }
+
+    if (this.config.apiServer) await this.startApiServer(this.config.apiServer, dataDir);
+  }
+
+  private async startKubelet(nodeName: string, driver: RuntimeDriver, opts: { capacity?: NodeCapacity; labels?: Record<string, string> } = {}): Promise<Kubelet> {
+    if (!this.drivers.includes(driver)) this.drivers.push(driver);
+    const k = new Kubelet({
+      api: this.api,
+      clock: this.clock,
+      nodeName,
+      driver,
+      instance: this.instance,
+      capacity: opts.capacity ?? this.config.nodeCapacity,
+      labels: opts.labels,
+    });
+    this.kubelets.set(nodeName, k);
+    this.parts.push({ name: `kubelet ${nodeName}`, part: k });
+    await k.start();
+    return k;
+  }
+
+  /** The cluster autoscaler's scale-up: one more simulated node labelled with its pool. */
+  private async addPoolNode(pool: NodePool): Promise<void> {
+    if (!this.newPoolDriver) throw new Error('node pools need the engine to be running');
+    let n = 1;
+    while (this.kubelets.has(`${pool.name}-${n}`)) n++;
+    const name = `${pool.name}-${n}`;
+    const capacity: NodeCapacity = { cpu: quantityNumber(pool.cpu), memory: quantityNumber(pool.memory), pods: pool.pods };
+    await this.startKubelet(name, this.newPoolDriver(this.kubelets.size), { capacity, labels: { 'kubeterm.io/node-pool': pool.name } });
+  }
+
+  /** The cluster autoscaler's scale-down: stop the node's kubelet and delete its Node. */
+  private async removeNode(name: string): Promise<void> {
+    const k = this.kubelets.get(name);
+    if (k) {
+      await k.stop();
+      this.kubelets.delete(name);
+      const i = this.parts.findIndex((p) => p.part === k);
+      if (i >= 0) this.parts.splice(i, 1);
+    }
+    try {
+      await this.api.delete('Node', '', name);
+    } catch (e) {
+      if (!isStatusError(e, 'NotFound')) throw e;
+    }
+  }
+
+  /** Serves the Kubernetes API over HTTPS with a bearer token and writes a kubeconfig; a failure is reported, not fatal. */
+  private async startApiServer(cfg: { host?: string; port?: number }, dataDir: string): Promise<void> {
+    try {
+      const cert = await ensureServingCert(dataDir);
+      const token = await ensureToken(dataDir);
+      const server = new ApiServer({
+        api: this.api,
+        host: cfg.host ?? '127.0.0.1',
+        port: cfg.port ?? 6443,
+        tls: { cert: cert.cert, key: cert.key },
+        token,
+        logs: this.logsFn(),
+        exec: this.execFn(),
+      });
+      const { url } = await server.start();
+      this.parts.push({ name: 'api server', part: server });
+      const kubeconfig = path.join(dataDir, 'kubeconfig');
+      await writeKubeconfig(kubeconfig, { server: url, token, caData: Buffer.from(cert.cert).toString('base64') });
+      this._apiServer = { url, kubeconfig };
+    } catch (e) {
+      this._apiServer = { error: `the API server did not start: ${(e as Error).message}` };
+    }
+  }
+
+  /** The API server's log reader over the kubelets. */
+  private logsFn(): LogsFn {
+    return (ns, pod, opts, onLine, signal) =>
+      new Promise<void>((resolve, reject) => {
+        const sub = this.logs(
+          ns,
+          pod,
+          { container: opts.container, follow: opts.follow, previous: opts.previous, timestamps: opts.timestamps, tailLines: opts.tailLines, sinceSeconds: opts.sinceSeconds },
+          (line) => onLine(opts.timestamps && line.time ? `${line.time} ${line.text}` : line.text),
+          (err) => (err ? reject(err) : resolve()),
+        );
+        signal.addEventListener('abort', () => {
+          sub.stop();
+          resolve();
+        });
+      });
+  }
+
+  /** The API server's exec over the kubelet of the pod's node. */
+  private execFn(): ExecFn {
+    return async (ns, pod, container, command, io) => {
+      const p = this.api.get('Pod', ns, pod);
+      const kubelet = p?.spec?.nodeName ? this.kubelets.get(p.spec.nodeName) : undefined;
+      const exec = (kubelet as unknown as { exec?: ExecLike } | undefined)?.exec;
+      if (!kubelet || typeof exec !== 'function') throw new Error(`exec is not available for pod "${pod}" on this runtime`);
+      return exec.call(kubelet, ns, pod, container, command, { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, tty: io.tty });
+    };
+  }
+
+  /** Beside the state file, or a private temporary folder for a memory-only engine (removed on stop). */
+  private prepareDataDir(): string {
+    let dir = this.config.dataDir;
+    if (!dir && this.opened) dir = path.dirname(this.opened.file);
+    if (!dir) {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'kubeterm-engine-'));
+      this.tempDataDir = true;
+    }
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return (this._dataDir = dir);
+  }
+
+  /** Where kubectl reaches this engine (undefined when the API server is off). */
+  get apiServer(): ApiServerStatus | undefined {
+    return this._apiServer;
+  }
+
+  /** Service network mode, DNS and ingress ports (undefined when the network is off). */
+  networkStatus(): NetworkStatus | undefined {
+    return this.network?.status();
   }
 
   /**
@@ -167,13 +341,8 @@ export class Engine {
     });
     if (want === 'sim') return sim('--runtime sim: pods are simulated, no containers run');
     if (want === 'process') {
-      const mod = await seam<Record<string, unknown>>('process runtime', ['./kubelet/runtime/process/index.js', './kubelet/runtime/process/process-driver.js'], this.missing);
-      const C = mod && driverClass(mod, 'ProcessDriver');
-      if (C) {
-        const driver = new C({ clock, instance, resources });
-        return { runtime: 'process', reason: '--runtime process: containers run as host processes (no isolation)', newDriver: () => driver };
-      }
-      return sim('SIMULATED: --runtime process was asked for, but the process runtime is not built yet (src/kubelet/runtime/process)');
+      const driver = new ProcessDriver({ instance, resources, stateDir: path.join(this._dataDir ?? os.tmpdir(), 'process') });
+      return { runtime: 'process', reason: '--runtime process: containers run as host processes (no isolation)', newDriver: () => driver };
     }
     const endpoint = this.config.docker ?? dockerEndpoint();
     const ping = await pingDocker(endpoint);
@@ -327,11 +496,30 @@ export class Engine {
       } catch (e) {
         errors.push(e);
       }
+      if (this.tempDataDir && this._dataDir) rmSync(this._dataDir, { recursive: true, force: true });
       this.state = 'stopped';
       if (errors.length) throw new Error(`engine stopped with errors: ${errors.map((e) => (e as Error).message).join('; ')}`, { cause: errors[0] });
     })();
     return this.stopping;
   }
+}
+
+type ExecLike = (ns: string, pod: string, container: string, cmd: string[], streams: Record<string, unknown>) => Promise<{ exitCode: number }>;
+
+/** The Service allocator as an admission plugin: fills in (or refuses) ClusterIPs and node ports. */
+function serviceAllocation(allocator: ServiceAllocator): AdmissionPlugin {
+  return {
+    name: allocator.name,
+    admit(attrs) {
+      if (attrs.object.kind !== 'Service') return;
+      const out = allocator.admit(attrs.object, attrs.oldObject, { dryRun: attrs.dryRun });
+      attrs.object.spec = out.spec;
+    },
+  };
+}
+
+function quantityNumber(q: string): number {
+  return quantityToNumber(parseQuantity(q));
 }
 
 async function createIfAbsent(api: Api, obj: KubeObject): Promise<void> {
@@ -340,36 +528,6 @@ async function createIfAbsent(api: Api, obj: KubeObject): Promise<void> {
   } catch (e) {
     if (!isStatusError(e, 'AlreadyExists')) throw e;
   }
-}
-
-/**
- * SEAM: the process runtime driver is written by another helper under
- * src/kubelet/runtime/process/. Until it is in the tree the engine loads it by
- * path, only when chosen, and names its absence in `missing` and in the
- * runtime reason (never silently pretending). Once it lands, replace this with
- * a literal `await import(...)` like the Docker driver's.
- */
-async function seam<T>(name: string, specs: string[], missing: string[]): Promise<T | undefined> {
-  for (const spec of specs) {
-    const url = new URL(spec, import.meta.url);
-    try {
-      return (await import(url.href)) as T;
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const stem = url.pathname.replace(/\.js$/, '');
-      if (err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(stem)) continue;
-      throw e;
-    }
-  }
-  missing.push(`${name} (${specs[0].replace('./', 'src/').replace(/\/[^/]+\.js$/, '/')})`);
-  return undefined;
-}
-
-type DriverClass = new (config: Record<string, unknown>) => RuntimeDriver;
-
-/** The named driver class of a runtime module (or its only exported class). */
-function driverClass(mod: Record<string, unknown>, name: string): DriverClass | undefined {
-  return (mod[name] ?? Object.values(mod).find((v) => typeof v === 'function' && /^class /.test(String(v)))) as DriverClass | undefined;
 }
 
 // ---- Docker detection --------------------------------------------------------

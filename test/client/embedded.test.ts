@@ -245,7 +245,14 @@ describe('EmbeddedClient writes', () => {
   });
 
   it('cordons, uncordons and drains a node, leaving DaemonSet pods', async () => {
-    await client.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, spec: {} });
+    const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1' } },
+      spec: {},
+      status: { capacity, allocatable: capacity, conditions: [{ type: 'Ready', status: 'True' }] },
+    });
     await client.cordon('n1', true);
     expect((await client.get('Node', '', 'n1'))?.spec.unschedulable).toBe(true);
     await client.cordon('n1', false);
@@ -266,12 +273,18 @@ describe('EmbeddedClient writes', () => {
       metadata: { name, namespace: 'default', ...meta },
       spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'busybox' }], terminationGracePeriodSeconds: 0 },
     });
-    await client.create(
-      pod('agent-n1', {
-        labels: { app: 'agent' },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: ds.metadata.uid!, controller: true }],
-      }),
-    );
+    // The DaemonSet controller places its own pod on n1 (daemon pods tolerate cordoned nodes).
+    const daemonPodOnN1 = () =>
+      engine.api
+        .list('Pod', { namespace: 'default' })
+        .items.find(
+          (p) =>
+            p.spec?.nodeName === 'n1' &&
+            !p.metadata.deletionTimestamp &&
+            p.metadata.ownerReferences?.some((r) => r.kind === 'DaemonSet' && r.uid === ds.metadata.uid),
+        );
+    await until(() => daemonPodOnN1() !== undefined, 'the DaemonSet pod on n1');
+    const daemonPod = daemonPodOnN1()!;
     await client.create(pod('static', { annotations: { 'kubernetes.io/config.mirror': 'abc' } }));
     await client.create(pod('bare'));
     await client.drain('n1');
@@ -279,7 +292,7 @@ describe('EmbeddedClient writes', () => {
     const left = (await client.list('Pod', { fieldSelector: 'spec.nodeName=n1' })).items
       .filter((p) => !p.metadata.deletionTimestamp)
       .map((p) => p.metadata.name);
-    expect(left).toContain('agent-n1');
+    expect(left).toContain(daemonPod.metadata.name);
     expect(left).toContain('static');
     expect(left).not.toContain('bare');
   });
