@@ -2,9 +2,9 @@
 // folder with a kustomization (built as a unit). Names are relative to the
 // synced folder with `/` separators; a kustomize source is named by its
 // kustomization file, e.g. `overlays/dev/kustomization.yaml`.
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isIgnoredName, isSyncedFile, KUSTOMIZATION_FILES } from './ignore.js';
 import { KubectlMissingError, kustomizeMissingMessage, type KustomizeBuild } from './kustomize.js';
 import { loadManifestFile, MAX_MANIFEST_BYTES, type LoadResult } from './loader.js';
@@ -70,8 +70,10 @@ export async function readSource(root: string, ref: SourceRef, kustomize: Kustom
   // Synchronous reads: manifests are small, and the thread-pool round trips of
   // fs.promises cost more than the reads themselves (a 1,000-file cold sync).
   try {
-    const st = statSync(path);
-    if (!st.isFile()) return {};
+    // Symlinks are never followed: a link (or a linked folder on the way) could
+    // lead outside the watched folder or loop. Such a path counts as no manifest.
+    const st = lstatSync(path);
+    if (!st.isFile() || !insideRealRoot(root, ref.name)) return {};
     if (st.size > MAX_MANIFEST_BYTES) {
       const message = `file is larger than ${MAX_MANIFEST_BYTES / (1024 * 1024)} MiB; refusing to parse it`;
       return { text: `\u0000size:${st.size}:${st.mtimeMs}`, result: { objects: [], errors: [{ file: ref.name, message }] } };
@@ -82,5 +84,14 @@ export async function readSource(root: string, ref: SourceRef, kustomize: Kustom
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return {};
     const message = `cannot read file: ${(e as Error).message}`;
     return { text: `\u0000error:${message}`, result: { objects: [], errors: [{ file: ref.name, message }] } };
+  }
+}
+
+/** True when no folder on the way from the root to `rel` is a symlink (the real path stays where the name says). */
+function insideRealRoot(root: string, rel: string): boolean {
+  try {
+    return realpathSync(dirname(join(root, rel))) === join(realpathSync(root), dirname(rel));
+  } catch {
+    return false;
   }
 }

@@ -56,6 +56,8 @@ export class FolderWatcher {
       persistent: true,
       // chokidar's atomic mode folds an editor's unlink+add of the same file into one change.
       atomic: true,
+      // Never follow links: one could lead outside the folder or loop forever (sources.ts refuses them too).
+      followSymlinks: false,
       ignored: (p: string) => {
         const rel = this.rel(p);
         return rel !== '' && isIgnoredPath(rel);
