@@ -6,7 +6,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { copyFileAtomic, tempPathFor } from './atomic-file.js';
-import type { ObjectCodec } from './file-format.js';
+import { EncryptionKeyError, keyFileFor, SecretCodec } from './encryption.js';
+import { StateFileError, type ObjectCodec } from './file-format.js';
 import { StateLock, type StateLockOptions } from './lock.js';
 import { FilePersistence } from './persistence.js';
 import { MemoryStore } from './store.js';
@@ -15,6 +16,7 @@ export { MemoryStore, rfc3339, type MemoryStoreConfig } from './store.js';
 export { FilePersistence, type PersistenceStats } from './persistence.js';
 export { StateFileError, SCHEMA_VERSION, type ObjectCodec, type StateFile } from './file-format.js';
 export { StateLock, type LockInfo } from './lock.js';
+export { EncryptionKeyError, SecretCodec, keyFileFor, ENCRYPTION_KEY_FILE } from './encryption.js';
 export type { Persistence, StoreSnapshot } from './types.js';
 
 export interface OpenStoreOptions {
@@ -23,8 +25,13 @@ export interface OpenStoreOptions {
   now?: () => number;
   newUid?: () => string;
   logSize?: number;
-  /** Per-object transform at rest (e.g. Secret encryption). */
+  /**
+   * Per-object transform at rest. Default: Secrets encrypted with AES-256-GCM
+   * under the key file beside the state file (see encryption.ts).
+   */
   codec?: ObjectCodec;
+  /** Where the encryption key lives; default `<state dir>/encryption-key`. Ignored when `codec` is given. */
+  keyFile?: string;
   /** Lock behaviour overrides, for tests. */
   lock?: StateLockOptions;
 }
@@ -33,6 +40,8 @@ export interface OpenedStore {
   store: MemoryStore;
   file: string;
   persistence: FilePersistence;
+  /** The encryption key file in use (undefined when a custom codec was given). */
+  keyFile?: string;
   /** Waits for pending writes, then releases the lock. */
   close(): Promise<void>;
 }
@@ -49,23 +58,45 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<OpenedStor
   const lock = StateLock.acquire(file, opts.lock);
   try {
     const backupFile = `${file}.bak`;
-    const persistence = new FilePersistence({ file, backupFile, backupExists: () => existsSync(backupFile), codec: opts.codec, now: opts.now });
-    const initial = await persistence.load();
+    const secrets = opts.codec ? undefined : new SecretCodec({ keyFile: resolve(opts.keyFile ?? keyFileFor(file)), stateFile: file });
+    const codec = opts.codec ?? secrets;
+    const persistence = new FilePersistence({ file, backupFile, backupExists: () => existsSync(backupFile), codec, now: opts.now });
+    const initial = await loadNamingKey(persistence);
+    // Loaded (or new): any encrypted Secret decoded with this key, so creating one now cannot orphan data.
+    secrets?.ensureKey();
     // A temp file left by a crash mid-write never became the state file; it is garbage.
     await rm(tempPathFor(file), { force: true });
+    // A file from before encryption holds Secrets in clear: rewrite it encrypted at once, and only
+    // then take the backup, so no plaintext copy is left behind.
+    const migrate = !!initial && !!secrets && secrets.plaintextSecrets > 0;
     // This file just loaded cleanly: it becomes the last good backup before anything overwrites it.
-    if (initial) await copyFileAtomic(file, backupFile);
+    if (initial && !migrate) await copyFileAtomic(file, backupFile);
     const store = new MemoryStore({ now: opts.now, newUid: opts.newUid, logSize: opts.logSize, persistence, initial });
+    if (migrate) {
+      await persistence.commit(() => store.snapshot());
+      await copyFileAtomic(file, backupFile);
+    }
     let closed: Promise<void> | undefined;
     return {
       store,
       file,
       persistence,
+      keyFile: secrets?.keyFile,
       close: () =>
         (closed ??= persistence.close().finally(() => lock.release())),
     };
   } catch (e) {
     lock.release();
+    throw e;
+  }
+}
+
+/** Loads the state file; a key problem is reported as itself (naming the key file), not as a corrupt file. */
+async function loadNamingKey(persistence: FilePersistence) {
+  try {
+    return await persistence.load();
+  } catch (e) {
+    if (e instanceof StateFileError && e.cause instanceof EncryptionKeyError) throw e.cause;
     throw e;
   }
 }
