@@ -7,6 +7,8 @@
 // On start it re-adopts: containers of pods that still exist on this node are
 // taken over (not recreated); containers and sandboxes of pods that are gone
 // are stopped and removed.
+import os from 'node:os';
+import path from 'node:path';
 import type { Api } from '../api/api.js';
 import { badRequest, isStatusError, notFound } from '../api/errors.js';
 import { EventRecorder } from '../api/events.js';
@@ -17,9 +19,12 @@ import type { Pod } from '../api/types/pod.js';
 import type { Clock, Timer } from '../util/clock.js';
 import { Backoff } from './backoff.js';
 import { buildLease, buildNode, nodeConditions, NODE_LEASE_NAMESPACE } from './node-status.js';
+import type { DnsConfigFn } from './pod-config.js';
+import { podReferences } from './pod-config.js';
 import { PodWorker, type ReadinessHook, type WorkerHost } from './pod-worker.js';
-import type { ContainerLogOptions, ContainerStatus, LogChunk, NodeResources, RuntimeDriver } from './runtime/types.js';
+import type { ContainerLogOptions, ContainerStatus, ExecStreams, LogChunk, NodeResources, RuntimeDriver } from './runtime/types.js';
 import { quantityValue } from './quantities.js';
+import { VolumeManager } from './volumes/index.js';
 
 export interface KubeletConfig {
   api: Api;
@@ -42,8 +47,20 @@ export interface KubeletConfig {
   nodeStatusReportMs?: number;
   /** Relist period of the pod lifecycle event generator. Default 1 s. */
   relistIntervalMs?: number;
-  /** External readiness opinion (the prober). */
+  /** External readiness opinion (in addition to the pod's own probes). */
   readiness?: ReadinessHook;
+  /**
+   * The kubelet's state directory: pod volumes and resolv.conf live under
+   * <dataDir>/pods/<uid>. Must be a path the container runtime can bind-mount
+   * (Docker on the same host). Default: <os.tmpdir()>/kubeterm-kubelet-<nodeName>.
+   */
+  dataDir?: string;
+  /** Cluster DNS per namespace: when given, pods with dnsPolicy ClusterFirst get a resolv.conf naming it. */
+  dnsConfig?: DnsConfigFn;
+  /** How often volumes are rewritten from their ConfigMaps/Secrets even without a watch event. Default 60 s. */
+  volumeResyncMs?: number;
+  /** Run container probes (default true). */
+  probes?: boolean;
 }
 
 export interface PodStats {
@@ -62,6 +79,9 @@ export class Kubelet {
   private readonly host: WorkerHost;
   private readonly workers = new Map<string, PodWorker>();
   private watch?: WatchHandle;
+  private sourceWatches: WatchHandle[] = [];
+  private volumeTimer?: Timer;
+  readonly volumes: VolumeManager;
   private unsubscribe?: () => void;
   private heartbeatTimer?: Timer;
   private relistTimer?: Timer;
@@ -84,6 +104,7 @@ export class Kubelet {
     this.driver = config.driver;
     this.nodeName = config.nodeName;
     this.recorder = new EventRecorder({ api: this.api, component: 'kubelet', host: this.nodeName });
+    this.volumes = new VolumeManager({ rootDir: config.dataDir ?? path.join(os.tmpdir(), `kubeterm-kubelet-${this.nodeName.replace(/[^a-zA-Z0-9_.-]/g, '_')}`) });
     this.host = {
       api: this.api,
       clock: this.clock,
@@ -94,6 +115,9 @@ export class Kubelet {
       restartBackoff: new Backoff(this.clock),
       pullBackoff: new Backoff(this.clock),
       readiness: config.readiness,
+      volumes: this.volumes,
+      dnsConfig: config.dnsConfig,
+      probes: config.probes,
       track: (p) => this.track(p),
       onRemoved: (uid) => this.workers.delete(uid),
     };
@@ -112,8 +136,29 @@ export class Kubelet {
       { resourceVersion: '0', filter: (o) => (o as Pod).spec?.nodeName === this.nodeName },
       (ev) => this.onPod(ev as WatchEvent<Pod>),
     );
+    // A changed ConfigMap/Secret reaches the pods that read it: volumes are rewritten, config errors retried.
+    for (const kind of ['ConfigMap', 'Secret'] as const) {
+      this.sourceWatches.push(
+        this.api.watch(kind, {}, (ev) => {
+          if (ev.type === 'DELETED') return;
+          const o = ev.object;
+          for (const w of this.workers.values()) {
+            if (w.pod.metadata.namespace === o.metadata.namespace && podReferences(w.pod, kind, o.metadata.name ?? '')) w.sourcesChanged();
+          }
+        }),
+      );
+    }
     this.scheduleHeartbeat();
     this.scheduleRelist();
+    this.scheduleVolumeResync();
+  }
+
+  private scheduleVolumeResync(): void {
+    this.volumeTimer = this.clock.setTimeout(() => {
+      if (!this.running) return;
+      for (const w of this.workers.values()) if ((w.pod.spec.volumes ?? []).length) w.sourcesChanged();
+      this.scheduleVolumeResync();
+    }, this.cfg.volumeResyncMs ?? 60_000);
   }
 
   /** Stops watching and heartbeating. Containers keep running, to be re-adopted by the next start. */
@@ -122,8 +167,11 @@ export class Kubelet {
     this.watch?.stop();
     this.watch = undefined;
     this.unsubscribe?.();
+    for (const w of this.sourceWatches) w.stop();
+    this.sourceWatches = [];
     this.heartbeatTimer?.cancel();
     this.relistTimer?.cancel();
+    this.volumeTimer?.cancel();
     for (const w of this.workers.values()) w.stopTimers();
     await this.whenIdle();
     this.workers.clear();
@@ -223,6 +271,8 @@ export class Kubelet {
     const ready = this.api.get<Node>('Node', '', this.nodeName)?.status?.conditions?.find((c) => c.type === 'Ready');
     const drifted = ready?.status !== (this.runtimeError ? 'False' : 'True');
     if (before !== this.runtimeError || due || drifted) await this.postNodeStatus();
+    // The runtime came back: every pod catches up at once (containers kept running meanwhile).
+    if (before && !this.runtimeError) for (const w of this.workers.values()) w.requestSync();
   }
 
   private async postNodeStatus(): Promise<void> {
@@ -381,6 +431,35 @@ export class Kubelet {
       throw badRequest(`container "${name}" in pod "${podName}" is waiting to start: ${reason}`);
     }
     return this.driver.logs(rec.id, opts, onLine, signal);
+  }
+
+  /**
+   * Runs a command in a running container (`kubectl exec`). Output goes to the
+   * given streams and is also returned (capped by the driver). Errors are
+   * Kubernetes' own: NotFound for the pod, BadRequest for a container that is
+   * not valid or not running.
+   */
+  async exec(
+    namespace: string,
+    podName: string,
+    container: string | undefined,
+    cmd: string[],
+    streams?: ExecStreams,
+  ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    const pod = this.api.get<Pod>('Pod', namespace, podName);
+    if (!pod) throw notFound('Pod', podName);
+    if (!cmd.length) throw badRequest('you must specify at least one command for the container');
+    const names = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
+    const name = container || pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'] || pod.spec.containers[0].name;
+    if (!names.includes(name)) throw badRequest(`container ${name} is not valid for pod ${podName}`);
+    const w = this.workers.get(pod.metadata.uid ?? '');
+    const rec = w?.records.get(`app/${name}`) ?? w?.records.get(`init/${name}`);
+    if (!rec?.id || rec.status?.state !== 'running') {
+      const phase = pod.status?.phase ?? 'Pending';
+      if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+      throw badRequest(`container ${name} is not running in pod ${podName}`);
+    }
+    return this.driver.exec(rec.id, cmd, streams);
   }
 
   /** CPU (cores) and memory (bytes) in use by a pod's running containers. */

@@ -1,22 +1,31 @@
 // One pod worker per pod bound to this node: a level-based sync loop (the
 // kubelet's syncPod) that brings the runtime in line with the pod spec —
-// sandbox, image pulls per imagePullPolicy, init containers one at a time to
-// completion, then the app containers — restarts exited containers per
-// restartPolicy with the kubelet's back-off, writes the pod status, and on
-// deletion stops the containers within the grace period, removes them and
-// finally deletes the Pod object (gracePeriodSeconds 0).
+// sandbox, volumes (VolumeManager; FailedMount while a source is missing),
+// image pulls per imagePullPolicy, init containers one at a time to
+// completion, then the app containers, each with its env resolved through the
+// Api (CreateContainerConfigError while a ConfigMap/Secret key is missing),
+// volume mounts and the pod's resolv.conf — restarts exited containers per
+// restartPolicy with the kubelet's back-off, probes running containers
+// (readiness → ready flag; liveness/startup failure → Killing, then a restart),
+// writes the pod status, and on deletion runs preStop hooks, stops the
+// containers within the grace period, removes them and the pod's directory,
+// and finally deletes the Pod object (gracePeriodSeconds 0).
 //
 // Syncs are serialised per pod: a request during a sync runs one more sync
 // after it. Time-based retries (back-off expiry) schedule a sync on the Clock.
 import type { Api } from '../api/api.js';
 import { isStatusError } from '../api/errors.js';
 import type { EventRecorder } from '../api/events.js';
-import type { Container, Pod } from '../api/types/pod.js';
+import type { Container, LifecycleHandler, Pod } from '../api/types/pod.js';
 import type { Clock, Timer } from '../util/clock.js';
 import { Backoff, goDuration } from './backoff.js';
+import { resolveEnv } from './container-env.js';
+import { clusterLookups, resolvConfMount, type DnsConfigFn } from './pod-config.js';
 import { buildPodStatus, shouldRestart, type ContainerRecord } from './pod-status.js';
+import { ContainerProber, REASON_KILLING, REASON_UNHEALTHY, restartMessage, runProbe, unhealthyMessage } from './probes/index.js';
 import { quantityValue } from './quantities.js';
-import type { ContainerConfig, ContainerStatus, RuntimeDriver, SandboxInfo } from './runtime/types.js';
+import type { ContainerConfig, ContainerStatus, Mount, RuntimeDriver, SandboxInfo } from './runtime/types.js';
+import { VolumeError, type VolumeManager } from './volumes/index.js';
 
 /** A readiness opinion from outside the runtime (the prober); undefined = no opinion. */
 export type ReadinessHook = (pod: Pod, container: string, containerId: string) => boolean | undefined;
@@ -31,6 +40,12 @@ export interface WorkerHost {
   restartBackoff: Backoff;
   pullBackoff: Backoff;
   readiness?: ReadinessHook;
+  /** Pod volumes (and the per-pod directory resolv.conf goes into). Absent: no volumes, no mounts. */
+  volumes?: VolumeManager;
+  /** Cluster DNS for resolv.conf (dnsPolicy ClusterFirst). */
+  dnsConfig?: DnsConfigFn;
+  /** Whether probes run (default true). */
+  probes?: boolean;
   /** Counts async work for whenIdle. */
   track(p: Promise<unknown>): void;
   /** The worker finished tearing its pod down. */
@@ -64,6 +79,17 @@ export class PodWorker {
   private initDone = false;
   private initFailed = false;
   private wakeTimers = new Map<number, Timer>();
+  /** Volumes were set up for this pod (false again when a source changed). */
+  private volumesReady = false;
+  private volumeError?: string;
+  /** Live probers by record key, each bound to one container id. */
+  private readonly probers = new Map<string, { id: string; prober: ContainerProber }>();
+  /** When this kubelet first saw a container exited (its clock): the back-off window starts there or at finishedAt, whichever is earlier. */
+  private readonly exitSeen = new Map<string, number>();
+  /** Containers adopted from a previous kubelet run: their probers resume instead of starting over. */
+  private readonly adopted = new Set<string>();
+  /** The pod's resolv.conf bind mount, once written (mount undefined: the runtime's own file stays). */
+  private resolv?: { mount?: Mount };
 
   constructor(
     private readonly host: WorkerHost,
@@ -109,11 +135,18 @@ export class PodWorker {
       return false; // an older attempt we no longer need
     }
     if (cs.startedAt && this.startTime === undefined) this.startTime = Date.parse(cs.startedAt);
+    this.adopted.add(cs.id);
     return true;
   }
 
   adoptSandbox(sb: SandboxInfo): void {
     this.sandbox = sb;
+  }
+
+  /** A ConfigMap/Secret the pod reads changed (or the periodic resync): rewrite volumes and retry config errors. */
+  sourcesChanged(): void {
+    this.volumesReady = false;
+    this.requestSync();
   }
 
   requestSync(): void {
@@ -153,6 +186,8 @@ export class PodWorker {
   stopTimers(): void {
     for (const t of this.wakeTimers.values()) t.cancel();
     this.wakeTimers.clear();
+    for (const p of this.probers.values()) p.prober.stop();
+    this.probers.clear();
   }
 
   private get driver(): RuntimeDriver {
@@ -180,6 +215,13 @@ export class PodWorker {
         await this.writeStatus();
         return;
       }
+    }
+    if (!(await this.setUpVolumes())) {
+      // Nothing starts without its volumes: the containers wait as ContainerCreating (init containers as PodInitializing).
+      if (!(this.pod.spec.initContainers ?? []).length) this.initDone = true;
+      await this.refresh();
+      await this.writeStatus();
+      return;
     }
     await this.refresh();
     const policy = this.pod.spec.restartPolicy ?? 'Always';
@@ -227,9 +269,49 @@ export class PodWorker {
     }
   }
 
+  /**
+   * Sets the pod's volumes up (once, and again after a source changed, so a
+   * running container sees an updated ConfigMap). A failure keeps the pod in
+   * ContainerCreating with a FailedMount Event, and is retried.
+   */
+  private async setUpVolumes(): Promise<boolean> {
+    const vm = this.host.volumes;
+    if (!vm || this.volumesReady) return true;
+    try {
+      await vm.setUp(this.pod, this.lookups());
+      this.volumesReady = true;
+      this.volumeError = undefined;
+      return true;
+    } catch (e) {
+      const msg = e instanceof VolumeError ? e.message : `MountVolume.SetUp failed: ${(e as Error).message}`;
+      if (this.volumeError !== msg || !this.anyStarted()) await this.event('Warning', 'FailedMount', msg);
+      this.volumeError = msg;
+      // Containers already running keep running on the last good files, as on Kubernetes.
+      if (this.anyStarted()) return true;
+      this.wakeAt(this.host.clock.now() + 10_000);
+      return false;
+    }
+  }
+
+  private anyStarted(): boolean {
+    return [...this.records.values()].some((r) => r.id !== undefined);
+  }
+
+  private lookups() {
+    return clusterLookups(this.host.api, this.pod, { podIP: this.podIP(), hostIP: this.host.hostIP });
+  }
+
+  private podIP(): string | undefined {
+    return this.pod.spec.hostNetwork ? this.host.hostIP : this.sandbox?.ip;
+  }
+
+  private specOf(r: ContainerRecord): Container | undefined {
+    return (r.init ? this.pod.spec.initContainers : this.pod.spec.containers)?.find((c) => c.name === r.name);
+  }
+
   /** Reads the runtime's view of our containers and their readiness. */
   private async refresh(): Promise<void> {
-    for (const r of this.records.values()) {
+    for (const [key, r] of this.records) {
       if (!r.id) {
         r.ready = false;
         continue;
@@ -241,16 +323,129 @@ export class PodWorker {
         let ready = this.driver.ready ? await this.driver.ready(r.id) : true;
         const opinion = this.host.readiness?.(this.pod, r.name, r.id);
         if (opinion !== undefined) ready = ready && opinion;
+        const prober = this.proberFor(key, r);
+        if (prober) ready = ready && prober.ready;
         r.ready = ready;
       } else {
         r.ready = false;
+        this.dropProber(key);
+        if (r.status?.state === 'exited' && !this.exitSeen.has(r.id)) this.exitSeen.set(r.id, this.host.clock.now());
       }
     }
   }
 
+  // ---- probes ------------------------------------------------------------------
+
+  /** The prober of a running container (made when the container is first seen running). */
+  private proberFor(key: string, r: ContainerRecord): ContainerProber | undefined {
+    const cur = this.probers.get(key);
+    if (cur && cur.id === r.id) return cur.prober;
+    this.dropProber(key);
+    const c = this.specOf(r);
+    if (!c || this.host.probes === false || (!c.livenessProbe && !c.readinessProbe && !c.startupProbe)) return undefined;
+    if (r.init && !r.sidecar) return undefined; // probes are for app containers and sidecars only
+    const id = r.id!;
+    // A container re-adopted after a kubelet restart that was ready keeps its readiness (no flap).
+    const prev = [...(this.pod.status?.containerStatuses ?? []), ...(this.pod.status?.initContainerStatuses ?? [])].find((s) => s.name === r.name);
+    const resume = this.adopted.has(id) && prev?.containerID?.endsWith(id) === true && prev.ready === true;
+    const prober = new ContainerProber({
+      clock: this.host.clock,
+      container: c,
+      resume,
+      prober: (probe, _kind, timeoutMs) =>
+        // A simulated pod has no network: its httpGet/tcpSocket/grpc probes pass (the sim's own readiness
+        // annotations decide); exec probes go to the simulated shell.
+        this.driver.name === 'simulated' && !probe.exec
+          ? Promise.resolve({ result: 'success' as const, output: '' })
+          : runProbe(probe, {
+              podIP: this.podIP() ?? '',
+              exec: (cmd, t) => this.driver.exec(id, cmd, undefined, t),
+              timeoutMs,
+              container: c,
+            }),
+      onReady: () => this.requestSync(),
+      onAttempt: (kind, res) => {
+        if (res.result === 'failure' && this.probers.get(key)?.id === id) void this.event('Warning', REASON_UNHEALTHY, unhealthyMessage(kind, res.output));
+      },
+      onRestart: (kind) => {
+        if (this.probers.get(key)?.id !== id) return;
+        this.host.track(this.killForProbe(key, r, c, id, kind));
+      },
+    });
+    this.probers.set(key, { id, prober });
+    prober.start();
+    return prober;
+  }
+
+  private dropProber(key: string): void {
+    const cur = this.probers.get(key);
+    if (!cur) return;
+    cur.prober.stop();
+    this.probers.delete(key);
+  }
+
+  /** A liveness/startup verdict: kill the container (preStop first, within its grace); the next sync restarts it per restartPolicy. */
+  private async killForProbe(key: string, r: ContainerRecord, c: Container, id: string, kind: 'liveness' | 'startup'): Promise<void> {
+    this.dropProber(key);
+    await this.event('Normal', REASON_KILLING, restartMessage(c.name, kind));
+    const probe = kind === 'liveness' ? c.livenessProbe : c.startupProbe;
+    const grace = probe?.terminationGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
+    await this.stopWithHooks(c, id, grace);
+    if (r.id === id) this.requestSync();
+  }
+
+  /** preStop (exec, httpGet, tcpSocket or sleep), then SIGTERM and SIGKILL after what is left of the grace period. */
+  private async stopWithHooks(c: Container | undefined, id: string, graceSeconds: number): Promise<void> {
+    const t0 = this.host.clock.now();
+    const hook = c?.lifecycle?.preStop;
+    if (hook && graceSeconds > 0) await this.runPreStop(c!, id, hook, graceSeconds * 1000);
+    const left = Math.max(0, graceSeconds - Math.ceil((this.host.clock.now() - t0) / 1000));
+    // The kubelet gives at least 2 s after a hook that used the whole grace period (minimumGracePeriodInSeconds).
+    const grace = hook ? Math.max(left, 2) : left;
+    await this.driver.stopContainer(id, grace).catch(() => undefined);
+  }
+
+  private async runPreStop(c: Container, id: string, hook: LifecycleHandler, budgetMs: number): Promise<void> {
+    // The kubelet's handler-runner wording: what failed, for which container of which pod, and why.
+    const who = `for Container ${JSON.stringify(c.name)} in Pod ${JSON.stringify(formatPod(this.pod))}`;
+    let failure: string | undefined;
+    try {
+      if (hook.exec) {
+        const cmd = hook.exec.command ?? [];
+        try {
+          const res = await this.driver.exec(id, cmd, undefined, budgetMs);
+          if (res.exitCode !== 0) {
+            failure = `Exec lifecycle hook ([${cmd.join(' ')}]) ${who} failed - error: command '${cmd.join(' ')}' exited with ${res.exitCode}: , message: ${JSON.stringify(res.stdout + res.stderr)}`;
+          }
+        } catch (e) {
+          failure = `Exec lifecycle hook ([${cmd.join(' ')}]) ${who} failed - error: ${(e as Error).message}, message: ""`;
+        }
+      } else if (hook.httpGet || hook.tcpSocket) {
+        const res = await runProbe({ httpGet: hook.httpGet, tcpSocket: hook.tcpSocket }, { podIP: this.podIP() ?? '', timeoutMs: budgetMs, container: c });
+        if (res.result === 'failure') failure = `${hook.httpGet ? `HTTP lifecycle hook (${hook.httpGet.path ?? ''})` : 'TCP lifecycle hook'} ${who} failed - error: ${res.output}`;
+      } else if (hook.sleep) {
+        const ms = Math.min(hook.sleep.seconds * 1000, budgetMs);
+        await new Promise<void>((res) => this.host.clock.setTimeout(res, ms));
+      }
+    } catch (e) {
+      failure = `PreStop hook ${who} failed - error: ${(e as Error).message}`;
+    }
+    if (failure !== undefined) await this.event('Warning', 'FailedPreStopHook', failure);
+  }
+
   private async start(r: ContainerRecord, c: Container): Promise<boolean> {
     if (!(await this.ensureImage(r, c))) return false;
-    const cfg = this.containerConfig(r, c);
+    let cfg: ContainerConfig;
+    try {
+      cfg = await this.containerConfig(r, c);
+    } catch (e) {
+      // Missing ConfigMap/Secret keys, bad subPath…: retried on the next sync (a source change wakes it at once).
+      const msg = (e as Error).message;
+      r.waiting = { reason: e instanceof VolumeError ? 'CreateContainerError' : 'CreateContainerConfigError', message: msg };
+      await this.event('Warning', 'Failed', `Error: ${msg}`);
+      this.wakeAt(this.host.clock.now() + 10_000);
+      return false;
+    }
     let id: string;
     try {
       id = await this.driver.createContainer(this.sandbox!, cfg);
@@ -327,7 +522,8 @@ export class PodWorker {
   private async restartWithBackoff(r: ContainerRecord, c: Container): Promise<void> {
     const key = `${this.uid}/${c.name}`;
     const now = this.host.clock.now();
-    const finishedAt = Date.parse(r.status?.finishedAt ?? '') || now;
+    const seen = (r.id && this.exitSeen.get(r.id)) || now;
+    const finishedAt = Math.min(Date.parse(r.status?.finishedAt ?? '') || now, seen);
     const bo = this.host.restartBackoff;
     if (bo.inBackOffSince(key, finishedAt)) {
       const msg = `back-off ${goDuration(bo.get(key))} restarting failed container=${c.name} pod=${formatPod(this.pod)}`;
@@ -340,7 +536,10 @@ export class PodWorker {
     }
     bo.next(key, finishedAt);
     // Keep exactly one dead attempt (for `logs --previous`); older ones go.
-    if (r.lastId) await this.driver.removeContainer(r.lastId).catch(() => undefined);
+    if (r.lastId) {
+      await this.driver.removeContainer(r.lastId).catch(() => undefined);
+      this.exitSeen.delete(r.lastId);
+    }
     r.lastId = r.id;
     r.last = r.status;
     r.id = undefined;
@@ -354,7 +553,8 @@ export class PodWorker {
   private async replace(r: ContainerRecord, c: Container): Promise<void> {
     await this.event('Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`);
     const grace = this.pod.spec.terminationGracePeriodSeconds ?? 30;
-    if (r.status?.state === 'running' || r.status?.state === 'created') await this.driver.stopContainer(r.id!, grace).catch(() => undefined);
+    this.dropProber(`${r.init ? 'init' : 'app'}/${r.name}`);
+    if (r.status?.state === 'running' || r.status?.state === 'created') await this.stopWithHooks(this.specOf(r), r.id!, grace);
     if (r.lastId) await this.driver.removeContainer(r.lastId).catch(() => undefined);
     r.lastId = r.id;
     r.last = (await this.driver.containerStatus(r.id!)) ?? r.status;
@@ -365,8 +565,21 @@ export class PodWorker {
     await this.start(r, c);
   }
 
-  private containerConfig(r: ContainerRecord, c: Container): ContainerConfig {
-    const env = (c.env ?? []).filter((e) => e.value !== undefined || !e.valueFrom).map((e) => ({ name: e.name, value: e.value ?? '' }));
+  /** The runtime config of a container: env resolved against the cluster, volume mounts, resolv.conf. Throws with the kubelet's message. */
+  private async containerConfig(r: ContainerRecord, c: Container): Promise<ContainerConfig> {
+    const lookups = this.lookups();
+    const resolved = resolveEnv(this.pod, c, lookups);
+    if ('error' in resolved) throw new Error(resolved.error);
+    const env = resolved.env;
+    const mounts = [];
+    const vm = this.host.volumes;
+    if (vm) {
+      mounts.push(...(await vm.mounts(this.pod, c, { lookups, env })));
+      // Written once per pod (every container of the pod shares it).
+      this.resolv ??= { mount: await resolvConfMount(vm.podDir(this.uid), this.pod, this.host.dnsConfig?.(this.pod.metadata.namespace ?? 'default')) };
+      const resolv = this.resolv.mount;
+      if (resolv && !mounts.some((m) => m.containerPath === '/etc/resolv.conf')) mounts.push(resolv);
+    }
     const cpu = quantityValue(c.resources?.limits?.cpu);
     const mem = quantityValue(c.resources?.limits?.memory);
     return {
@@ -380,7 +593,7 @@ export class PodWorker {
       args: c.args,
       workingDir: c.workingDir,
       env,
-      mounts: [],
+      mounts,
       ...(cpu !== undefined ? { cpuLimit: cpu } : {}),
       ...(mem !== undefined ? { memoryLimit: mem } : {}),
       runAsUser: c.securityContext?.runAsUser ?? this.pod.spec.securityContext?.runAsUser,
@@ -436,7 +649,7 @@ export class PodWorker {
     await Promise.all(
       running.map(async (r) => {
         await this.event('Normal', 'Killing', `Stopping container ${r.name}`);
-        await this.driver.stopContainer(r.id!, grace).catch(() => undefined);
+        await this.stopWithHooks(this.specOf(r), r.id!, grace);
       }),
     );
     await this.refresh();
@@ -446,6 +659,7 @@ export class PodWorker {
     }
     await this.driver.stopSandbox(this.uid).catch(() => undefined);
     await this.driver.removeSandbox(this.uid).catch(() => undefined);
+    await this.host.volumes?.cleanup(this.uid).catch(() => undefined);
     this.removed = true;
     if (!this.gone) {
       try {

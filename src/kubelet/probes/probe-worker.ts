@@ -49,6 +49,8 @@ export interface ProbeWorkerConfig {
   onChange: (result: ProbeOutcome, output: string) => void;
   /** Called after every attempt (the kubelet records an Unhealthy Event per failed attempt). */
   onAttempt?: (result: ProbeResult) => void;
+  /** Overrides the starting verdict (a re-adopted container that was ready stays ready until a probe says otherwise). */
+  initial?: ProbeOutcome;
 }
 
 export class ProbeWorker {
@@ -70,7 +72,7 @@ export class ProbeWorker {
     this.cfg = cfg;
     this.kind = cfg.kind;
     this.timing = probeTiming(cfg.probe);
-    this.current = cfg.kind === 'readiness' ? 'failure' : cfg.kind === 'liveness' ? 'success' : undefined;
+    this.current = cfg.initial ?? (cfg.kind === 'readiness' ? 'failure' : cfg.kind === 'liveness' ? 'success' : undefined);
   }
 
   /** The thresholded result; a startup probe without a verdict yet reads as failure (not started). */
@@ -141,6 +143,12 @@ export interface ContainerProberConfig {
   onRestart: (kind: 'liveness' | 'startup', output: string) => void;
   /** Every attempt of every probe (for Unhealthy Events: see ./messages.ts). */
   onAttempt?: (kind: ProbeKind, result: ProbeResult) => void;
+  /**
+   * A container re-adopted after a kubelet restart that was started and ready
+   * before: it starts out started and ready (no flap), as the kubelet keeps
+   * the status of containers it already knew.
+   */
+  resume?: boolean;
 }
 
 export class ContainerProber {
@@ -154,7 +162,7 @@ export class ContainerProber {
   constructor(cfg: ContainerProberConfig) {
     this.cfg = cfg;
     const c = cfg.container;
-    this.startedFlag = !c.startupProbe;
+    this.startedFlag = !c.startupProbe || !!cfg.resume;
     const common = (kind: ProbeKind) => ({
       clock: cfg.clock,
       prober: cfg.prober,
@@ -162,7 +170,7 @@ export class ContainerProber {
       kind,
       onAttempt: cfg.onAttempt ? (r: ProbeResult) => cfg.onAttempt!(kind, r) : undefined,
     });
-    if (c.startupProbe) {
+    if (c.startupProbe && !cfg.resume) {
       this.startup = new ProbeWorker({
         ...common('startup'),
         probe: c.startupProbe,
@@ -182,7 +190,7 @@ export class ContainerProber {
       );
     }
     if (c.readinessProbe) {
-      this.readiness = new ProbeWorker({ ...common('readiness'), probe: c.readinessProbe, gate, onChange: (r, out) => this.setReady(r === 'success', out) });
+      this.readiness = new ProbeWorker({ ...common('readiness'), ...(cfg.resume ? { initial: 'success' as const } : {}), probe: c.readinessProbe, gate, onChange: (r, out) => this.setReady(r === 'success', out) });
       this.workers.push(this.readiness);
     }
   }
@@ -197,6 +205,7 @@ export class ContainerProber {
   }
 
   start(): void {
+    if (this.cfg.resume && this.readiness) this.readyFlag = true;
     for (const w of this.workers) w.start();
     // No readiness and no startup probe: ready as soon as it runs.
     if (!this.readiness && this.startedFlag) this.setReady(true, '');
