@@ -18,7 +18,7 @@ import { clusterAutoscalerFactory, type NodePool } from './controllers/cluster-a
 import { hpaControllerFactory } from './controllers/hpa.js';
 import { CONTROLLER_FACTORIES, startControllers, type ControllerFactory, type RunningControllers } from './controllers/index.js';
 import { pvControllerFactory } from './controllers/pv-controller.js';
-import { Network, type NetworkConfig, type NetworkStatus } from './network/index.js';
+import { Network, podDnsConfig, type NetworkConfig, type NetworkStatus } from './network/index.js';
 import { ProcessDriver } from './kubelet/runtime/process/index.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle.js';
 import { Kubelet } from './kubelet/kubelet.js';
@@ -216,11 +216,25 @@ export class Engine {
       instance: this.instance,
       capacity: opts.capacity ?? this.config.nodeCapacity,
       labels: opts.labels,
+      dataDir: path.join(this._dataDir ?? os.tmpdir(), 'kubelet', nodeName),
+      dnsConfig: this.podDns(),
     });
     this.kubelets.set(nodeName, k);
     this.parts.push({ name: `kubelet ${nodeName}`, part: k });
     await k.start();
     return k;
+  }
+
+  /**
+   * Pods resolve cluster names through kubeterm's DNS only when it listens on a
+   * service address containers can reach (kubeterm0); a loopback DNS is
+   * unreachable from inside a container, so then pods keep the host's resolver.
+   */
+  private podDns(): ((ns: string) => ReturnType<typeof podDnsConfig>) | undefined {
+    const st = this.network?.status();
+    if (!st?.dns || st.mode !== 'interface') return undefined;
+    const nameserver = st.dns.nameserver;
+    return (ns) => podDnsConfig(ns, nameserver);
   }
 
   /** The cluster autoscaler's scale-up: one more simulated node labelled with its pool. */

@@ -7,6 +7,7 @@ import type { Clock } from '../util/clock.js';
 import { Controller } from './controller.js';
 import { newDeploymentController } from './deployment.js';
 import { newEndpointsController } from './endpoints.js';
+import { newEventTTLController } from './event-ttl.js';
 import { newGarbageCollector } from './garbage-collector.js';
 import { newNamespaceController, SYSTEM_NAMESPACES } from './namespace.js';
 import { newReplicaSetController } from './replicaset.js';
@@ -48,6 +49,7 @@ export const CONTROLLER_FACTORIES: readonly ControllerFactory[] = [
   newJobController,
   newCronJobController,
   newResourceQuotaController,
+  newEventTTLController,
   // Controllers with extra dependencies are wired by the engine next to these:
   // hpaControllerFactory(metrics) (./hpa.js), pvControllerFactory(dataDir) (./pv-controller.js),
   // clusterAutoscalerFactory({ pools, addNode, removeNode }) (./cluster-autoscaler.js).
