@@ -45,7 +45,8 @@ if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
   tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'EXPOSE 80' \
     -c 'CMD ["httpd","-f","-p","80","-h","/var/www"]' - kubeterm/httpd:latest >/dev/null
   rm -rf "$root"
-  docker tag "$IMAGE" busybox:latest
-  for alias in nginx:latest nginx:1.14.2 nginx:1.25 nginx:1.26 my-app:1.0 mysql:5.7; do docker tag kubeterm/httpd:latest "$alias"; done
 fi
+# Names the seed manifests and examples use (re-tagging is cheap and idempotent).
+docker tag "$IMAGE" busybox:latest
+for alias in nginx:latest nginx:1.14.2 nginx:1.25 nginx:1.26 my-app:1.0 mysql:5.7; do docker tag kubeterm/httpd:latest "$alias"; done
 echo "docker-setup: engine ready, image $IMAGE present"
