@@ -25,6 +25,10 @@ export interface PodInfo {
   antiAffinity: PodAffinityTerm[];
   /** Host ports the pod claims, as `ip/protocol/port` (ip 0.0.0.0 when unset). */
   hostPorts: string[];
+  /** status.startTime in ms (Infinity when not started): older pods are more important to keep. */
+  startTime: number;
+  /** Terminating because the scheduler preempted it (DisruptionTarget/PreemptionByScheduler). */
+  terminatingByPreemption: boolean;
 }
 
 export class NodeInfo {
@@ -93,7 +97,8 @@ export function isTerminal(pod: Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
-export function podInfoOf(pod: Pod, nodeName: string): PodInfo {
+export function podInfoOf(pod: Pod, nodeName: string, priority?: number): PodInfo {
+  const started = pod.status?.startTime ? Date.parse(pod.status.startTime) : NaN;
   return {
     uid: pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`,
     namespace: pod.metadata.namespace ?? 'default',
@@ -103,10 +108,17 @@ export function podInfoOf(pod: Pod, nodeName: string): PodInfo {
     requests: podRequests(pod),
     nonZero: podRequests(pod, true),
     ownerUid: controllerRef(pod)?.uid,
-    priority: pod.spec?.priority ?? 0,
+    priority: priority ?? pod.spec?.priority ?? 0,
     antiAffinity: pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [],
     hostPorts: hostPortsOf(pod),
+    startTime: Number.isNaN(started) ? Infinity : started,
+    terminatingByPreemption: !!pod.metadata.deletionTimestamp && preemptedByScheduler(pod),
   };
+}
+
+export function preemptedByScheduler(pod: Pod): boolean {
+  const c = pod.status?.conditions?.find((x) => x.type === 'DisruptionTarget');
+  return c?.status === 'True' && c.reason === 'PreemptionByScheduler';
 }
 
 export function hostPortsOf(pod: Pod): string[] {
@@ -128,6 +140,14 @@ export class SchedulerCache {
   private readonly podNode = new Map<string, string>();
   /** Nodes holding at least one pod with required anti-affinity (usually none), for the symmetry check. */
   readonly antiAffinityNodes = new Set<NodeInfo>();
+  /** Pods per priority value (few distinct values), so preemption can tell at once that no victim exists anywhere. */
+  private readonly priorityCounts = new Map<number, number>();
+
+  /** Is any bound or assumed pod of priority lower than `priority`? */
+  hasPodBelow(priority: number): boolean {
+    for (const p of this.priorityCounts.keys()) if (p < priority) return true;
+    return false;
+  }
 
   get nodeCount(): number {
     return this.nodes().length;
@@ -176,6 +196,7 @@ export class SchedulerCache {
     ni.add(info);
     if (ni.withAntiAffinity.size) this.antiAffinityNodes.add(ni);
     this.podNode.set(info.uid, info.nodeName);
+    this.priorityCounts.set(info.priority, (this.priorityCounts.get(info.priority) ?? 0) + 1);
   }
 
   removePod(uid: string): PodInfo | undefined {
@@ -184,6 +205,11 @@ export class SchedulerCache {
     this.podNode.delete(uid);
     const ni = this.infos.get(nodeName);
     const p = ni?.remove(uid);
+    if (p) {
+      const n = (this.priorityCounts.get(p.priority) ?? 1) - 1;
+      if (n <= 0) this.priorityCounts.delete(p.priority);
+      else this.priorityCounts.set(p.priority, n);
+    }
     if (ni && ni.withAntiAffinity.size === 0) this.antiAffinityNodes.delete(ni);
     if (ni && !ni.node && ni.pods.size === 0) this.infos.delete(nodeName);
     return p;

@@ -3,6 +3,7 @@
 import type { Pod, PodAffinityTerm, PreferredSchedulingTerm, Toleration, WeightedPodAffinityTerm } from '../api/types/pod.js';
 import type { NodeSelectorTerm } from '../api/types/pod.js';
 import { podInfoOf, type PodInfo } from './cache.js';
+import type { PodVolumes } from './volume-binding.js';
 
 export interface PodContext {
   pod: Pod;
@@ -18,13 +19,15 @@ export interface PodContext {
   preferredAntiAffinity: WeightedPodAffinityTerm[];
   /** Labels of a namespace, for namespaceSelector in pod affinity terms. */
   namespaceLabels: (ns: string) => Record<string, string> | undefined;
+  /** The pod's claims as VolumeBinding's PreFilter found them (undefined: no claims). */
+  volumes?: PodVolumes;
 }
 
-export function podContext(pod: Pod, namespaceLabels: PodContext['namespaceLabels']): PodContext {
+export function podContext(pod: Pod, namespaceLabels: PodContext['namespaceLabels'], priority?: number, volumes?: PodVolumes): PodContext {
   const aff = pod.spec?.affinity;
   return {
     pod,
-    info: podInfoOf(pod, ''),
+    info: podInfoOf(pod, '', priority),
     tolerations: pod.spec?.tolerations ?? [],
     nodeSelector: pod.spec?.nodeSelector ?? {},
     requiredNodeTerms: aff?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms,
@@ -34,5 +37,6 @@ export function podContext(pod: Pod, namespaceLabels: PodContext['namespaceLabel
     preferredAffinity: aff?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [],
     preferredAntiAffinity: aff?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [],
     namespaceLabels,
+    volumes,
   };
 }

@@ -1,5 +1,5 @@
 // The scheduling queue, after kube-scheduler's: an active heap (higher
-// priority first, then first come), a backoff area for pods that failed
+// priority first, then older pods — by creation time — first), a backoff area for pods that failed
 // recently (1 s doubling to 10 s, so a burst of cluster events never becomes
 // a hot loop), and an unschedulable pool that cluster events (a node added or
 // changed, a pod deleted) move back to active — plus a slow periodic flush of
@@ -9,7 +9,7 @@ import type { Clock, Timer } from '../util/clock.js';
 export interface QueuedPod {
   uid: string;
   priority: number;
-  /** When the pod first entered the queue (ordering among equal priorities). */
+  /** The pod's creation time, else when it entered the queue (ordering among equal priorities). */
   addedAt: number;
   seq: number;
   attempts: number;
@@ -48,9 +48,9 @@ export class SchedulingQueue {
     return this.inActive.has(uid) || this.backoff.has(uid) || this.unschedulable.has(uid);
   }
 
-  newEntry(uid: string, priority: number): QueuedPod {
-    const now = this.opts.clock.now();
-    return { uid, priority, addedAt: now, seq: this.seq++, attempts: 0, lastAttemptAt: 0 };
+  newEntry(uid: string, priority: number, createdAt?: number): QueuedPod {
+    const at = createdAt !== undefined && Number.isFinite(createdAt) ? createdAt : this.opts.clock.now();
+    return { uid, priority, addedAt: at, seq: this.seq++, attempts: 0, lastAttemptAt: 0 };
   }
 
   /** Adds straight to active (a new pod, or one whose spec changed). */
@@ -102,9 +102,9 @@ export class SchedulingQueue {
     this.backoff.set(qp.uid, { qp, timer });
   }
 
-  /** A cluster event that may make unschedulable pods fit: retry them all. */
-  moveAllToActive(): void {
-    for (const qp of [...this.unschedulable.values()]) this.activateWithBackoff(qp);
+  /** A cluster event that may make unschedulable pods fit: retry them all (or those `which` picks). */
+  moveAllToActive(which?: (uid: string) => boolean): void {
+    for (const qp of [...this.unschedulable.values()]) if (!which || which(qp.uid)) this.activateWithBackoff(qp);
   }
 
   /** The periodic flush: pods unschedulable for longer than maxMs are retried. */

@@ -8,18 +8,31 @@
 // Per-node accounting (requested cpu/memory, pod counts, owners) lives in the
 // SchedulerCache and follows pod and node watch events; a decision never scans
 // every pod.
+//
+// Pods are ordered by priority (resolved from their PriorityClass, see
+// priority.ts). A pod that fits nowhere may preempt lower-priority pods
+// (preemption.ts): the victims are deleted gracefully with a `Preempted`
+// event, the pod is nominated to the node (status.nominatedNodeName) and is
+// bound there once the victims are gone. Claims are checked by VolumeBinding
+// (volume-binding.ts); PVC, PV and StorageClass changes retry waiting pods.
 import type { Api } from '../api/api.js';
 import { isStatusError, notFound } from '../api/errors.js';
 import { EventRecorder } from '../api/events.js';
 import { clone, type Condition } from '../api/meta.js';
 import type { WatchEvent, WatchHandle } from '../api/store-types.js';
+import type { PriorityClass } from '../api/types/config.js';
 import type { Node } from '../api/types/node.js';
 import type { Pod } from '../api/types/pod.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/types/storage.js';
 import type { Clock, Timer } from '../util/clock.js';
-import { isTerminal, podInfoOf, SchedulerCache, type NodeInfo } from './cache.js';
+import { isTerminal, podInfoOf, SchedulerCache, type NodeInfo, type PodInfo } from './cache.js';
 import { fitErrorMessage, type NodeFailure } from './fit-error.js';
-import { podContext } from './pod-context.js';
-import { runFilters } from './plugins/filters.js';
+import { Nominator } from './nominator.js';
+import { podContext, type PodContext } from './pod-context.js';
+import { runFilters, type FilterFailure } from './plugins/filters.js';
+import { preempt } from './preemption.js';
+import { PriorityClasses, type ResolvedPriority } from './priority.js';
+import { claimsToSelectNode, SELECTED_NODE_ANNOTATION, volumePreFilter, type VolumeLookup } from './volume-binding.js';
 import { scoreNodes } from './plugins/scores.js';
 import { SchedulingQueue, type QueuedPod } from './queue.js';
 
@@ -53,12 +66,16 @@ export interface SchedulerStats {
   scheduled: number;
   unschedulable: number;
   bindErrors: number;
+  /** Pods deleted by preemption. */
+  preempted: number;
 }
 
 export class Scheduler {
   readonly name: string;
   readonly cache = new SchedulerCache();
-  readonly stats: SchedulerStats = { scheduled: 0, unschedulable: 0, bindErrors: 0 };
+  readonly stats: SchedulerStats = { scheduled: 0, unschedulable: 0, bindErrors: 0, preempted: 0 };
+  readonly priorities = new PriorityClasses();
+  readonly nominator = new Nominator();
   private readonly api: Api;
   private readonly clock: Clock;
   private readonly random: () => number;
@@ -102,14 +119,28 @@ export class Scheduler {
       onActive: () => this.kick(),
     });
     this.recorder = new EventRecorder({ api: this.api, component: this.name });
+    const api = this.api;
+    this.volumeLookup = {
+      claim: (ns, name) => api.get<PersistentVolumeClaim>('PersistentVolumeClaim', ns, name),
+      volume: (name) => api.get<PersistentVolume>('PersistentVolume', '', name),
+      storageClass: (name) => api.get<StorageClass>('StorageClass', '', name),
+      volumes: () => api.list<PersistentVolume>('PersistentVolume').items,
+    };
   }
+
+  private readonly volumeLookup: VolumeLookup;
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    // Nodes first, so the pods replayed next find them.
+    // Priority classes and nodes first, so the pods replayed next find them.
+    this.watches.push(this.api.watch('PriorityClass', { resourceVersion: '0' }, (ev) => this.onPriorityClass(ev as WatchEvent<PriorityClass>)));
     this.watches.push(this.api.watch('Node', { resourceVersion: '0' }, (ev) => this.onNode(ev as WatchEvent<Node>)));
     this.watches.push(this.api.watch('Pod', { resourceVersion: '0' }, (ev) => this.onPod(ev as WatchEvent<Pod>)));
+    // Claims, volumes and classes can make a pod waiting on its volumes schedulable.
+    for (const kind of ['PersistentVolumeClaim', 'PersistentVolume', 'StorageClass']) {
+      this.watches.push(this.api.watch(kind, {}, () => this.queue.moveAllToActive((uid) => usesClaims(this.pending.get(uid)))));
+    }
     this.scheduleFlush();
   }
 
@@ -139,6 +170,12 @@ export class Scheduler {
 
   // ---- events --------------------------------------------------------------
 
+  private onPriorityClass(ev: WatchEvent<PriorityClass>): void {
+    if (ev.type === 'DELETED') this.priorities.delete(ev.object.metadata.name ?? '');
+    else this.priorities.set(ev.object);
+    this.queue.moveAllToActive();
+  }
+
   private onNode(ev: WatchEvent<Node>): void {
     const node = ev.object;
     if (ev.type === 'DELETED') {
@@ -154,24 +191,33 @@ export class Scheduler {
     const uid = pod.metadata.uid ?? '';
     if (ev.type === 'DELETED') {
       this.forgetPending(uid);
+      this.nominator.remove(uid);
       if (this.cache.removePod(uid)) this.queue.moveAllToActive();
       return;
     }
     const nodeName = pod.spec?.nodeName;
     if (nodeName) {
       this.forgetPending(uid);
+      this.nominator.remove(uid);
       if (isTerminal(pod)) {
         if (this.cache.removePod(uid)) this.queue.moveAllToActive();
       } else {
-        this.cache.addPod(podInfoOf(pod, nodeName));
+        this.cache.addPod(podInfoOf(pod, nodeName, this.priorities.priorityOf(pod)));
       }
       return;
     }
     if (!this.responsibleFor(pod)) {
       this.forgetPending(uid);
+      this.nominator.remove(uid);
       return;
     }
     this.pending.set(uid, pod);
+    const nominated = pod.status?.nominatedNodeName;
+    if (nominated) {
+      if (this.nominator.nodeFor(uid) !== nominated) this.nominator.set(podInfoOf(pod, '', this.priorities.priorityOf(pod)), nominated);
+    } else if (ev.oldObject?.status?.nominatedNodeName) {
+      this.nominator.remove(uid); // someone cleared the nomination
+    }
     if (this.binding.has(uid)) return;
     const waiting = this.queue.entry(uid);
     if (waiting) {
@@ -179,7 +225,10 @@ export class Scheduler {
       if (ev.oldObject && specOrLabelsChanged(ev.oldObject, pod)) this.queue.activateWithBackoff(waiting);
       return;
     }
-    if (!this.queue.has(uid)) this.queue.addActive(this.queue.newEntry(uid, pod.spec?.priority ?? 0));
+    if (!this.queue.has(uid)) {
+      const created = pod.metadata.creationTimestamp ? Date.parse(pod.metadata.creationTimestamp) : undefined;
+      this.queue.addActive(this.queue.newEntry(uid, this.priorities.priorityOf(pod), created));
+    }
   }
 
   private responsibleFor(pod: Pod): boolean {
@@ -209,7 +258,8 @@ export class Scheduler {
   private kick(): void {
     if (this.looping || !this.running) return;
     this.looping = true;
-    void this.loop();
+    // Start on a microtask, so a burst of arrivals (the watch replay, a flush) is ordered by priority first.
+    queueMicrotask(() => void this.loop());
   }
 
   private async loop(): Promise<void> {
@@ -247,26 +297,56 @@ export class Scheduler {
     return Math.max(MIN_FEASIBLE_NODES_TO_FIND, Math.floor((numAll * pct) / 100));
   }
 
-  /** One scheduling cycle: filter, score, assume, then bind asynchronously. */
+  /** The filters, with the pods nominated to the node (of priority ≥ the pod's) counted as running there. */
+  private filterNode = (ctx: PodContext, ni: NodeInfo): FilterFailure | undefined =>
+    this.nominator.size ? this.nominator.withNominated(ni, ctx.info.priority, ctx.info.uid, () => runFilters(ctx, ni, this.cache)) : runFilters(ctx, ni, this.cache);
+
+  /** One scheduling cycle: prefilter, filter, score, assume, then bind asynchronously; preempt when nothing fits. */
   private scheduleOne(qp: QueuedPod, pod: Pod): void {
-    const ctx = podContext(pod, (ns) => this.api.get('Namespace', '', ns)?.metadata.labels);
+    qp.attempts++;
+    qp.lastAttemptAt = this.clock.now();
+    const prio = this.priorities.resolve(pod);
+    if (prio.error) {
+      this.markUnschedulable(qp, pod, prio.error);
+      return;
+    }
+    qp.priority = prio.priority;
     const nodes = this.cache.nodes();
     const numAll = nodes.length;
+    const vol = volumePreFilter(pod, this.volumeLookup);
+    const ctx = podContext(pod, (ns) => this.api.get('Namespace', '', ns)?.metadata.labels, prio.priority, vol.ok ? vol.volumes : undefined);
+    if (numAll === 0) {
+      this.markUnschedulable(qp, pod, fitErrorMessage(0, []));
+      return;
+    }
+    if (!vol.ok) {
+      // A PreFilter rejection holds for every node; preemption cannot help.
+      const failure: FilterFailure = { plugin: 'VolumeBinding', reasons: [vol.message], unresolvable: true };
+      this.failScheduling(qp, pod, ctx, prio, numAll, nodes.map((node) => ({ node, failure })), vol.message);
+      return;
+    }
+    // A nominated node (where preemption made room) is tried first, alone.
+    const nominated = pod.status?.nominatedNodeName;
+    if (nominated) {
+      const ni = this.cache.node(nominated);
+      if (ni?.node && !this.filterNode(ctx, ni)) {
+        this.assumeAndBind(qp, pod, ctx, ni, prio);
+        return;
+      }
+    }
     const toFind = this.numFeasibleNodesToFind(numAll);
     const feasible: NodeInfo[] = [];
     const failures: NodeFailure[] = [];
     let processed = 0;
     for (; processed < numAll && feasible.length < toFind; processed++) {
       const ni = nodes[(this.nextStartNodeIndex + processed) % numAll];
-      const f = runFilters(ctx, ni, this.cache);
+      const f = this.filterNode(ctx, ni);
       if (f) failures.push({ node: ni, failure: f });
       else feasible.push(ni);
     }
-    this.nextStartNodeIndex = numAll ? (this.nextStartNodeIndex + processed) % numAll : 0;
-    qp.attempts++;
-    qp.lastAttemptAt = this.clock.now();
+    this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % numAll;
     if (feasible.length === 0) {
-      this.markUnschedulable(qp, pod, fitErrorMessage(ctx, numAll, failures));
+      this.failScheduling(qp, pod, ctx, prio, numAll, failures);
       return;
     }
     let host = feasible[0];
@@ -285,16 +365,103 @@ export class Scheduler {
         }
       }
     }
-    const info = podInfoOf(pod, host.name);
-    this.cache.addPod(info); // assume
-    this.binding.add(qp.uid);
-    this.track(this.bind(qp, pod, host.name));
+    this.assumeAndBind(qp, pod, ctx, host, prio);
   }
 
-  private async bind(qp: QueuedPod, pod: Pod, nodeName: string): Promise<void> {
+  private assumeAndBind(qp: QueuedPod, pod: Pod, ctx: PodContext, host: NodeInfo, prio: ResolvedPriority): void {
+    const info = podInfoOf(pod, host.name, prio.priority);
+    this.nominator.remove(qp.uid);
+    this.cache.addPod(info); // assume
+    this.binding.add(qp.uid);
+    this.track(this.bind(qp, pod, host.name, prio, claimsToSelectNode(ctx.volumes, host)));
+  }
+
+  /** PostFilter: try preemption, then record the failure (and the nomination) on the pod. */
+  private failScheduling(qp: QueuedPod, pod: Pod, ctx: PodContext, prio: ResolvedPriority, numAll: number, failures: NodeFailure[], preFilterMsg?: string): void {
+    const r = preempt({
+      ctx,
+      preemptionPolicy: prio.preemptionPolicy,
+      nominatedNodeName: pod.status?.nominatedNodeName,
+      numAllNodes: numAll,
+      failures,
+      cache: this.cache,
+      filter: this.filterNode,
+      random: this.random,
+    });
+    if (r.nominatedNodeName) {
+      this.nominator.set(ctx.info, r.nominatedNodeName);
+      this.preemptVictims(pod, r.nominatedNodeName, r.victims, prio.priority);
+    } else if (r.nominatedNodeName === '') {
+      this.nominator.remove(qp.uid);
+    }
+    this.markUnschedulable(qp, pod, fitErrorMessage(numAll, failures, preFilterMsg, r.message), r.nominatedNodeName);
+  }
+
+  /** prepareCandidate: mark each victim DisruptionTarget, delete it gracefully, record `Preempted`; drop lower nominations on the node. */
+  private preemptVictims(preemptor: Pod, nodeName: string, victims: PodInfo[], priority: number): void {
+    const schedulerName = preemptor.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+    for (const v of victims) {
+      const cur = this.api.get<Pod>('Pod', v.namespace, v.name);
+      if (!cur || cur.metadata.uid !== v.uid || cur.metadata.deletionTimestamp) continue;
+      this.stats.preempted++;
+      this.track(this.preemptOne(cur, preemptor, nodeName, schedulerName));
+    }
+    for (const p of this.nominator.forNode(nodeName)) {
+      if (p.priority >= priority || p.uid === preemptor.metadata.uid) continue;
+      this.nominator.remove(p.uid);
+      const pending = this.pending.get(p.uid);
+      if (pending) this.track(this.setNominatedNode(pending, ''));
+      this.queue.moveAllToActive((uid) => uid === p.uid); // let it look for another place now
+    }
+  }
+
+  private async preemptOne(victim: Pod, preemptor: Pod, nodeName: string, schedulerName: string): Promise<void> {
+    const ns = victim.metadata.namespace ?? 'default';
+    const name = victim.metadata.name ?? '';
+    try {
+      await this.api.modify<Pod>('Pod', ns, name, (p) => {
+        if (p.metadata.uid !== victim.metadata.uid) return undefined;
+        p.status = p.status ?? {};
+        p.status.conditions = setCondition(p.status.conditions, {
+          type: 'DisruptionTarget',
+          status: 'True',
+          reason: 'PreemptionByScheduler',
+          message: `${schedulerName}: preempting to accommodate a higher priority pod`,
+          lastProbeTime: null,
+          lastTransitionTime: rfc3339(this.clock.now()),
+        });
+      }, { status: true });
+      await this.api.delete('Pod', ns, name, { preconditions: { uid: victim.metadata.uid } });
+      await this.recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`);
+    } catch (e) {
+      if (isStatusError(e, 'NotFound')) return;
+      // The preemptor retries (and may preempt again) on its next attempt.
+      this.queue.moveAllToActive((uid) => uid === preemptor.metadata.uid);
+    }
+  }
+
+  private async setNominatedNode(pod: Pod, node: string): Promise<void> {
+    await this.api
+      .modify<Pod>('Pod', pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', (p) => {
+        if (p.metadata.uid !== pod.metadata.uid || p.spec?.nodeName || (p.status?.nominatedNodeName ?? '') === node) return undefined;
+        p.status = p.status ?? {};
+        if (node) p.status.nominatedNodeName = node;
+        else delete p.status.nominatedNodeName;
+      }, { status: true })
+      .then(() => undefined, () => undefined);
+  }
+
+  private async bind(qp: QueuedPod, pod: Pod, nodeName: string, prio: ResolvedPriority, claims: PersistentVolumeClaim[]): Promise<void> {
     const uid = qp.uid;
     try {
-      const bound = await this.bindPod(pod, nodeName);
+      // PreBind: tell the provisioner which node WaitForFirstConsumer claims are for.
+      for (const c of claims) {
+        await this.api.modify<PersistentVolumeClaim>('PersistentVolumeClaim', c.metadata.namespace ?? 'default', c.metadata.name ?? '', (pvc) => {
+          if (pvc.spec?.volumeName || pvc.metadata.annotations?.[SELECTED_NODE_ANNOTATION] !== undefined) return undefined;
+          pvc.metadata.annotations = { ...(pvc.metadata.annotations ?? {}), [SELECTED_NODE_ANNOTATION]: nodeName };
+        });
+      }
+      const bound = await this.bindPod(pod, nodeName, prio);
       this.stats.scheduled++;
       this.track(
         this.recorder.event(bound, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`),
@@ -316,8 +483,13 @@ export class Scheduler {
     }
   }
 
-  /** The pods/binding subresource: nodeName and PodScheduled=True in one write. */
-  private async bindPod(pod: Pod, nodeName: string): Promise<Pod> {
+  /**
+   * The pods/binding subresource: nodeName and PodScheduled=True in one write.
+   * A priority that came from a PriorityClass is written into spec.priority
+   * (and priorityClassName/preemptionPolicy) as the Priority admission plugin
+   * would have at create.
+   */
+  private async bindPod(pod: Pod, nodeName: string, prio: ResolvedPriority): Promise<Pod> {
     const ns = pod.metadata.namespace ?? 'default';
     const name = pod.metadata.name ?? '';
     for (let attempt = 0; ; attempt++) {
@@ -327,6 +499,11 @@ export class Scheduler {
       if (cur.metadata.deletionTimestamp) throw notFound('Pod', name);
       const next = clone(cur);
       next.spec.nodeName = nodeName;
+      if (prio.className && typeof next.spec.priority !== 'number') {
+        next.spec.priority = prio.priority;
+        next.spec.priorityClassName = prio.className;
+        next.spec.preemptionPolicy ??= prio.preemptionPolicy;
+      }
       next.status = next.status ?? {};
       next.status.conditions = setCondition(next.status.conditions, {
         type: 'PodScheduled',
@@ -343,11 +520,13 @@ export class Scheduler {
     }
   }
 
-  private markUnschedulable(qp: QueuedPod, pod: Pod, message: string): void {
+  /** Records PodScheduled=False with the message; `nominatedNodeName` sets ('' clears) the nomination, undefined keeps it. */
+  private markUnschedulable(qp: QueuedPod, pod: Pod, message: string, nominatedNodeName?: string): void {
     this.stats.unschedulable++;
     this.queue.addUnschedulable(qp);
     const cond = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    if (!(cond && cond.status === 'False' && cond.reason === 'Unschedulable' && cond.message === message)) {
+    const nominationChanges = nominatedNodeName !== undefined && (pod.status?.nominatedNodeName ?? '') !== nominatedNodeName;
+    if (nominationChanges || !(cond && cond.status === 'False' && cond.reason === 'Unschedulable' && cond.message === message)) {
       this.track(
         this.api
           .modify<Pod>(
@@ -358,6 +537,8 @@ export class Scheduler {
               if (p.metadata.uid !== pod.metadata.uid || p.spec?.nodeName) return undefined;
               p.status = p.status ?? {};
               p.status.phase = p.status.phase ?? 'Pending';
+              if (nominatedNodeName) p.status.nominatedNodeName = nominatedNodeName;
+              else if (nominatedNodeName === '') delete p.status.nominatedNodeName;
               p.status.conditions = setCondition(p.status.conditions, {
                 type: 'PodScheduled',
                 status: 'False',
@@ -403,6 +584,10 @@ export function setCondition(conds: Condition[] | undefined, c: Condition): Cond
 
 export function rfc3339(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function usesClaims(pod: Pod | undefined): boolean {
+  return !!pod?.spec?.volumes?.some((v) => v.persistentVolumeClaim);
 }
 
 function specOrLabelsChanged(a: Pod, b: Pod): boolean {

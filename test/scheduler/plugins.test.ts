@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/api/types/pod.js';
 import { podInfoOf, SchedulerCache } from '../../src/scheduler/cache.js';
 import { fitErrorMessage } from '../../src/scheduler/fit-error.js';
+import { preempt } from '../../src/scheduler/preemption.js';
 import { interPodAffinity, nodeName, runFilters } from '../../src/scheduler/plugins/filters.js';
 import { podContext } from '../../src/scheduler/pod-context.js';
 import { podRequests } from '../../src/scheduler/pod-resources.js';
@@ -75,7 +76,10 @@ describe('filter plugins', () => {
     const c2 = cacheWith('node-1');
     const f2 = runFilters(ctx, c2.node('node-1')!, c2)!;
     expect(f2.reasons).toEqual(['Insufficient cpu', 'Insufficient memory']);
-    expect(fitErrorMessage(ctx, 1, [{ node: c2.node('node-1')!, failure: f2 }])).toBe(
+    const failures2 = [{ node: c2.node('node-1')!, failure: f2 }];
+    const pre2 = preempt({ ctx, preemptionPolicy: 'PreemptLowerPriority', numAllNodes: 1, failures: failures2, cache: c2, filter: (x, n) => runFilters(x, n, c2), random: () => 0 });
+    expect(pre2.nominatedNodeName).toBe('');
+    expect(fitErrorMessage(1, failures2, undefined, pre2.message)).toBe(
       '0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.',
     );
   });
@@ -84,7 +88,10 @@ describe('filter plugins', () => {
     const c = cacheWith('node-1');
     const ctx = ctxOf(pod('big', { cpu: '64', spec: { preemptionPolicy: 'Never' } }));
     const f = runFilters(ctx, c.node('node-1')!, c)!;
-    expect(fitErrorMessage(ctx, 1, [{ node: c.node('node-1')!, failure: f }])).toBe(
+    const failures = [{ node: c.node('node-1')!, failure: f }];
+    const pre = preempt({ ctx, preemptionPolicy: 'Never', numAllNodes: 1, failures, cache: c, filter: (x, n) => runFilters(x, n, c), random: () => 0 });
+    expect(pre.nominatedNodeName).toBeUndefined();
+    expect(fitErrorMessage(1, failures, undefined, pre.message)).toBe(
       '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.',
     );
   });

@@ -8,6 +8,7 @@ import { LABEL_HOSTNAME, type NodeInfo, type PodInfo, type SchedulerCache } from
 import { labelSelectorMatches, nodeSelectorMatches } from '../match.js';
 import type { PodContext } from '../pod-context.js';
 import { firstUntolerated, tolerated } from '../taints.js';
+import { volumeFilterReasons } from '../volume-binding.js';
 
 export interface FilterFailure {
   plugin: string;
@@ -150,6 +151,13 @@ export function interPodAffinity(ctx: PodContext, ni: NodeInfo, cache: Scheduler
   return undefined;
 }
 
+/** VolumeBinding's Filter: bound volumes' node affinity, and where unbound WaitForFirstConsumer claims can be satisfied. */
+export function volumeBinding(ctx: PodContext, ni: NodeInfo): FilterFailure | undefined {
+  if (!ctx.volumes) return undefined;
+  const reasons = volumeFilterReasons(ctx.volumes, ni);
+  return reasons.length ? { plugin: 'VolumeBinding', reasons, unresolvable: true } : undefined;
+}
+
 /** Runs the filters in Kubernetes' order; the first failure decides. */
 export function runFilters(ctx: PodContext, ni: NodeInfo, cache: SchedulerCache): FilterFailure | undefined {
   return (
@@ -159,6 +167,7 @@ export function runFilters(ctx: PodContext, ni: NodeInfo, cache: SchedulerCache)
     nodeAffinity(ctx, ni) ??
     nodePorts(ctx, ni) ??
     nodeResourcesFit(ctx, ni) ??
+    volumeBinding(ctx, ni) ??
     interPodAffinity(ctx, ni, cache)
   );
 }
