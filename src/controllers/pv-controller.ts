@@ -301,6 +301,9 @@ export function newPVController(opts: PVControllerOptions): Controller {
         return;
       }
       node ??= consumers.find((p) => p.spec?.nodeName)?.spec?.nodeName;
+      // As Kubernetes' provisioner: wait until the scheduler has picked the
+      // consumer's node (selected-node annotation), so the volume lands there.
+      if (!node) return;
     }
     const fresh = api.get<PersistentVolumeClaim>('PersistentVolumeClaim', namespace, name)!;
     await provision(fresh, sc, node);
