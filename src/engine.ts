@@ -61,6 +61,8 @@ export interface EngineConfig {
   nodePools?: NodePool[];
   /** Where volumes, provisioned PVs, the API certificate and kubeconfig live; default beside the state file. */
   dataDir?: string;
+  /** hostPath volumes: extra folders pods may mount as they are (the watched folder, --allow-host-path), and what happens to others. */
+  hostPath?: { allow?: string[]; mode?: 'remap' | 'refuse' };
 }
 
 /** Where kubectl can reach this engine, or why it cannot. */
@@ -218,6 +220,8 @@ export class Engine {
       labels: opts.labels,
       dataDir: path.join(this._dataDir ?? os.tmpdir(), 'kubelet', nodeName),
       dnsConfig: this.podDns(),
+      // Provisioned volumes live under <dataDir>/pv; the rest of the data folder (keys, token, other pods' secrets) is never mountable.
+      hostPath: { allow: [...(this._dataDir ? [path.join(this._dataDir, 'pv')] : []), ...(this.config.hostPath?.allow ?? [])], mode: this.config.hostPath?.mode },
     });
     this.kubelets.set(nodeName, k);
     this.parts.push({ name: `kubelet ${nodeName}`, part: k });

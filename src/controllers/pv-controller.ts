@@ -341,7 +341,7 @@ export function newPVController(opts: PVControllerOptions): Controller {
     }
     const path = pv.spec.hostPath?.path;
     try {
-      if (path && path.startsWith(join(opts.dataDir, 'pv'))) await fs.remove(path);
+      if (path && path.startsWith(join(opts.dataDir, 'pv') + '/')) await fs.remove(path);
       await api.delete('PersistentVolume', '', name);
     } catch (e) {
       if (isStatusError(e, 'NotFound')) return;

@@ -61,6 +61,14 @@ export interface KubeletConfig {
   volumeResyncMs?: number;
   /** Run container probes (default true). */
   probes?: boolean;
+  /**
+   * Where hostPath volumes (and PersistentVolumes' hostPath/local paths) may
+   * point. `allow`: directories used as they are (the engine passes its state
+   * folder, the watched folder and --allow-host-path dirs). Anything else is
+   * remapped into <dataDir>/hostpath/<path> (mode 'remap', the default) or
+   * refused with FailedMount ('refuse'). Default: allow nothing, remap all.
+   */
+  hostPath?: { allow: string[]; mode?: 'remap' | 'refuse' };
 }
 
 export interface PodStats {
@@ -104,7 +112,10 @@ export class Kubelet {
     this.driver = config.driver;
     this.nodeName = config.nodeName;
     this.recorder = new EventRecorder({ api: this.api, component: 'kubelet', host: this.nodeName });
-    this.volumes = new VolumeManager({ rootDir: config.dataDir ?? path.join(os.tmpdir(), `kubeterm-kubelet-${this.nodeName.replace(/[^a-zA-Z0-9_.-]/g, '_')}`) });
+    this.volumes = new VolumeManager({
+      rootDir: config.dataDir ?? path.join(os.tmpdir(), `kubeterm-kubelet-${this.nodeName.replace(/[^a-zA-Z0-9_.-]/g, '_')}`),
+      hostPath: { allow: config.hostPath?.allow ?? [], mode: config.hostPath?.mode ?? 'remap' },
+    });
     this.host = {
       api: this.api,
       clock: this.clock,

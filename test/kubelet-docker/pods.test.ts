@@ -18,10 +18,13 @@ describe.skipIf(!env.docker)('kubelet on Docker: pods', { timeout: 90_000 }, () 
   let hostDir: string;
 
   beforeAll(async () => {
-    h = harness(env.docker!, 'kt-kd-pods', {
-      kubelet: { dnsConfig: () => ({ nameservers: ['10.96.0.10'], searches: ['default.svc.cluster.local', 'svc.cluster.local'], options: [{ name: 'ndots', value: '5' }] }) },
-    });
     hostDir = mkdtempSync(join(tmpdir(), 'kt-kd-host-'));
+    h = harness(env.docker!, 'kt-kd-pods', {
+      kubelet: {
+        dnsConfig: () => ({ nameservers: ['10.96.0.10'], searches: ['default.svc.cluster.local', 'svc.cluster.local'], options: [{ name: 'ndots', value: '5' }] }),
+        hostPath: { allow: [hostDir] },
+      },
+    });
     await h.kubelet.start();
   });
 

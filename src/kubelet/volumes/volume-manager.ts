@@ -10,9 +10,11 @@
 //    object changed updates what running containers see — as the kubelet's
 //    periodic resync does. Mounted read-only, as on Kubernetes.
 //  - hostPath: the host path itself, after the `type` check (Directory,
-//    DirectoryOrCreate, File, FileOrCreate, Socket, CharDevice, BlockDevice).
+//    DirectoryOrCreate, File, FileOrCreate, Socket, CharDevice, BlockDevice) —
+//    when the `hostPath` policy allows it; otherwise a private directory under
+//    <rootDir>/hostpath, or a refusal (./host-path.ts).
 //  - persistentVolumeClaim: claim → bound PersistentVolume → its hostPath or
-//    local path. An unbound claim is an error.
+//    local path, under the same policy. An unbound claim is an error.
 //
 // mounts() turns a container's volumeMounts into runtime Mounts; subPath picks
 // a file or directory inside the volume and can never escape it.
@@ -25,6 +27,7 @@ import type { PersistentVolume, PersistentVolumeClaim } from '../../api/types/st
 import { expandVars, fieldRefValue, resourceFieldValue, secretData } from '../container-env.js';
 import type { EnvVar, Mount } from '../runtime/types.js';
 import { validatePayloadPath, writeAtomic, type PayloadFile } from './atomic-writer.js';
+import { checkHostPathType, placeHostPath, remappedRealPath, type HostPathPolicy } from './host-path.js';
 
 export interface VolumeLookups {
   configMap(namespace: string, name: string): ConfigMap | KubeObject | undefined;
@@ -39,6 +42,13 @@ export interface VolumeLookups {
 export interface VolumeManagerConfig {
   /** The kubelet's state directory; pod volumes live under <rootDir>/pods/<uid>/volumes. */
   rootDir: string;
+  /**
+   * Where hostPaths may point (./host-path.ts). `allow`: directories used as
+   * they are; anything else is remapped into <rootDir>/hostpath (mode 'remap',
+   * the default) or refused ('refuse'). Absent: no restriction at all — for
+   * tests of the volume types themselves; the Kubelet always passes a policy.
+   */
+  hostPath?: { allow: string[]; mode?: HostPathPolicy['mode'] };
 }
 
 /** A volume could not be set up; `message` is what the kubelet puts in its FailedMount Event. */
@@ -61,10 +71,18 @@ interface PreparedVolume {
 
 export class VolumeManager {
   readonly rootDir: string;
+  readonly hostPathPolicy: HostPathPolicy | undefined;
 
   constructor(config: VolumeManagerConfig) {
     if (!config?.rootDir) throw new Error('VolumeManager: rootDir is required');
     this.rootDir = path.resolve(config.rootDir);
+    const hp = config.hostPath;
+    if (hp) {
+      const mode = hp.mode ?? 'remap';
+      if (mode !== 'remap' && mode !== 'refuse') throw new Error(`VolumeManager: hostPath mode must be remap or refuse, not ${JSON.stringify(mode)}`);
+      // Allowed folders given relative (a FOLDER argument) are relative to the working directory.
+      this.hostPathPolicy = { allow: [...new Set((hp.allow ?? []).map((a) => path.resolve(a)))], mode };
+    }
   }
 
   podDir(uid: string): string {
@@ -174,7 +192,7 @@ export class VolumeManager {
       return;
     }
     if (v.hostPath) {
-      await checkHostPath(v.hostPath.path, v.hostPath.type ?? '', failed);
+      await this.hostPathVolume(v.hostPath.path, v.hostPath.type ?? '', failed);
       return;
     }
     if (v.persistentVolumeClaim) {
@@ -183,6 +201,48 @@ export class VolumeManager {
     }
     const kind = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
     throw new VolumeError(v.name, `MountVolume.SetUp failed for volume "${v.name}" : volume type ${kind} is not supported by kubeterm (supported: emptyDir, configMap, secret, downwardAPI, projected, hostPath, persistentVolumeClaim)`);
+  }
+
+  /**
+   * The host directory (or file) a hostPath or local volume mounts, after the
+   * policy and the `type` check. Idempotent: setUp and mounts() both call it.
+   * `local` volumes must exist, with their own message — except when remapped,
+   * where kubeterm makes the private directory the administrator would have.
+   */
+  private async hostPathVolume(p: string, type: string, failed: (m: string) => VolumeError, kind: 'hostPath' | 'local' = 'hostPath'): Promise<string> {
+    const mustExist = async (at: string) => {
+      if (!(await fs.stat(at).catch(() => undefined))) throw failed(`path "${p}" does not exist`);
+    };
+    const policy = this.hostPathPolicy;
+    if (!policy) {
+      if (kind === 'local') await mustExist(p);
+      else await checkHostPathType(p, type, p, failed);
+      return path.resolve(p);
+    }
+    let placed;
+    try {
+      placed = await placeHostPath(p, policy, this.rootDir);
+    } catch (e) {
+      throw failed(`hostPath ${p}: ${(e as Error).message}`);
+    }
+    if ('refused' in placed) throw failed(placed.refused);
+    const { requested, real, remapped } = placed;
+    if (!remapped) {
+      if (kind === 'local') await mustExist(real);
+      else await checkHostPathType(real, type, requested, failed);
+      return real;
+    }
+    const target = await remappedRealPath(remapped, this.rootDir);
+    if (!target) throw failed(`hostPath ${requested}: its private directory ${remapped} leads outside ${path.join(this.rootDir, 'hostpath')}`);
+    // Unset and *OrCreate types get their private directory (or file) made;
+    // the types that require something to exist fail as on a bare host.
+    if (!(await fs.lstat(target).then(() => true, () => false))) {
+      if (kind === 'local' || type === '') await fs.mkdir(target, { recursive: true, mode: 0o755 });
+      else if (type === 'DirectoryOrCreate' || type === 'FileOrCreate') await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
+    }
+    const note = ` (kubeterm maps ${requested}, outside the allowed host paths, to ${remapped}; start kubeterm with --allow-host-path ${real} to use the host's)`;
+    if (kind === 'hostPath') await checkHostPathType(target, type, requested, failed, note);
+    return target;
   }
 
   private async write(dir: string, payload: Map<string, PayloadFile>, failed: (m: string) => VolumeError): Promise<void> {
@@ -195,7 +255,10 @@ export class VolumeManager {
 
   /** Where a prepared volume lives on the host, and whether it is read-only by nature. */
   private async location(pod: Pod, v: Volume, lookups: VolumeLookups | undefined): Promise<PreparedVolume> {
-    if (v.hostPath) return { hostPath: path.resolve(v.hostPath.path), readOnly: false };
+    if (v.hostPath) {
+      const failed = (msg: string) => new VolumeError(v.name, `MountVolume.SetUp failed for volume "${v.name}" : ${msg}`);
+      return { hostPath: await this.hostPathVolume(v.hostPath.path, v.hostPath.type ?? '', failed), readOnly: false };
+    }
     if (v.persistentVolumeClaim) {
       if (!lookups) throw new VolumeError(v.name, `volume "${v.name}" is a persistentVolumeClaim: mounts() needs lookups to resolve it`);
       return this.claimPath(pod, v, lookups);
@@ -235,13 +298,10 @@ export class VolumeManager {
     const readOnly = !!v.persistentVolumeClaim!.readOnly;
     if (pv.spec.hostPath) {
       // Unset type on a PV's hostPath: a provisioner would have made the directory; do the same.
-      await checkHostPath(pv.spec.hostPath.path, pv.spec.hostPath.type || 'DirectoryOrCreate', failed);
-      return { hostPath: path.resolve(pv.spec.hostPath.path), readOnly };
+      return { hostPath: await this.hostPathVolume(pv.spec.hostPath.path, pv.spec.hostPath.type || 'DirectoryOrCreate', failed), readOnly };
     }
     if (pv.spec.local) {
-      const st = await fs.stat(pv.spec.local.path).catch(() => undefined);
-      if (!st) throw failed(`path "${pv.spec.local.path}" does not exist`);
-      return { hostPath: path.resolve(pv.spec.local.path), readOnly };
+      return { hostPath: await this.hostPathVolume(pv.spec.local.path, '', failed, 'local'), readOnly };
     }
     const kind = Object.keys(pv.spec).find((k) => ['nfs', 'csi', 'iscsi', 'cephfs', 'rbd', 'awsElasticBlockStore', 'gcePersistentDisk', 'azureDisk'].includes(k)) ?? 'unknown';
     throw failed(`persistent volume source ${kind} is not supported by kubeterm (use hostPath or local)`);
@@ -309,49 +369,4 @@ function downwardPayload(pod: Pod, items: DownwardAPIVolumeFile[], defaultMode: 
     out.set(it.path, { data: Buffer.from(v, 'utf8'), mode: it.mode ?? defaultMode ?? DEFAULT_MODE });
   }
   return out;
-}
-
-/** The hostPath plugin's type check, with its messages; the *OrCreate types create what is missing. */
-async function checkHostPath(p: string, type: string, failed: (m: string) => VolumeError): Promise<void> {
-  const st = await fs.stat(p).catch(() => undefined);
-  switch (type) {
-    case '':
-      return;
-    case 'DirectoryOrCreate':
-      if (!st) {
-        await fs.mkdir(p, { recursive: true, mode: 0o755 });
-        return;
-      }
-      if (!st.isDirectory()) throw failed(`hostPath type check failed: ${p} is not a directory`);
-      return;
-    case 'Directory':
-      if (!st) throw failed(`hostPath type check failed: ${p} is not a directory`);
-      if (!st.isDirectory()) throw failed(`hostPath type check failed: ${p} is not a directory`);
-      return;
-    case 'FileOrCreate':
-      if (!st) {
-        try {
-          await fs.writeFile(p, '', { flag: 'a', mode: 0o644 });
-        } catch (e) {
-          throw failed(`hostPath type check failed: ${p}: ${(e as Error).message}`);
-        }
-        return;
-      }
-      if (!st.isFile()) throw failed(`hostPath type check failed: ${p} is not a file`);
-      return;
-    case 'File':
-      if (!st || !st.isFile()) throw failed(`hostPath type check failed: ${p} is not a file`);
-      return;
-    case 'Socket':
-      if (!st || !st.isSocket()) throw failed(`hostPath type check failed: ${p} is not a socket file`);
-      return;
-    case 'CharDevice':
-      if (!st || !st.isCharacterDevice()) throw failed(`hostPath type check failed: ${p} is not a character device`);
-      return;
-    case 'BlockDevice':
-      if (!st || !st.isBlockDevice()) throw failed(`hostPath type check failed: ${p} is not a block device`);
-      return;
-    default:
-      throw failed(`hostPath type check failed: unknown type ${JSON.stringify(type)}`);
-  }
 }
