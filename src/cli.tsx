@@ -1,12 +1,16 @@
-// kubeterm's entry point: parse the command line, start the embedded engine,
+// kubeterm's entry point: parse the command line, start the embedded engine
+// (or, with --kubeconfig, attach to a Kubernetes cluster through KubeClient),
 // then either mount the terminal UI or run headless. The only module that
 // knows both the UI (components/) and the engine. Failures to start print one
 // line and exit 1; bad usage exits 2; a clean stop (q, Ctrl-C, SIGTERM) exits 0.
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import React from 'react';
 import type { ClusterClient } from './client/types.js';
 import { parseCommandLine, USAGE, UsageError, type RunOptions } from './cli/args.js';
 import { startHeadless } from './cli/headless.js';
+import type { KubeClient } from './client/kube.js';
+import { parseNodePool, type NodePool } from './controllers/cluster-autoscaler.js';
 import { Engine } from './engine.js';
 import { FolderSync } from './gitops/sync.js';
 import { VERSION } from './version.js';
@@ -46,11 +50,28 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw e;
   }
 
+  if (options.attach) return runAttached(options, options.attach);
+
+  let nodePools: NodePool[];
+  try {
+    nodePools = options.nodePools.map(parseNodePool);
+  } catch (e) {
+    err(`kubeterm: ${oneLine(e)}`);
+    return 2;
+  }
   const engine = new Engine({
     stateFile: options.stateFile,
     runtime: options.runtime,
     nodes: options.nodes,
     nodeCapacity: options.nodeCpu !== undefined || options.nodeMemory !== undefined ? { cpu: options.nodeCpu, memory: options.nodeMemory } : undefined,
+    network: options.network
+      ? { nodeAddress: options.nodeAddress, ingress: { httpPort: options.ingressPort, httpsPort: options.ingressTlsPort } }
+      : false,
+    apiServer: options.api,
+    nodePools,
+    hostPath: {
+      allow: [...(options.folder !== undefined ? [path.resolve(options.folder)] : []), ...options.allowHostPaths.map((d) => path.resolve(d))],
+    },
   });
   try {
     await engine.start();
@@ -67,10 +88,52 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function runHeadless(engine: Engine, client: ClusterClient, o: RunOptions): Promise<number> {
+/**
+ * Attach mode (`--kubeconfig FILE [--context NAME]`): the same UI and folder
+ * sync, driving the kubeconfig's cluster through KubeClient; no engine starts.
+ */
+async function runAttached(o: RunOptions, attach: NonNullable<RunOptions['attach']>): Promise<number> {
+  let client: KubeClient;
+  try {
+    // Loaded only here: the Kubernetes client library takes most of a second to load, and embedded runs never need it.
+    const { KubeClient } = await import('./client/kube.js');
+    client = await KubeClient.fromKubeconfig(attach.kubeconfig, attach.context);
+  } catch (e) {
+    err(`kubeterm: ${oneLine(e)}`);
+    return 1;
+  }
+  try {
+    if (o.headless) out(`kubeterm ${VERSION}: attached to context "${client.info.context}" at ${client.http.server}, Kubernetes ${client.info.serverVersion}`);
+    return o.headless ? await runHeadless(undefined, client, o) : await runUi(undefined, client, o);
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+/** Where kubectl, Services and the ingress can be reached (printed by headless runs). */
+function engineReport(engine: Engine): string[] {
+  const lines: string[] = [];
+  const api = engine.apiServer;
+  if (api?.url) lines.push(`kubeterm: API server at ${api.url}; use it with: KUBECONFIG=${api.kubeconfig} kubectl get pods`);
+  else if (api?.error) lines.push(`kubeterm: warning: ${api.error}`);
+  const net = engine.networkStatus();
+  if (net) {
+    const where = net.mode === 'interface' ? `Service IPs on ${net.interfaceName}` : `Service IPs mapped to 127.0.0.1 ports (${net.reason})`;
+    const ing = net.ingress ? `, ingress http://${net.ingress.address}:${net.ingress.http}` : '';
+    lines.push(`kubeterm: network: ${where}${ing}${net.dns ? `, DNS ${net.dns.address}:${net.dns.port}` : ''}`);
+    for (const e of net.errors) lines.push(`kubeterm: warning: network: ${e}`);
+  }
+  return lines;
+}
+
+/** `engine` undefined: attached to a remote cluster (runAttached printed its banner). */
+async function runHeadless(engine: Engine | undefined, client: ClusterClient, o: RunOptions): Promise<number> {
   const info = client.info;
-  out(`kubeterm ${VERSION}: ${info.context}, runtime ${info.runtime}${info.runtimeReason ? ` (${info.runtimeReason})` : ''}, state ${engine.stateFile ?? 'in memory'}`);
-  for (const m of engine.missing) err(`kubeterm: warning: ${m} is not in this build yet; that part of the cluster does not run`);
+  if (engine) {
+    out(`kubeterm ${VERSION}: ${info.context}, runtime ${info.runtime}${info.runtimeReason ? ` (${info.runtimeReason})` : ''}, state ${engine.stateFile ?? 'in memory'}`);
+    for (const m of engine.missing) err(`kubeterm: warning: ${m} is not in this build yet; that part of the cluster does not run`);
+    for (const line of engineReport(engine)) out(line);
+  }
   const stopped = waitForSignal();
   const run = await startHeadless({ client, folder: o.folder, prune: o.prune, dryRun: o.dryRun, out, err });
   await stopped;
@@ -78,7 +141,7 @@ async function runHeadless(engine: Engine, client: ClusterClient, o: RunOptions)
   return 0;
 }
 
-async function runUi(_engine: Engine, client: ClusterClient, o: RunOptions): Promise<number> {
+async function runUi(_engine: Engine | undefined, client: ClusterClient, o: RunOptions): Promise<number> {
   if (!process.stdin.isTTY) {
     err('kubeterm: the terminal UI needs a terminal (stdin is not a TTY); use --headless to run without one');
     return 1;
@@ -86,6 +149,7 @@ async function runUi(_engine: Engine, client: ClusterClient, o: RunOptions): Pro
   const sync = o.folder ? new FolderSync({ client, folder: o.folder, prune: o.prune, dryRun: o.dryRun }) : undefined;
   // Loaded here, not at the top: headless runs never load the UI (faster start, and a UI fault cannot stop them).
   const [{ render }, { App }] = await Promise.all([import('ink'), import('../components/app.js')]);
+  process.stdout.write('\x1b[?1049h'); // the alternate screen, as k9s and vim use: quitting gives the shell back as it was
   const ink = render(<App client={client} sync={sync} version={VERSION} />);
   // Ctrl-C in the terminal reaches Ink as a key; a SIGINT/SIGTERM sent by another process ends the UI the same way.
   const onSignal = () => ink.unmount();
@@ -93,7 +157,7 @@ async function runUi(_engine: Engine, client: ClusterClient, o: RunOptions): Pro
   process.once('SIGINT', onSignal);
   // The sync runs behind the UI; its status (errors included) is shown by the UI.
   const syncing = sync?.start().catch(() => {});
-  await ink.waitUntilExit();
+  await ink.waitUntilExit().finally(() => process.stdout.write('\x1b[?1049l'));
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
   await syncing;

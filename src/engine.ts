@@ -284,7 +284,7 @@ export class Engine {
       const { url } = await server.start();
       this.parts.push({ name: 'api server', part: server });
       const kubeconfig = path.join(dataDir, 'kubeconfig');
-      await writeKubeconfig(kubeconfig, { server: url, token, caData: Buffer.from(cert.cert).toString('base64') });
+      await writeKubeconfig(kubeconfig, { server: url, token, caData: cert.cert });
       this._apiServer = { url, kubeconfig };
     } catch (e) {
       this._apiServer = { error: `the API server did not start: ${(e as Error).message}` };

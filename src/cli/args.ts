@@ -18,6 +18,23 @@ export interface RunOptions {
   nodeMemory?: number;
   prune: boolean;
   dryRun: boolean;
+  /**
+   * Attach mode: drive the cluster of this kubeconfig instead of starting the
+   * embedded engine. `kubeconfig` undefined with `context` set: $KUBECONFIG or ~/.kube/config.
+   */
+  attach?: { kubeconfig?: string; context?: string };
+  /** The HTTPS API for kubectl; false with --no-api. Default 127.0.0.1:6443. */
+  api: false | { host: string; port: number };
+  /** Services, cluster DNS and ingress on this machine; false with --no-network. */
+  network: boolean;
+  /** Where NodePorts, LoadBalancers and the ingress listen (default 127.0.0.1). */
+  nodeAddress: string;
+  ingressPort: number;
+  ingressTlsPort: number;
+  /** `--node-pool` specs for the cluster autoscaler (parsed by the engine's pool parser). */
+  nodePools: string[];
+  /** Extra folders hostPath volumes may use as they are. */
+  allowHostPaths: string[];
 }
 
 export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: RunOptions };
@@ -50,6 +67,19 @@ Flags:
       --node-memory Q         memory per node as a quantity, e.g. 8Gi (default: what the runtime reports)
       --no-prune              keep objects whose manifest was deleted from FOLDER
       --dry-run               validate and show what would change; write nothing
+      --api ADDR:PORT         serve the Kubernetes API for kubectl there (default 127.0.0.1:6443); the kubeconfig
+                              is written beside the state file
+      --no-api                do not serve the Kubernetes API
+      --no-network            no Service proxy, cluster DNS or ingress on this machine
+      --node-address ADDR     where NodePort/LoadBalancer Services and the ingress listen (default 127.0.0.1)
+      --ingress-port N        the ingress HTTP port (default 8080); --ingress-tls-port N for HTTPS (default 8443)
+      --node-pool SPEC        a simulated node pool for the cluster autoscaler, e.g. small:min=1,max=10,cpu=2,memory=4Gi
+                              (repeatable)
+      --allow-host-path DIR   let hostPath volumes use DIR on this machine as it is (repeatable; other host paths
+                              are kept in a private folder)
+      --kubeconfig FILE       attach to the Kubernetes cluster of FILE instead of running the embedded engine
+      --context NAME          the kubeconfig context to use (default: its current-context; alone, it reads
+                              $KUBECONFIG or ~/.kube/config)
       --version               print the version and exit
   -h, --help                  print this help and exit
 
@@ -91,6 +121,16 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'node-memory': { type: 'string' },
         'no-prune': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        api: { type: 'string' },
+        'no-api': { type: 'boolean' },
+        'no-network': { type: 'boolean' },
+        'node-address': { type: 'string' },
+        'ingress-port': { type: 'string' },
+        'ingress-tls-port': { type: 'string' },
+        'node-pool': { type: 'string', multiple: true },
+        'allow-host-path': { type: 'string', multiple: true },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -132,6 +172,35 @@ export function parseCommandLine(argv: readonly string[]): Command {
   }
   if (v.state !== undefined && v.state.trim() === '') throw new UsageError('--state needs a file path');
   const folder = parsed.positionals[0];
+  let attach: RunOptions['attach'];
+  if (v.kubeconfig !== undefined || v.context !== undefined) {
+    if (v.kubeconfig !== undefined && v.kubeconfig.trim() === '') throw new UsageError('--kubeconfig needs a file path');
+    if (v.context !== undefined && v.context.trim() === '') throw new UsageError('--context needs a context name');
+    // The attached cluster runs its own nodes and keeps its own state: engine flags would silently do nothing.
+    const engineFlags = (['state', 'runtime', 'nodes', 'node-cpu', 'node-memory', 'api', 'no-api', 'no-network', 'node-address', 'ingress-port', 'ingress-tls-port', 'node-pool', 'allow-host-path'] as const).filter((f) => v[f] !== undefined);
+    if (engineFlags.length) {
+      throw new UsageError(`--${engineFlags[0]} configures the embedded engine and cannot be used with ${v.kubeconfig !== undefined ? '--kubeconfig' : '--context'}`);
+    }
+    attach = { ...(v.kubeconfig !== undefined ? { kubeconfig: v.kubeconfig } : {}), ...(v.context !== undefined ? { context: v.context } : {}) };
+  }
+  if (v.api !== undefined && v['no-api']) throw new UsageError('--api and --no-api cannot be used together');
+  let api: RunOptions['api'] = { host: '127.0.0.1', port: 6443 };
+  if (v['no-api']) api = false;
+  else if (v.api !== undefined) {
+    const m = v.api.trim().match(/^(?:(\[[0-9a-fA-F:]+\]|[^:]+):)?(\d+)$/);
+    const port = m ? Number(m[2]) : NaN;
+    if (!m || port < 0 || port > 65535) throw new UsageError(`invalid value "${v.api}" for --api: expected ADDR:PORT or PORT, e.g. 127.0.0.1:6443`);
+    api = { host: (m[1] ?? '127.0.0.1').replace(/^\[|\]$/g, ''), port };
+  }
+  const port = (flag: 'ingress-port' | 'ingress-tls-port', dflt: number): number => {
+    const raw = v[flag];
+    if (raw === undefined) return dflt;
+    if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw new UsageError(`invalid value "${raw}" for --${flag}: must be a port number from 0 to 65535`);
+    return Number(raw);
+  };
+  const nodeAddress = v['node-address'] ?? '127.0.0.1';
+  if (!/^[0-9.]+$|^[0-9a-fA-F:]+$|^localhost$/.test(nodeAddress)) throw new UsageError(`invalid value "${nodeAddress}" for --node-address: expected an IP address`);
+  for (const d of v['allow-host-path'] ?? []) if (d.trim() === '') throw new UsageError('--allow-host-path needs a folder');
   if ((v['no-prune'] || v['dry-run']) && folder === undefined) {
     throw new UsageError(`${v['no-prune'] ? '--no-prune' : '--dry-run'} only makes sense with a FOLDER`);
   }
@@ -147,6 +216,14 @@ export function parseCommandLine(argv: readonly string[]): Command {
       nodeMemory,
       prune: !v['no-prune'],
       dryRun: v['dry-run'] ?? false,
+      ...(attach ? { attach } : {}),
+      api,
+      network: !v['no-network'],
+      nodeAddress,
+      ingressPort: port('ingress-port', 8080),
+      ingressTlsPort: port('ingress-tls-port', 8443),
+      nodePools: v['node-pool'] ?? [],
+      allowHostPaths: v['allow-host-path'] ?? [],
     },
   };
 }

@@ -31,6 +31,13 @@ describe('parseCommandLine', () => {
       nodeMemory: undefined,
       prune: true,
       dryRun: false,
+      api: { host: '127.0.0.1', port: 6443 },
+      network: true,
+      nodeAddress: '127.0.0.1',
+      ingressPort: 8080,
+      ingressTlsPort: 8443,
+      nodePools: [],
+      allowHostPaths: [],
     });
   });
 
@@ -47,8 +54,49 @@ describe('parseCommandLine', () => {
       nodeMemory: 2 * 2 ** 30,
       prune: false,
       dryRun: true,
+      api: { host: '127.0.0.1', port: 6443 },
+      network: true,
+      nodeAddress: '127.0.0.1',
+      ingressPort: 8080,
+      ingressTlsPort: 8443,
+      nodePools: [],
+      allowHostPaths: [],
     });
     expect(run(['--state=/x.json', '--runtime=docker']).runtime).toBe('docker');
+  });
+
+  it('reads the API, network, node-pool and hostPath flags', () => {
+    const o = run([
+      '--api', '127.0.0.2:7443', '--no-network', '--node-address', '127.0.0.3', '--ingress-port', '0', '--ingress-tls-port', '9443',
+      '--node-pool', 'small:min=1,max=3,cpu=2,memory=4Gi', '--node-pool', 'big:min=0,max=1,cpu=8,memory=32Gi',
+      '--allow-host-path', '/srv/data', '--allow-host-path', '/mnt',
+    ]);
+    expect(o.api).toEqual({ host: '127.0.0.2', port: 7443 });
+    expect(o.network).toBe(false);
+    expect(o.nodeAddress).toBe('127.0.0.3');
+    expect([o.ingressPort, o.ingressTlsPort]).toEqual([0, 9443]);
+    expect(o.nodePools).toEqual(['small:min=1,max=3,cpu=2,memory=4Gi', 'big:min=0,max=1,cpu=8,memory=32Gi']);
+    expect(o.allowHostPaths).toEqual(['/srv/data', '/mnt']);
+    expect(run(['--api', '6444']).api).toEqual({ host: '127.0.0.1', port: 6444 });
+    expect(run(['--no-api']).api).toBe(false);
+  });
+
+  it('refuses malformed API, port and host-path flags with exit code 2', () => {
+    for (const [argv, msg] of [
+      [['--api', 'nowhere'], /invalid value "nowhere" for --api/],
+      [['--api', '1:2', '--no-api'], /--api and --no-api cannot be used together/],
+      [['--ingress-port', '99999'], /--ingress-port: must be a port number/],
+      [['--node-address', 'example.com'], /--node-address: expected an IP address/],
+      [['--allow-host-path', ' '], /--allow-host-path needs a folder/],
+      [['--kubeconfig', 'k', '--no-api'], /--no-api configures the embedded engine/],
+    ] as const) {
+      expect(() => parseCommandLine([...argv])).toThrow(msg);
+      try {
+        parseCommandLine([...argv]);
+      } catch (e) {
+        expect((e as UsageError).exitCode).toBe(2);
+      }
+    }
   });
 
   it('answers --help and --version before anything else', () => {

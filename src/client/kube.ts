@@ -1,0 +1,421 @@
+// KubeClient: the ClusterClient over any Kubernetes API server, reached
+// through a kubeconfig with the official `@kubernetes/client-node` (config
+// loading and credentials, the Watch stream). It mirrors EmbeddedClient call
+// for call, so the UI and the folder sync behave the same against a real
+// cluster: kubectl's client-side apply, the scale subresource, kubectl's
+// client-side rollout undo, evictions for drain, logs, metrics-server.
+// Objects stay plain JSON (kind and apiVersion filled in on list items, as the
+// embedded store returns them); failures are the same StatusErrors.
+import { KubeConfig, Watch } from '@kubernetes/client-node';
+import type { PropagationPolicy } from '../api/api.js';
+import { badRequest, isStatusError, StatusError } from '../api/errors.js';
+import { qualifiedResource } from '../api/kinds.js';
+import type { KubeObject } from '../api/meta.js';
+import { applyPatchFor, clientSideApply } from '../api/patch/apply.js';
+import { hasStrategicSchema, type PatchType } from '../api/patch/index.js';
+import type { WatchEvent } from '../api/store-types.js';
+import { realClock, type Clock } from '../util/clock.js';
+import { KubeHttp, type Query } from './kube-http.js';
+import { streamLogs } from './kube-logs.js';
+import { metricsAvailable, readNodeMetrics, readPodMetrics } from './kube-metrics.js';
+import { ResourceResolver, refOf, requireKnownKind, resourcePath, type ResourceRef } from './kube-resources.js';
+import { cordonRemote, drainRemote, restartRemote, rollbackRemote, triggerCronJobRemote, type VerbClient } from './kube-verbs.js';
+import { KubeWatchSession } from './kube-watch.js';
+import type {
+  ApplyResult,
+  ClientListOptions,
+  ClientWatchOptions,
+  ClusterClient,
+  ClusterInfo,
+  LogLine,
+  LogOptions,
+  NodeMetrics,
+  PodMetrics,
+  Subscription,
+} from './types.js';
+
+export const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
+};
+
+/** Items per page when listing; the client follows `continue` tokens. */
+const PAGE_SIZE = 500;
+
+export interface KubeClientOptions {
+  kubeConfig: KubeConfig;
+  /** Field manager recorded for writes; default `kubeterm`, as the embedded client. */
+  fieldManager?: string;
+  clock?: Clock;
+}
+
+export class KubeClient implements ClusterClient {
+  readonly info: ClusterInfo;
+  readonly http: KubeHttp;
+  /** Namespace for objects that name none: the kubeconfig context's, else `default`. */
+  readonly defaultNamespace: string;
+  private readonly kc: KubeConfig;
+  private readonly stream: Watch;
+  private readonly resolver: ResourceResolver;
+  private readonly fieldManager: string;
+  private readonly clock: Clock;
+  private readonly subs = new Set<Subscription>();
+  private closed = false;
+
+  podMetrics?: (namespace?: string) => Promise<PodMetrics[]>;
+  nodeMetrics?: () => Promise<NodeMetrics[]>;
+
+  /**
+   * Loads the kubeconfig (`file`, else $KUBECONFIG / ~/.kube/config), picks the
+   * context, and asks the server for its version and whether it serves
+   * metrics.k8s.io. Fails with one readable line when the file, the context or
+   * the server is not usable.
+   */
+  static async fromKubeconfig(file?: string, context?: string, opts: Omit<KubeClientOptions, 'kubeConfig'> = {}): Promise<KubeClient> {
+    const kc = new KubeConfig();
+    try {
+      if (file) kc.loadFromFile(file);
+      else kc.loadFromDefault();
+    } catch (e) {
+      throw new Error(`cannot load kubeconfig ${file ?? '(default)'}: ${(e as Error).message}`, { cause: e });
+    }
+    const where = file ?? 'the default kubeconfig';
+    if (context) {
+      if (!kc.getContextObject(context)) {
+        const names = kc.getContexts().map((c) => c.name);
+        throw new Error(`context "${context}" does not exist in ${where}${names.length ? ` (it has: ${names.join(', ')})` : ''}`);
+      }
+      kc.setCurrentContext(context);
+    } else if (!kc.getCurrentContext() || !kc.getContextObject(kc.getCurrentContext())) {
+      throw new Error(`${where} has no current context; pass --context NAME`);
+    }
+    const client = new KubeClient({ ...opts, kubeConfig: kc });
+    await client.connect();
+    return client;
+  }
+
+  constructor(o: KubeClientOptions) {
+    this.kc = o.kubeConfig;
+    const context = this.kc.getCurrentContext();
+    this.http = new KubeHttp({ kubeConfig: this.kc, context });
+    this.stream = new Watch(this.kc);
+    this.resolver = new ResourceResolver(this.http);
+    this.fieldManager = o.fieldManager ?? 'kubeterm';
+    this.clock = o.clock ?? realClock;
+    this.defaultNamespace = this.kc.getContextObject(context)?.namespace || 'default';
+    this.info = { context, mode: 'kube', runtime: 'remote', serverVersion: '' };
+  }
+
+  /** Reads /version (the header shows it) and offers metrics when metrics-server is installed. */
+  async connect(): Promise<void> {
+    const v = await this.http.json<{ gitVersion?: string; major?: string; minor?: string }>({ method: 'GET', path: '/version' });
+    (this.info as { serverVersion: string }).serverVersion = v?.gitVersion ?? (v?.major ? `v${v.major}.${v.minor}` : 'unknown');
+    // /version is public; discovery is not, so it is where refused credentials show, before any view opens.
+    const metrics = await metricsAvailable(this.http).catch((e) => {
+      if (isStatusError(e) && e.code === 401) {
+        throw new StatusError(e.code, e.reason, `${e.message}: the credentials of kubeconfig context "${this.info.context}" were refused`, e.details);
+      }
+      return false;
+    });
+    if (metrics) {
+      this.podMetrics = (ns) => readPodMetrics(this.http, ns);
+      this.nodeMetrics = () => readNodeMetrics(this.http);
+    }
+  }
+
+  // ---- reads -------------------------------------------------------------
+
+  async list(kind: string, opts: ClientListOptions = {}): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    return this.listRef(refOf(requireKnownKind(kind)), opts);
+  }
+
+  private async listRef(ref: ResourceRef, opts: ClientListOptions): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    const path = resourcePath(ref, opts.namespace || undefined);
+    const base: Query = { labelSelector: opts.labelSelector || undefined, fieldSelector: opts.fieldSelector || undefined };
+    const items: KubeObject[] = [];
+    let resourceVersion = '';
+    let cont: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.http.json<{ items?: KubeObject[]; metadata?: { resourceVersion?: string; continue?: string } }>({
+          method: 'GET',
+          path,
+          query: { ...base, limit: PAGE_SIZE, continue: cont },
+        });
+      } catch (e) {
+        // An expired continue token: the snapshot is gone, list again whole.
+        if (cont && isStatusError(e) && e.code === 410) return this.listRef(ref, opts);
+        throw e;
+      }
+      for (const it of page?.items ?? []) items.push(typed(it, ref));
+      if (!cont) resourceVersion = page?.metadata?.resourceVersion ?? '';
+      cont = page?.metadata?.continue || undefined;
+    } while (cont);
+    return { items, resourceVersion };
+  }
+
+  async get(kind: string, namespace: string, name: string): Promise<KubeObject | undefined> {
+    const ref = refOf(requireKnownKind(kind));
+    try {
+      return typed(await this.http.json({ method: 'GET', path: resourcePath(ref, this.ns(ref, namespace), name) }), ref);
+    } catch (e) {
+      if (isStatusError(e, 'NotFound')) return undefined;
+      throw e;
+    }
+  }
+
+  watch(kind: string, opts: ClientWatchOptions, onEvent: (ev: WatchEvent) => void, onError?: (err: Error) => void): Subscription {
+    let ref: ResourceRef;
+    try {
+      ref = refOf(requireKnownKind(kind));
+    } catch (e) {
+      // A bad kind is reported like a failed request, never thrown from watch() (as the embedded client).
+      queueMicrotask(() => onError?.(e as Error));
+      return { stop() {} };
+    }
+    const listOpts: ClientListOptions = { namespace: opts.namespace, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
+    const session = new KubeWatchSession({
+      stream: this.stream,
+      path: resourcePath(ref, opts.namespace || undefined),
+      labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
+      resourceVersion: opts.resourceVersion,
+      list: () => this.listRef(ref, listOpts),
+      clock: this.clock,
+      onEvent: (ev) => onEvent({ ...ev, object: typed(ev.object, ref), ...(ev.oldObject ? { oldObject: typed(ev.oldObject, ref) } : {}) }),
+      onError,
+      describe: (e) => this.http.connectionError(e),
+    });
+    return this.track(() => session.stop(), () => session.start());
+  }
+
+  // ---- writes ------------------------------------------------------------
+
+  async create(obj: KubeObject, dryRun = false): Promise<KubeObject> {
+    const ref = await this.resolver.forObject(obj);
+    const ns = this.ns(ref, obj.metadata?.namespace);
+    return typed(
+      await this.http.json({
+        method: 'POST',
+        path: resourcePath(ref, ns),
+        query: this.writeQuery(dryRun),
+        body: withNamespace(obj, ref, ns),
+      }),
+      ref,
+    );
+  }
+
+  async update(obj: KubeObject): Promise<KubeObject> {
+    const ref = await this.resolver.forObject(obj);
+    const ns = this.ns(ref, obj.metadata?.namespace);
+    const name = obj.metadata?.name ?? '';
+    return typed(
+      await this.http.json({ method: 'PUT', path: resourcePath(ref, ns, name), query: this.writeQuery(false), body: withNamespace(obj, ref, ns) }),
+      ref,
+    );
+  }
+
+  /**
+   * `kubectl apply` (client-side): create with the last-applied annotation when
+   * absent; else the three-way strategic merge patch of last-applied, manifest
+   * and live object — an empty patch is "unchanged", as kubectl reports it.
+   */
+  async apply(obj: KubeObject, opts: { fieldManager?: string; dryRun?: boolean } = {}): Promise<ApplyResult> {
+    const ref = await this.resolver.forObject(obj);
+    const ns = this.ns(ref, obj.metadata?.namespace);
+    const name = obj.metadata?.name;
+    if (!name) throw badRequest(`error when retrieving current configuration of ${obj.kind}: resource name may not be empty`);
+    const manifest = withNamespace(obj, ref, ns);
+    const fieldManager = opts.fieldManager ?? this.fieldManager;
+    for (let attempt = 0; ; attempt++) {
+      const live = await this.getRef(ref, ns, name);
+      try {
+        if (!live) {
+          const created = await this.http.json({
+            method: 'POST',
+            path: resourcePath(ref, ns),
+            query: { fieldManager, dryRun: opts.dryRun ? 'All' : undefined },
+            body: clientSideApply(undefined, manifest),
+          });
+          return { object: typed(created, ref), action: 'created' };
+        }
+        const patch = applyPatchFor(live, manifest);
+        if (Object.keys(patch).length === 0) return { object: live, action: 'unchanged' };
+        // Kinds without strategic-merge metadata (custom resources) take a JSON merge patch, as kubectl sends them.
+        const type: PatchType = hasStrategicSchema(ref.kind) ? 'strategic' : 'merge';
+        const patched = await this.http.json({
+          method: 'PATCH',
+          path: resourcePath(ref, ns, name),
+          query: { fieldManager, dryRun: opts.dryRun ? 'All' : undefined },
+          body: patch,
+          contentType: PATCH_CONTENT_TYPE[type],
+        });
+        return { object: typed(patched, ref), action: 'configured' };
+      } catch (e) {
+        // Someone created or changed it between our read and write: read again, as kubectl retries.
+        if (attempt < 3 && (isStatusError(e, 'AlreadyExists') || isStatusError(e, 'Conflict'))) continue;
+        throw e;
+      }
+    }
+  }
+
+  async patch(kind: string, namespace: string, name: string, type: PatchType, patch: unknown): Promise<KubeObject> {
+    const ref = refOf(requireKnownKind(kind));
+    const query: Query = { fieldManager: this.fieldManager, force: type === 'apply' ? true : undefined };
+    return typed(
+      await this.http.json({
+        method: 'PATCH',
+        path: resourcePath(ref, this.ns(ref, namespace), name),
+        query,
+        body: typeof patch === 'string' ? patch : JSON.stringify(patch),
+        contentType: PATCH_CONTENT_TYPE[type],
+      }),
+      ref,
+    );
+  }
+
+  async delete(
+    kind: string,
+    namespace: string,
+    name: string,
+    opts: { propagationPolicy?: PropagationPolicy; gracePeriodSeconds?: number } = {},
+  ): Promise<void> {
+    const ref = refOf(requireKnownKind(kind));
+    await this.http.json({
+      method: 'DELETE',
+      path: resourcePath(ref, this.ns(ref, namespace), name),
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: opts.propagationPolicy, gracePeriodSeconds: opts.gracePeriodSeconds },
+    });
+  }
+
+  // ---- subresources and kubectl verbs ------------------------------------------
+
+  async scale(kind: string, namespace: string, name: string, replicas: number): Promise<void> {
+    const info = requireKnownKind(kind);
+    if (!info.subresources.includes('scale')) {
+      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', { kind: info.plural, name });
+    }
+    const ref = refOf(info);
+    await this.http.json({
+      method: 'PATCH',
+      path: resourcePath(ref, this.ns(ref, namespace), name, 'scale'),
+      query: { fieldManager: this.fieldManager },
+      body: { spec: { replicas } },
+      contentType: PATCH_CONTENT_TYPE.merge,
+    });
+  }
+
+  async rollback(namespace: string, name: string, toRevision?: number): Promise<{ from: number; to: number }> {
+    return rollbackRemote(this.verbs(), namespace, name, toRevision);
+  }
+
+  async restart(kind: string, namespace: string, name: string): Promise<void> {
+    const info = requireKnownKind(kind);
+    await restartRemote(this.verbs(), info.kind, qualifiedResource(info), namespace, name, this.clock.now());
+  }
+
+  async cordon(node: string, unschedulable: boolean): Promise<void> {
+    await cordonRemote(this.verbs(), node, unschedulable);
+  }
+
+  async drain(node: string): Promise<void> {
+    await drainRemote(this.verbs(), node, { clock: this.clock });
+  }
+
+  async triggerCronJob(namespace: string, name: string): Promise<KubeObject> {
+    return triggerCronJobRemote(this.verbs(), namespace, name);
+  }
+
+  // ---- pods ------------------------------------------------------------------
+
+  logs(namespace: string, pod: string, opts: LogOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Subscription {
+    let sub: Subscription | undefined;
+    const tracked = this.track(
+      () => sub?.stop(),
+      () => {
+        sub = streamLogs(this.http, namespace, pod, opts, onLine, (e) => {
+          this.subs.delete(tracked);
+          onEnd?.(e);
+        });
+      },
+    );
+    return tracked;
+  }
+
+  /** Stops every watch and log stream this client opened. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of [...this.subs]) s.stop();
+  }
+
+  // ---- helpers -------------------------------------------------------------
+
+  private verbs(): VerbClient {
+    return {
+      get: (k, ns, n) => this.get(k, ns, n),
+      list: (k, o) => this.list(k, o),
+      patch: (k, ns, n, t, p) => this.patch(k, ns, n, t, p),
+      create: (o) => this.create(o),
+      delete: (k, ns, n, o) => this.delete(k, ns, n, o),
+      evict: async (ns, n) => {
+        await this.http.json({
+          method: 'POST',
+          path: `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(n)}/eviction`,
+          body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: n, namespace: ns } },
+        });
+      },
+    };
+  }
+
+  private async getRef(ref: ResourceRef, ns: string | undefined, name: string): Promise<KubeObject | undefined> {
+    try {
+      return typed(await this.http.json({ method: 'GET', path: resourcePath(ref, ns, name) }), ref);
+    } catch (e) {
+      if (isStatusError(e, 'NotFound')) return undefined;
+      throw e;
+    }
+  }
+
+  /** Cluster-scoped kinds have no namespace; namespaced ones default to the context's. */
+  private ns(ref: ResourceRef, namespace: string | undefined): string | undefined {
+    if (!ref.namespaced) return undefined;
+    return namespace || this.defaultNamespace;
+  }
+
+  private writeQuery(dryRun: boolean): Query {
+    return { fieldManager: this.fieldManager, dryRun: dryRun ? 'All' : undefined };
+  }
+
+  /** Registers a stream so close() can stop it; starts it unless the client is already closed. */
+  private track(stop: () => void, start: () => void): Subscription {
+    const sub: Subscription = {
+      stop: () => {
+        this.subs.delete(sub);
+        stop();
+      },
+    };
+    if (this.closed) return { stop() {} };
+    this.subs.add(sub);
+    start();
+    return sub;
+  }
+}
+
+/** List items (and some watch payloads) come without kind/apiVersion; the embedded store always sets them. */
+function typed(obj: KubeObject, ref: ResourceRef): KubeObject {
+  if (!obj || typeof obj !== 'object') return obj;
+  if (obj.kind && obj.apiVersion) return obj;
+  return { ...obj, apiVersion: obj.apiVersion || ref.apiVersion, kind: obj.kind || ref.kind };
+}
+
+/** The object as sent: its namespace filled in for namespaced kinds, removed for cluster-scoped ones. */
+function withNamespace(obj: KubeObject, ref: ResourceRef, ns: string | undefined): KubeObject {
+  const metadata = { ...(obj.metadata ?? {}) };
+  if (ref.namespaced) metadata.namespace = ns;
+  else delete metadata.namespace;
+  return { ...obj, metadata };
+}
