@@ -155,16 +155,21 @@ async function manageReplicas(api: Api, recorder: EventRecorder, rs: ReplicaSet,
     });
   } else if (diff > 0) {
     const victims = [...pods].sort(compareForDeletion).slice(0, Math.min(diff, BURST_REPLICAS));
-    for (const pod of victims) {
-      try {
-        await api.delete('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
-        await recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
-      } catch (e) {
-        if (isStatusError(e, 'NotFound')) continue;
-        await recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${(e as Error).message}`);
-        throw e;
-      }
-    }
+    // In parallel, as Kubernetes does: many deletes share one state-file write (group commit).
+    const results = await Promise.allSettled(
+      victims.map(async (pod) => {
+        try {
+          await api.delete('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+          await recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+        } catch (e) {
+          if (isStatusError(e, 'NotFound')) return;
+          await recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${(e as Error).message}`);
+          throw e;
+        }
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }
 
