@@ -147,6 +147,9 @@ async function runUi(_engine: Engine | undefined, client: ClusterClient, o: RunO
     return 1;
   }
   const sync = o.folder ? new FolderSync({ client, folder: o.folder, prune: o.prune, dryRun: o.dryRun }) : undefined;
+  // Ink renders only a final frame when it believes it runs in CI (CI=true, read once when ink loads).
+  // A real terminal on stdout wants the live UI wherever it is, so say "not CI" before ink loads.
+  if (process.stdout.isTTY) for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) if (k in process.env) process.env[k] = 'false';
   // Loaded here, not at the top: headless runs never load the UI (faster start, and a UI fault cannot stop them).
   const [{ render }, { App }] = await Promise.all([import('ink'), import('../components/app.js')]);
   process.stdout.write('\x1b[?1049h'); // the alternate screen, as k9s and vim use: quitting gives the shell back as it was
