@@ -348,9 +348,10 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl against the ApiServer', () => {
     try {
       await seen(/^EVENT\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
       await s.api.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'watched', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'i' }] } } as KubeObject);
-      await seen(/^ADDED\s+watched\s+0\/1\s+Pending\s+0/m);
+      // kubectl's column writer may repeat the event column when widths change mid-stream: match the row, not the line start.
+      await seen(/ADDED\s+watched\s+0\/1\s+Pending\s+0/);
       await s.api.delete('Pod', 'default', 'watched');
-      await seen(/^DELETED\s+watched\s+0\/1\s+Pending\s+0/m);
+      await seen(/DELETED\s+watched\s+0\/1\s+Pending\s+0/);
     } finally {
       child.kill();
     }
