@@ -20,6 +20,7 @@ import { CONTROLLER_FACTORIES, startControllers, type ControllerFactory, type Ru
 import { pvControllerFactory } from './controllers/pv-controller.js';
 import { Network, podDnsConfig, type NetworkConfig, type NetworkStatus } from './network/index.js';
 import { ProcessDriver } from './kubelet/runtime/process/index.js';
+import type { DockerDriver } from './kubelet/runtime/docker/index.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle.js';
 import { Kubelet } from './kubelet/kubelet.js';
 import { SimDriver } from './kubelet/runtime/sim/sim-driver.js';
@@ -195,7 +196,10 @@ export class Engine {
     this.parts.push({ name: 'node lifecycle', part: lifecycle });
 
     if (this.config.network) {
-      const network = (this.network = new Network({ ...this.config.network, api, clock }));
+      // Pods on Docker live on kubeterm's own bridge network: the proxy may dial those addresses, and no others off loopback.
+      const podCIDRs = runtime === 'docker' ? await (newDriver(0) as DockerDriver).networkSubnets() : [];
+      const allowedCIDRs = [...(this.config.network.allowedCIDRs ?? []), ...podCIDRs];
+      const network = (this.network = new Network({ ...this.config.network, allowedCIDRs, api, clock }));
       await network.start();
       this.parts.push({ name: 'network', part: network });
     }
@@ -318,6 +322,14 @@ export class Engine {
       if (!kubelet || typeof exec !== 'function') throw new Error(`exec is not available for pod "${pod}" on this runtime`);
       return exec.call(kubelet, ns, pod, container, command, { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, tty: io.tty });
     };
+  }
+
+  /** Runs a command in a pod's container through its node's kubelet (what `kubectl exec` does), collecting its output. */
+  async exec(namespace: string, pod: string, container: string | undefined, command: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    const p = this.api.get('Pod', namespace, pod);
+    const kubelet = p?.spec?.nodeName ? this.kubelets.get(p.spec.nodeName) : undefined;
+    if (!kubelet) throw new Error(`pod "${pod}" is not running on a node of this engine`);
+    return kubelet.exec(namespace, pod, container, command);
   }
 
   /** Beside the state file, or a private temporary folder for a memory-only engine (removed on stop). */

@@ -284,7 +284,8 @@ export class ServiceProxy {
   }
 
   private listenTcp(l: Listener, key: string, address: string, port: number): Promise<void> {
-    const server = net.createServer({ pauseOnConnect: true }, (client) => this.handleTcp(l, key, client));
+    // Half-open: a client that shuts down its sending side (nc, HTTP/1.0 clients) still gets the whole reply.
+    const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, (client) => this.handleTcp(l, key, client));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host: address, port, exclusive: true }, () => {
@@ -319,7 +320,7 @@ export class ServiceProxy {
         client.destroy();
         return;
       }
-      const up = net.connect({ host: b.ip, port: b.port });
+      const up = net.connect({ host: b.ip, port: b.port, allowHalfOpen: true });
       let connected = false;
       up.setTimeout(this.opts.connectTimeoutMs ?? 2000, () => {
         if (!connected) up.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' }));

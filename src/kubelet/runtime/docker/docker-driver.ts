@@ -186,6 +186,13 @@ export class DockerDriver implements RuntimeDriver {
     return this.networkReady;
   }
 
+  /** The pod network's subnets (e.g. 172.19.0.0/16): the only non-local addresses the service proxy may dial. */
+  async networkSubnets(): Promise<string[]> {
+    await this.ensureNetwork();
+    const info = (await this.docker.getNetwork(this.network).inspect()) as { IPAM?: { Config?: { Subnet?: string }[] } };
+    return (info.IPAM?.Config ?? []).map((c) => c.Subnet ?? '').filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
+  }
+
   async runSandbox(cfg: PodSandboxConfig): Promise<SandboxInfo> {
     const pod = cfg.pod;
     const uid = pod.metadata.uid ?? '';
