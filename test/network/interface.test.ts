@@ -64,6 +64,8 @@ describe('service interface (kubeterm0)', () => {
     const name = `ktt${process.pid % 100000}`;
     const iface = await ensureServiceInterface({ name, serviceCIDR: '10.96.0.0/16' });
     if (iface.mode !== 'interface') {
+      // CI runs as root: there the link must be made.
+      if (process.env.CI) throw new Error(`cannot create the service interface in CI: ${iface.reason}`);
       console.log(`skipping the kubeterm0 test: ${iface.reason}`);
       ctx.skip();
       return;
