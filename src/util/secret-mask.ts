@@ -21,7 +21,8 @@ const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.i
 function maskValues(map: unknown, mask: string): unknown {
   if (!isObj(map)) return map;
   const out: Obj = {};
-  for (const k of Object.keys(map)) out[k] = mask;
+  // defineProperty, not assignment: a key named "__proto__" must stay a key, not become the prototype.
+  for (const k of Object.keys(map)) Object.defineProperty(out, k, { value: mask, enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -54,7 +55,7 @@ export function maskSecret<T extends KubeObject>(obj: T, mask: string = SECRET_M
 
 /** The decoded (UTF-8) values of a Secret's data and stringData, for an explicit reveal. */
 export function revealSecret(obj: KubeObject): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   const o = obj as unknown as Obj;
   if (isObj(o.data)) for (const [k, v] of Object.entries(o.data)) out[k] = Buffer.from(String(v ?? ''), 'base64').toString('utf8');
   if (isObj(o.stringData)) for (const [k, v] of Object.entries(o.stringData)) out[k] = String(v ?? '');

@@ -56,6 +56,13 @@ describe('maskSecret', () => {
     expect(revealSecret(secret())).toEqual({ password: 's3cr3t-pass', 'tls.key': PEM, token: 'tok-123456' });
   });
 
+  it('masks a key named __proto__ like any other (found by the property below)', () => {
+    const data = JSON.parse('{"__proto__": "c2VjcmV0LXZhbHVlLTEyMw=="}') as Record<string, string>;
+    const m = maskSecret({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'p' }, data } as KubeObject);
+    expect(Object.keys(m.data as object)).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(m.data, '__proto__')?.value).toBe(SECRET_MASK);
+  });
+
   it('property: for any data map, no value is left in the masked copy', () => {
     let cases = 0;
     fc.assert(
