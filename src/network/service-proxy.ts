@@ -284,7 +284,8 @@ export class ServiceProxy {
   }
 
   private listenTcp(l: Listener, key: string, address: string, port: number): Promise<void> {
-    // Half-open: a client that shuts down its sending side (nc, HTTP/1.0 clients) still gets the whole reply.
+    // Half-open on the client side: a client that shuts down its sending side (nc, HTTP/1.0 clients) still gets the reply;
+    // the backend side closes fully, so a backend that goes away ends the client connection at once.
     const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, (client) => this.handleTcp(l, key, client));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -320,7 +321,7 @@ export class ServiceProxy {
         client.destroy();
         return;
       }
-      const up = net.connect({ host: b.ip, port: b.port, allowHalfOpen: true });
+      const up = net.connect({ host: b.ip, port: b.port });
       let connected = false;
       up.setTimeout(this.opts.connectTimeoutMs ?? 2000, () => {
         if (!connected) up.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' }));
