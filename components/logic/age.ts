@@ -1,5 +1,5 @@
-// Ages as kubectl prints them (k8s.io/apimachinery/pkg/util/duration.HumanDuration):
-// two significant units at most, so columns stay narrow: 45s, 5m10s, 3h12m, 2d4h, 12d, 2y3d.
+// Ages as kubectl prints them; the format itself lives in src/api/duration.ts (shared with the API server's tables).
+import { humanDuration as kubectlDuration } from '../../src/api/duration.js';
 
 /**
  * How far in the future a time may be and still print `0s`. kubectl prints
@@ -9,34 +9,9 @@
  */
 export const FUTURE_TOLERANCE_MS = 5000;
 
+/** kubectl's HumanDuration with the UI's tolerance for times slightly in the future. */
 export function humanDuration(ms: number): string {
-  if (ms <= -FUTURE_TOLERANCE_MS) return '<invalid>';
-  if (ms < 0) return '0s';
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < 60 * 2) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) {
-    const s = seconds % 60;
-    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
-  }
-  if (minutes < 60 * 3) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 8) {
-    const m = minutes % 60;
-    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
-  }
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) {
-    const h = hours % 24;
-    return h === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${h}h`;
-  }
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
-  if (hours < 24 * 365 * 8) {
-    const years = Math.floor(hours / 24 / 365);
-    const days = Math.floor(hours / 24) % 365;
-    return days === 0 ? `${years}y` : `${years}y${days}d`;
-  }
-  return `${Math.floor(hours / 24 / 365)}y`;
+  return kubectlDuration(ms, FUTURE_TOLERANCE_MS);
 }
 
 /** Age of a timestamp relative to now, or `<unknown>` as kubectl prints for a missing time. */

@@ -1,6 +1,7 @@
 // Shared pieces of the server-side table printers: column definitions, the
 // age formatting of k8s.io/apimachinery/pkg/util/duration.HumanDuration, and
 // the small formatting helpers of pkg/printers/internalversion/printers.go.
+import { humanDuration } from '../../api/duration.js';
 import type { KubeObject } from '../../api/meta.js';
 import { labelSelectorAsSelector, labelsToString } from '../../api/selectors.js';
 
@@ -27,36 +28,7 @@ export function col(name: string, description = '', opts: { type?: ColumnDefinit
 export const NAME_COLUMN = col('Name', 'Name must be unique within a namespace.', { format: 'name' });
 export const AGE_COLUMN = col('Age', 'CreationTimestamp is a timestamp representing the server time when this object was created.');
 
-/** duration.HumanDuration. */
-export function humanDuration(ms: number): string {
-  const seconds = Math.trunc(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.trunc(seconds / 60);
-  if (minutes < 10) {
-    const s = seconds % 60;
-    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
-  }
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.trunc(minutes / 60);
-  if (hours < 8) {
-    const m = minutes % 60;
-    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
-  }
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) {
-    const h = hours % 24;
-    return h === 0 ? `${Math.trunc(hours / 24)}d` : `${Math.trunc(hours / 24)}d${h}h`;
-  }
-  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24)}d`;
-  if (hours < 24 * 365 * 8) {
-    const dy = Math.trunc(hours / 24) % 365;
-    const y = Math.trunc(hours / 24 / 365);
-    return dy === 0 ? `${y}y` : `${y}y${dy}d`;
-  }
-  return `${Math.trunc(hours / 24 / 365)}y`;
-}
+export { humanDuration };
 
 /** translateTimestampSince: `<unknown>` for an unset time. */
 export function since(ts: string | undefined | null, now: number): string {
