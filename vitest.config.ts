@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Docker and terminal tests share one engine and tmux server; files run in parallel, tests in a file in order.
     pool: 'forks',
+    setupFiles: ['test/fast-check-seed.ts'],
     reporters: ['default'],
   },
 });

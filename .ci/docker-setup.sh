@@ -27,11 +27,33 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 IMAGE=kubeterm/busybox:latest
-if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
-  echo "docker-setup: building $IMAGE from /bin/busybox"
+# Bump when the image's contents change: the engine and images outlive a checkout.
+IMAGE_VERSION=3
+have_version=$(docker image inspect -f '{{index .Config.Labels "kubeterm.image-version"}}' "$IMAGE" 2>/dev/null || true)
+if [ "$have_version" != "$IMAGE_VERSION" ]; then
+  echo "docker-setup: building $IMAGE (version $IMAGE_VERSION)"
   root=$(mktemp -d)
+  work=$(mktemp -d)
   mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/var/www" "$root/proc" "$root/sys" "$root/dev"
-  cp /bin/busybox "$root/bin/busybox"
+  # Debian's dynamically linked busybox with the host's glibc: its wget and nc
+  # resolve names through /etc/resolv.conf (cluster DNS) and /etc/hosts. The
+  # static busybox crashes on any name lookup (static glibc cannot load NSS),
+  # so it is only the fallback when the package cannot be fetched.
+  if (cd "$work" && apt-get download -qq busybox >/dev/null 2>&1) && dpkg-deb -x "$work"/busybox_*.deb "$work/x"; then
+    cp "$work/x/bin/busybox" "$root/bin/busybox"
+    mkdir -p "$root/lib/x86_64-linux-gnu" "$root/lib64"
+    for lib in $(ldd "$root/bin/busybox" | awk '/=>/ {print $3} /ld-linux/ && !/=>/ {print $1}'); do
+      mkdir -p "$root$(dirname "$lib")"
+      cp -L "$lib" "$root$lib"
+    done
+    for nss in libnss_files.so.2 libnss_dns.so.2; do
+      [ -e "/lib/x86_64-linux-gnu/$nss" ] && cp -L "/lib/x86_64-linux-gnu/$nss" "$root/lib/x86_64-linux-gnu/"
+    done
+    echo 'hosts: files dns' > "$root/etc/nsswitch.conf"
+  else
+    echo "docker-setup: busybox package unavailable; using the static /bin/busybox (no name lookups in pods)"
+    cp /bin/busybox "$root/bin/busybox"
+  fi
   for app in $("$root/bin/busybox" --list); do
     [ "$app" = busybox ] || ln -sf busybox "$root/bin/$app"
   done
@@ -39,12 +61,12 @@ if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
   echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> "$root/etc/passwd"
   echo 'root:x:0:' > "$root/etc/group"
   echo 'hello from kubeterm busybox' > "$root/var/www/index.html"
-  tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["sh"]' - "$IMAGE" >/dev/null
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c "LABEL kubeterm.image-version=$IMAGE_VERSION" -c 'CMD ["sh"]' - "$IMAGE" >/dev/null
   # An nginx stand-in: the same filesystem serving /var/www on port 80, so the
   # seeds' nginx Deployments run without a registry.
-  tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'EXPOSE 80' \
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c "LABEL kubeterm.image-version=$IMAGE_VERSION" -c 'EXPOSE 80' \
     -c 'CMD ["httpd","-f","-p","80","-h","/var/www"]' - kubeterm/httpd:latest >/dev/null
-  rm -rf "$root"
+  rm -rf "$root" "$work"
 fi
 # Names the seed manifests and examples use (re-tagging is cheap and idempotent).
 docker tag "$IMAGE" busybox:latest

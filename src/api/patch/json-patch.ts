@@ -3,7 +3,7 @@
 // `-` appends to an array). Operations apply in order to a private copy; the
 // first failure aborts with a message in the style of evanphx/json-patch, the
 // library the Kubernetes API server uses.
-import { deepClone, deepEqual, isMap, type Json } from './json-util.js';
+import { deepClone, deepEqual, isMap, setKey, type Json } from './json-util.js';
 
 export interface JsonPatchOperation {
   op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
@@ -80,7 +80,7 @@ function add(doc: Json, pointer: string, value: Json, op = 'add'): Json {
   if (tokens.length === 0) return value;
   const loc = locate(doc, tokens, op, pointer);
   if (Array.isArray(loc.parent)) loc.parent.splice(arrayIndex(loc.key, loc.parent.length, true, op), 0, value);
-  else loc.parent[loc.key] = value;
+  else setKey(loc.parent, loc.key, value);
   return doc;
 }
 

@@ -117,3 +117,16 @@ export function goJson(v: unknown): string {
     }
   }
 }
+
+/** Own-property test: `'__proto__' in {}` is true, so `in` cannot tell whether a JSON object has a member. */
+export const hasOwn = (m: object, k: string): boolean => Object.prototype.hasOwnProperty.call(m, k);
+
+/**
+ * `o[k] = v` that keeps a member named `__proto__` a member. Plain assignment
+ * would set the object's prototype instead and silently lose the key (a
+ * ConfigMap key may legally be `__proto__`).
+ */
+export function setKey(o: object, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else (o as Record<string, unknown>)[k] = v;
+}

@@ -2,7 +2,7 @@
 // recursively, null removes a member, anything else (arrays included)
 // replaces. Also the inverse, used by tests and for kinds without strategic
 // merge metadata.
-import { deepEqual, isMap, type JMap, type Json } from './json-util.js';
+import { deepEqual, hasOwn, isMap, setKey, type JMap, type Json } from './json-util.js';
 
 /** MergePatch(target, patch) from RFC 7386 §2. Does not modify its arguments. */
 export function mergePatch(target: unknown, patch: unknown): Json {
@@ -11,7 +11,7 @@ export function mergePatch(target: unknown, patch: unknown): Json {
   for (const [name, value] of Object.entries(patch)) {
     if (value === undefined) continue;
     if (value === null) delete result[name];
-    else result[name] = mergePatch(result[name], value);
+    else setKey(result, name, mergePatch(hasOwn(result, name) ? result[name] : undefined, value));
   }
   return result;
 }
@@ -22,12 +22,12 @@ export function createMergePatch(original: unknown, modified: unknown): Json {
   const patch: JMap = {};
   for (const [k, v] of Object.entries(modified)) {
     if (v === undefined) continue;
-    if (!(k in original)) patch[k] = cloneJson(v);
+    if (!hasOwn(original, k)) setKey(patch, k, cloneJson(v));
     else if (!deepEqual(original[k], v)) {
-      patch[k] = isMap(original[k]) && isMap(v) ? createMergePatch(original[k], v) : cloneJson(v);
+      setKey(patch, k, isMap(original[k]) && isMap(v) ? createMergePatch(original[k], v) : cloneJson(v));
     }
   }
-  for (const k of Object.keys(original)) if (!(k in modified) && original[k] !== undefined) patch[k] = null;
+  for (const k of Object.keys(original)) if (!hasOwn(modified, k) && original[k] !== undefined) setKey(patch, k, null);
   return patch;
 }
 

@@ -4,7 +4,7 @@
 // replaced; `null` deletes; directives `$patch: replace|delete`,
 // `$setElementOrder/<list>`, `$retainKeys`, `$deleteFromPrimitiveList/<list>`.
 // Also the two- and three-way diffs kubectl uses to build such patches.
-import { deepClone, deepEqual, goFormat, goTypeName, isMap, jsonKind, scalarString, type JMap, type Json, type JsonKind } from './json-util.js';
+import { deepClone, deepEqual, goFormat, goTypeName, hasOwn, isMap, jsonKind, scalarString, setKey, type JMap, type Json, type JsonKind } from './json-util.js';
 import { kindPatchType, lookupField, type TypeMeta } from './schema.js';
 
 const DIRECTIVE = '$patch';
@@ -40,7 +40,7 @@ interface DiffOptions {
   buildRetainKeysDirective?: boolean;
 }
 
-const has = (m: object, k: string) => Object.prototype.hasOwnProperty.call(m, k);
+const has = hasOwn;
 
 function extractKey(s: string, prefix: string): string {
   const i = s.indexOf('/');
@@ -75,7 +75,7 @@ function discardNulls(v: Json): Json {
   if (Array.isArray(v)) return v.map(discardNulls);
   if (isMap(v)) {
     const out: JMap = {};
-    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = discardNulls(x);
+    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) setKey(out, k, discardNulls(x));
     return out;
   }
   return v;
@@ -320,7 +320,7 @@ function mergePatchIntoOriginal(original: JMap, patch: JMap, t: TypeMeta, opts: 
     if (!opts.mergeParallelList) {
       if (has(original, key)) {
         if (!deepEqual(original[key], order)) throw errBadPatchFormatForSetElementOrderList();
-      } else original[key] = order;
+      } else setKey(original, key, order);
     }
     delete patch[key];
     if (!Array.isArray(order)) throw errBadArgType('[]interface {}', order);
@@ -345,13 +345,13 @@ function mergePatchIntoOriginal(original: JMap, patch: JMap, t: TypeMeta, opts: 
     else if (foundOriginal && foundPatch) merged = mergeSliceHandler(origL, patchL, type, meta.strategy, mergeKey, false, opts);
     else continue;
     if (origL.length === 0 && patchL.length === 0) {
-      original[field] = merged;
+      setKey(original, field, merged);
       delete patch[field];
       continue;
     }
     const { inPatch, serverOnly } = mergeKey ? partitionMaps(merged, order, mergeKey) : partitionPrimitives(merged, order);
     const kind = sliceElementKind(origL, patchL);
-    original[field] = normalizeElementOrder(inPatch, serverOnly, order, origL, mergeKey, kind);
+    setKey(original, field, normalizeElementOrder(inPatch, serverOnly, order, origL, mergeKey, kind));
     delete patch[field];
   }
 }
@@ -378,7 +378,7 @@ function mergeMap(original: JMap | null | undefined, patch: JMap, t: TypeMeta, o
     let isDeleteList = false;
     if (k0.startsWith(DELETE_FROM_PRIMITIVE_LIST)) {
       if (!opts.mergeParallelList) {
-        out[k0] = patchV;
+        setKey(out, k0, patchV);
         continue;
       }
       k = extractKey(k0, DELETE_FROM_PRIMITIVE_LIST);
@@ -390,20 +390,20 @@ function mergeMap(original: JMap | null | undefined, patch: JMap, t: TypeMeta, o
     }
     const field = lookupField(t, k);
     if (!has(out, k)) {
-      if (!isDeleteList) out[k] = newValue(patchV, field, opts);
+      if (!isDeleteList) setKey(out, k, newValue(patchV, field, opts));
       continue;
     }
     const kind = jsonKind(out[k]);
     if (kind !== jsonKind(patchV)) {
-      if (!isDeleteList) out[k] = opts.ignoreUnmatchedNulls ? discardNulls(patchV) : patchV;
+      if (!isDeleteList) setKey(out, k, opts.ignoreUnmatchedNulls ? discardNulls(patchV) : patchV);
       continue;
     }
     if (kind === 'object') {
-      out[k] = field.meta.strategy === REPLACE ? discardNulls(patchV) : mergeMap(out[k] as JMap, patchV as JMap, field.type, opts);
+      setKey(out, k, field.meta.strategy === REPLACE ? discardNulls(patchV) : mergeMap(out[k] as JMap, patchV as JMap, field.type, opts));
     } else if (kind === 'array') {
-      out[k] = mergeSliceHandler(out[k], patchV, field.type, field.meta.strategy, field.meta.mergeKey ?? '', isDeleteList, opts);
+      setKey(out, k, mergeSliceHandler(out[k], patchV, field.type, field.meta.strategy, field.meta.mergeKey ?? '', isDeleteList, opts));
     } else if (!isDeleteList) {
-      out[k] = patchV;
+      setKey(out, k, patchV);
     }
   }
   return out;
@@ -484,7 +484,7 @@ function diffListsOfMaps(original: Json[], modified: Json[], t: TypeMeta, mergeK
     if (a && b && as === bs) {
       const p = diffMaps(a.m, b.m, t, o);
       if (Object.keys(p).length > 0) {
-        p[mergeKey] = b.key;
+        setKey(p, mergeKey, b.key);
         patch.push(p);
       }
       i++;
@@ -543,7 +543,7 @@ function diffMaps(original: JMap, modified: JMap, t: TypeMeta, o: DiffOptions): 
     if (mv === undefined) continue;
     if (o.buildRetainKeysDirective && mv !== null) retainKeys.push(key);
     if (!has(original, key) || original[key] === undefined) {
-      if (!o.ignoreChangesAndAdditions) patch[key] = mv;
+      if (!o.ignoreChangesAndAdditions) setKey(patch, key, mv);
       continue;
     }
     const ov = original[key];
@@ -553,32 +553,32 @@ function diffMaps(original: JMap, modified: JMap, t: TypeMeta, o: DiffOptions): 
       continue;
     }
     if (jsonKind(ov) !== jsonKind(mv)) {
-      if (!o.ignoreChangesAndAdditions) patch[key] = mv;
+      if (!o.ignoreChangesAndAdditions) setKey(patch, key, mv);
       continue;
     }
     const { meta, type } = lookupField(t, key);
     if (isMap(ov)) {
       if (meta.strategy === REPLACE) {
-        if (!o.ignoreChangesAndAdditions) patch[key] = mv;
+        if (!o.ignoreChangesAndAdditions) setKey(patch, key, mv);
       } else {
         const p = diffMaps(ov, mv as JMap, type, { ...o, buildRetainKeysDirective: !!meta.retainKeys });
-        if (Object.keys(p).length > 0) patch[key] = p;
+        if (Object.keys(p).length > 0) setKey(patch, key, p);
       }
     } else if (Array.isArray(ov)) {
       if (meta.strategy === MERGE) {
         const r = diffLists(ov, mv as Json[], type, meta.mergeKey ?? '', { ...o, buildRetainKeysDirective: !!meta.retainKeys });
-        if (r.patch.length > 0) patch[key] = r.patch;
+        if (r.patch.length > 0) setKey(patch, key, r.patch);
         if (r.del.length > 0) patch[`${DELETE_FROM_PRIMITIVE_LIST}/${key}`] = r.del;
         if (r.order.length > 0) patch[`${SET_ELEMENT_ORDER}/${key}`] = r.order;
       } else if (!o.ignoreChangesAndAdditions && !deepEqual(ov, mv)) {
-        patch[key] = mv;
+        setKey(patch, key, mv);
       }
     } else if (!o.ignoreChangesAndAdditions && !deepEqual(ov, mv)) {
-      patch[key] = mv;
+      setKey(patch, key, mv);
     }
   }
   if (!o.ignoreDeletions) {
-    for (const k of Object.keys(original)) if (original[k] !== undefined && !has(modified, k)) patch[k] = null;
+    for (const k of Object.keys(original)) if (original[k] !== undefined && !has(modified, k)) setKey(patch, k, null);
   }
   if (retainKeys.length > 0 && (Object.keys(patch).length > 0 || hasAdditionalNewField(original, modified))) {
     patch[RETAIN_KEYS] = sortScalars(retainKeys);
