@@ -2,7 +2,7 @@
 // (ClusterIPs on the kubeterm0 interface). A 3-replica busybox httpd
 // Deployment behind a Service is reached through its ClusterIP from the host
 // (every replica answers), from inside another pod (by IP, and by name through
-// the cluster DNS), and through the ingress by the seed's `/testpath` rule.
+// the cluster DNS: nslookup and `wget http://test`), and through the ingress by the seed's `/testpath` rule.
 // A private service range keeps this engine's addresses apart from any other
 // kubeterm running at the same time. Traffic stays on this machine.
 import http from 'node:http';
@@ -141,6 +141,9 @@ describe.skipIf(!env.docker)('Services and Ingress on real containers', { timeou
     for (const name of ['test', 'test.default.svc.cluster.local']) {
       const answer = await exec(`nslookup ${name} 2>&1 || true`);
       expect(answer, `nslookup ${name}`).toContain(clusterIP);
+      // The issue's own words: `wget http://web` from a pod, through the search path and the cluster DNS.
+      const page = await exec(`wget -qO- http://${name}/ 2>&1 || true`);
+      expect(page.trim(), `wget http://${name}/`).toMatch(/^test-[a-z0-9]+-[a-z0-9]+$/);
     }
   });
 
