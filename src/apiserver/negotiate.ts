@@ -54,15 +54,24 @@ export function selectorPredicate(q: URLSearchParams, kind: string): ((o: KubeOb
   return (o) => labelOk(o) && fieldOk(o);
 }
 
+// Query parameters convert as the apiserver's (Go strconv): a value that does
+// not parse is a 400, never silently a default.
+const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+
 export function boolParam(q: URLSearchParams, name: string): boolean {
   const v = q.get(name);
-  return v === 'true' || v === '1';
+  if (v === null || v === '') return false;
+  if (GO_TRUE.has(v)) return true;
+  if (GO_FALSE.has(v)) return false;
+  throw badRequest(`invalid value for ${name}: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
 }
 
 export function intParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
+  if (!/^[+-]?[0-9]+$/.test(v)) throw badRequest(`invalid value for ${name}: strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
   const n = Number(v);
-  if (!Number.isInteger(n)) throw badRequest(`invalid value for ${name}: ${JSON.stringify(v)}`);
+  if (!Number.isSafeInteger(n)) throw badRequest(`invalid value for ${name}: strconv.ParseInt: parsing ${JSON.stringify(v)}: value out of range`);
   return n;
 }

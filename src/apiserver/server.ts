@@ -13,7 +13,7 @@ import { DEFAULT_MAX_BODY_BYTES } from './body.js';
 import { KUBE_VERSION, apiGroup, apiGroupList, apiResourceList, apiVersions, servesSubresource } from './discovery.js';
 import { ExecHandler, type ExecFn } from './exec.js';
 import { handleLogs, type LogsFn } from './logs.js';
-import { boolParam, wantsTable, includeObject, selectorPredicate } from './negotiate.js';
+import { boolParam, intParam, wantsTable, includeObject, selectorPredicate } from './negotiate.js';
 import { openApiDocument, openApiIndex } from './openapi.js';
 import { parsePath, type ResourceRequest } from './request-info.js';
 import {
@@ -172,6 +172,9 @@ export class ApiServer {
     const watching = rr.legacyWatch || (method === 'GET' && boolParam(query, 'watch'));
     if (watching) {
       if (rr.subresource) throw notFoundPath();
+      // Checked before the stream's 200 goes out, so a bad value is a 400 and not an open watch.
+      intParam(query, 'timeoutSeconds');
+      boolParam(query, 'allowWatchBookmarks');
       serveWatch({
         api: this.api,
         res,

@@ -16,6 +16,7 @@ import type { WatchEvent, WatchHandle } from '../api/store-types.js';
 import { buildTable, printerFor, tableRow, type IncludeObject } from './printers/index.js';
 import type { ResourceRequest } from './request-info.js';
 import { toStatusError } from './respond.js';
+import { boolParam } from './negotiate.js';
 
 export interface WatchStreamOptions {
   api: Api;
@@ -89,12 +90,13 @@ export function serveWatch(o: WatchStreamOptions): void {
   }
   res.on('close', finish);
 
-  const timeoutSeconds = Number(query.get('timeoutSeconds') ?? NaN);
-  const timeoutMs = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : o.defaultTimeoutMs;
+  // Validated by the caller; zero or absent means the server's default, a negative value ends the stream at once.
+  const timeoutSeconds = Number(query.get('timeoutSeconds') || 0);
+  const timeoutMs = timeoutSeconds === 0 ? o.defaultTimeoutMs : Math.max(0, timeoutSeconds * 1000);
   timers.push(setTimeout(finish, timeoutMs));
 
   let lastRv = api.store.resourceVersion();
-  if (query.get('allowWatchBookmarks') === 'true') {
+  if (boolParam(query, 'allowWatchBookmarks')) {
     const bookmark = () => {
       send('BOOKMARK', { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: lastRv } });
       timers.push(setTimeout(bookmark, o.bookmarkIntervalMs));
