@@ -7,8 +7,10 @@
 // back to loopback host ports; `mode` and `reason` say which, loudly.
 import { execFile } from 'node:child_process';
 import os from 'node:os';
+import { join } from 'node:path';
 import { cidrContains, parseCIDR, type CIDR } from '../api/service-ip.js';
 import type { Service } from '../api/types/service.js';
+import { withLinkLock } from './link-lock.js';
 import { LocalAddresses, type InterfaceLister } from './locality.js';
 
 export type IpRunner = (args: string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
@@ -31,6 +33,8 @@ export interface ServiceInterfaceOptions {
   forceFallback?: boolean;
   run?: IpRunner;
   interfaces?: InterfaceLister;
+  /** The lock file shared by every kubeterm on this machine using the link (default in the temp directory). */
+  lockPath?: string;
 }
 
 export class ServiceInterface {
@@ -44,12 +48,14 @@ export class ServiceInterface {
   private readonly run: IpRunner;
   private readonly local: LocalAddresses;
   private readonly added = new Set<string>();
+  private readonly lock: { path: string };
 
   constructor(private readonly opts: ServiceInterfaceOptions = {}) {
     this.name = opts.name ?? 'kubeterm0';
     this.cidr = parseCIDR(opts.serviceCIDR ?? '10.96.0.0/16');
     this.run = opts.run ?? runIp;
     this.local = new LocalAddresses(opts.interfaces, 0);
+    this.lock = { path: opts.lockPath ?? join(os.tmpdir(), `kubeterm-link-${this.name}.lock`) };
   }
 
   /**
@@ -62,11 +68,17 @@ export class ServiceInterface {
     if (this.opts.forceFallback) return this.fallback('the service interface is disabled (forceFallback)');
     let err = '';
     const existing = await this.run(['-o', 'link', 'show', this.name]);
-    if (existing.code === 0) this.linkType = /\bbridge\b/.test(existing.stdout) ? 'bridge' : 'dummy';
+    this.linkType = existing.code === 0 ? (/\bbridge\b/.test(existing.stdout) ? 'bridge' : 'dummy') : undefined;
     for (const type of this.linkType ? [] : (['dummy', 'bridge'] as const)) {
       const r = await this.run(['link', 'add', this.name, 'type', type]);
       if (r.code === 0) {
         this.linkType = type;
+        break;
+      }
+      if (/exists/i.test(r.stderr)) {
+        // Another kubeterm made it a moment ago: adopt theirs.
+        const again = await this.run(['-o', 'link', 'show', this.name]);
+        this.linkType = /\bbridge\b/.test(again.stdout) ? 'bridge' : 'dummy';
         break;
       }
       err = r.stderr.trim() || `ip link add exited ${r.code}`;
@@ -95,8 +107,19 @@ export class ServiceInterface {
    */
   async addAddress(ip: string): Promise<boolean> {
     if (this.mode !== 'interface' || !cidrContains(this.cidr, ip)) return false;
+    // Under the link lock: another engine's cleanup may not delete the link between our add and our check.
+    return withLinkLock(this.lock, () => this.addAddressLocked(ip));
+  }
+
+  private async addAddressLocked(ip: string): Promise<boolean> {
     if (!this.local.has(ip)) {
-      const r = await this.run(['addr', 'add', `${ip}/32`, 'dev', this.name]);
+      let r = await this.run(['addr', 'add', `${ip}/32`, 'dev', this.name]);
+      if (r.code !== 0 && /cannot find device/i.test(r.stderr)) {
+        // Another kubeterm sharing the link deleted it on shutdown (it held none of its addresses then,
+        // nor ours yet): make it again rather than serve this ClusterIP on loopback.
+        if ((await this.ensure()).mode !== 'interface') return false;
+        r = await this.run(['addr', 'add', `${ip}/32`, 'dev', this.name]);
+      }
       if (r.code !== 0 && !/exists/i.test(r.stderr)) return false;
     }
     const ok = this.local.interfaceOf(ip) === this.name;
@@ -118,9 +141,11 @@ export class ServiceInterface {
   async cleanup(): Promise<void> {
     if (this.mode !== 'interface') return;
     for (const ip of [...this.added]) await this.removeAddress(ip);
-    this.local.refresh();
-    const left = (this.opts.interfaces ?? os.networkInterfaces)()[this.name]?.filter((i) => i.family === 'IPv4') ?? [];
-    if (left.length === 0) await this.run(['link', 'del', this.name]);
+    await withLinkLock(this.lock, async () => {
+      this.local.refresh();
+      const left = (this.opts.interfaces ?? os.networkInterfaces)()[this.name]?.filter((i) => i.family === 'IPv4') ?? [];
+      if (left.length === 0) await this.run(['link', 'del', this.name]);
+    });
     this.added.clear();
     this.mode = 'fallback';
     this.reason = 'stopped';

@@ -142,7 +142,7 @@ describe.skipIf(!env.docker)('Services and Ingress on real containers', { timeou
       const answer = await exec(`nslookup ${name} 2>&1 || true`);
       expect(answer, `nslookup ${name}`).toContain(clusterIP);
       // The issue's own words: `wget http://web` from a pod, through the search path and the cluster DNS.
-      const page = await exec(`wget -qO- http://${name}/ 2>&1 || true`);
+      const page = await exec(`timeout 5 wget -qO- http://${name}/ 2>&1 || true`);
       expect(page.trim(), `wget http://${name}/`).toMatch(/^test-[a-z0-9]+-[a-z0-9]+$/);
     }
   });

@@ -1,4 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceInterface, ensureServiceInterface, type IpRunner } from '../../src/network/interface.js';
 import { HOST_PORT_ANNOTATION, ServiceProxy } from '../../src/network/service-proxy.js';
@@ -58,6 +60,71 @@ describe('service interface (kubeterm0)', () => {
     expect(calls).toEqual(['-o link show kubeterm0', 'link set kubeterm0 up']);
     await adopt.cleanup();
     expect(calls).not.toContain('link del kubeterm0');
+  });
+
+  it('re-creates a link another kubeterm deleted on shutdown, and adopts one made under it', async () => {
+    // A fake `ip` with one link that can vanish (the other engine's cleanup) or appear (its start).
+    let link = true;
+    const addrs = new Set<string>();
+    const calls: string[] = [];
+    const run: IpRunner = async (args) => {
+      calls.push(args.join(' '));
+      const cmd = args.join(' ');
+      if (cmd.startsWith('-o link show')) return link ? { code: 0, stdout: '9: kubeterm0: <BROADCAST,NOARP> link/ether dummy', stderr: '' } : { code: 1, stdout: '', stderr: 'Device "kubeterm0" does not exist.' };
+      if (cmd.startsWith('link add')) return link ? { code: 2, stdout: '', stderr: 'RTNETLINK answers: File exists' } : ((link = true), { code: 0, stdout: '', stderr: '' });
+      if (cmd.startsWith('addr add')) return link ? (addrs.add(args[2].replace('/32', '')), { code: 0, stdout: '', stderr: '' }) : { code: 1, stdout: '', stderr: 'Cannot find device "kubeterm0"' };
+      return { code: 0, stdout: '', stderr: '' };
+    };
+    const interfaces = () => ({ kubeterm0: [...addrs].map((address) => ({ address, family: 'IPv4' })) }) as unknown as NodeJS.Dict<os.NetworkInterfaceInfo[]>;
+    const iface = await new ServiceInterface({ run, interfaces }).ensure();
+    expect(calls).toEqual(['-o link show kubeterm0', 'link set kubeterm0 up']);
+    link = false; // the other engine's cleanup: it held no address, so it deleted the link
+    calls.length = 0;
+    expect(await iface.addAddress('10.96.0.10')).toBe(true);
+    expect(iface.mode).toBe('interface');
+    expect(calls).toEqual([
+      'addr add 10.96.0.10/32 dev kubeterm0',
+      '-o link show kubeterm0',
+      'link add kubeterm0 type dummy',
+      'link set kubeterm0 up',
+      'addr add 10.96.0.10/32 dev kubeterm0',
+    ]);
+    // Both starting at once: `link add` says it exists, and the link is adopted instead of falling back.
+    let shown = 0;
+    const racing: IpRunner = async (args) => (args[2] === 'show' && shown++ === 0 ? { code: 1, stdout: '', stderr: 'does not exist' } : run(args));
+    link = true;
+    const second = await new ServiceInterface({ run: racing, interfaces }).ensure();
+    expect(second.mode).toBe('interface');
+    expect(second.linkType).toBe('dummy');
+  });
+
+  it("never lets one engine's shutdown delete the link under another engine's new address", async () => {
+    // Shared fake link state; `link del` takes effect a moment after it is asked for, as a real `ip` process does.
+    let link = true;
+    const addrs = new Set<string>();
+    const run: IpRunner = async (args) => {
+      const cmd = args.join(' ');
+      if (cmd.startsWith('-o link show')) return link ? { code: 0, stdout: 'kubeterm0: dummy', stderr: '' } : { code: 1, stdout: '', stderr: 'does not exist' };
+      if (cmd.startsWith('link add')) return (link = true), { code: 0, stdout: '', stderr: '' };
+      if (cmd === 'link del kubeterm0') {
+        await new Promise((r) => setTimeout(r, 20));
+        link = false;
+        addrs.clear();
+        return { code: 0, stdout: '', stderr: '' };
+      }
+      if (cmd.startsWith('addr add')) return link ? (addrs.add(args[2].replace('/32', '')), { code: 0, stdout: '', stderr: '' }) : { code: 1, stdout: '', stderr: 'Cannot find device "kubeterm0"' };
+      return { code: 0, stdout: '', stderr: '' };
+    };
+    const interfaces = () => ({ kubeterm0: [...addrs].map((address) => ({ address, family: 'IPv4' })) }) as unknown as NodeJS.Dict<os.NetworkInterfaceInfo[]>;
+    const lockPath = join(mkdtempSync(join(os.tmpdir(), 'kt-lock-')), 'link.lock');
+    const stopping = await new ServiceInterface({ run, interfaces, lockPath }).ensure();
+    const starting = await new ServiceInterface({ run, interfaces, lockPath }).ensure();
+    // The first engine stops (nothing of its own on the link) while the second adds its first ClusterIP.
+    const [, added] = await Promise.all([stopping.cleanup(), starting.addAddress('10.96.0.10')]);
+    expect(added).toBe(true);
+    expect(link).toBe(true);
+    expect([...addrs]).toEqual(['10.96.0.10']);
+    rmSync(dirname(lockPath), { recursive: true, force: true });
   });
 
   it('serves a ClusterIP on a real link from the host, then cleans up (skipped when the link cannot be made)', async (ctx) => {

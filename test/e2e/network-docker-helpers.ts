@@ -1,0 +1,113 @@
+// Shared by the Docker network tests: one whole engine on the Docker runtime
+// with the network on and a private service range per test file (files run in
+// parallel, and each range is its own set of addresses on kubeterm0), plain
+// HTTP requests from the host that never reuse a connection (so each request
+// is a fresh trip through the proxy's endpoint choice), and a bounded wait.
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeObject } from '../../src/api/meta.js';
+import type { Endpoints } from '../../src/api/types/service.js';
+import { Engine } from '../../src/engine.js';
+
+export interface Reply {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** One GET on a new connection (agent: false); rejects on a connection error or after `timeoutMs`. */
+export function get(url: string, headers: Record<string, string> = {}, timeoutMs = 5000): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers, agent: false, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
+    req.on('error', reject);
+  });
+}
+
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface DockerCluster {
+  engine: Engine;
+  /** Runs a shell command in a pod's container; stdout (stderr appended), never throws on a non-zero exit. */
+  sh(pod: string, cmd: string, container?: string): Promise<string>;
+  /** The ready addresses (pod IPs) of a Service's Endpoints. */
+  readyIPs(service: string): string[];
+  /** Deletes what the test made, waits for its pods to go, stops the engine. */
+  close(made: [kind: string, name: string][]): Promise<void>;
+}
+
+export async function startDockerCluster(serviceCIDR: string, ingress: { httpPort: number; httpsPort: number | null } = { httpPort: 0, httpsPort: null }): Promise<DockerCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubeterm-netdocker-'));
+  const engine = new Engine({ persist: false, runtime: 'docker', nodes: 1, dataDir: dir, network: { serviceCIDR, ingress } });
+  await engine.start();
+  return {
+    engine,
+    async sh(pod, cmd, container) {
+      const r = await engine.exec('default', pod, container, ['sh', '-c', cmd]);
+      return r.stdout + r.stderr;
+    },
+    readyIPs(service) {
+      const subsets = engine.api.get<Endpoints>('Endpoints', 'default', service)?.subsets ?? [];
+      return subsets.flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort();
+    },
+    async close(made) {
+      // kubeterm leaves containers running across restarts on purpose; a test removes what it made. The
+      // owners go first with their pods orphaned, then the pods with a 1 s grace period: the httpd stand-in
+      // runs as PID 1 and ignores SIGTERM, so a pod's default 30 s would be spent in full.
+      for (const [kind, name] of made) await engine.api.delete(kind, 'default', name, { propagationPolicy: 'Orphan' }).catch(() => undefined);
+      for (const rs of engine.api.list('ReplicaSet', { namespace: 'default' }).items) {
+        await engine.api.delete('ReplicaSet', 'default', rs.metadata.name!, { propagationPolicy: 'Orphan' }).catch(() => undefined);
+      }
+      await until('the ReplicaSets to be gone', () => engine.api.list('ReplicaSet', { namespace: 'default' }).items.length === 0, 10_000).catch(() => undefined);
+      for (const p of engine.api.list('Pod', { namespace: 'default' }).items) {
+        await engine.api.delete('Pod', 'default', p.metadata.name!, { gracePeriodSeconds: 1 }).catch(() => undefined);
+      }
+      await until('the pods to be gone', () => engine.api.list('Pod', { namespace: 'default' }).items.length === 0, 60_000).catch(() => undefined);
+      await engine.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A busybox pod that idles until told to stop (the "another pod" requests are made from). */
+export function clientPod(name: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name: 'c', image: 'kubeterm/busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'] }],
+    },
+  };
+}
+
+/** When kubeterm0 could not be made the ClusterIP checks cannot run; CI runs as root and must have it. */
+export function interfaceOrSkip(engine: Engine): boolean {
+  const status = engine.networkStatus()!;
+  if (status.mode === 'interface') return true;
+  if (process.env.CI) throw new Error(`the service interface could not be created in CI: ${status.reason}`);
+  console.warn(`skipping ClusterIP checks: ${status.reason}`);
+  return false;
+}
