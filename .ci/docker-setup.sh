@@ -28,7 +28,7 @@ fi
 
 IMAGE=kubeterm/busybox:latest
 # Bump when the image's contents change: the engine and images outlive a checkout.
-IMAGE_VERSION=3
+IMAGE_VERSION=4
 have_version=$(docker image inspect -f '{{index .Config.Labels "kubeterm.image-version"}}' "$IMAGE" 2>/dev/null || true)
 if [ "$have_version" != "$IMAGE_VERSION" ]; then
   echo "docker-setup: building $IMAGE (version $IMAGE_VERSION)"
@@ -63,9 +63,20 @@ if [ "$have_version" != "$IMAGE_VERSION" ]; then
   echo 'hello from kubeterm busybox' > "$root/var/www/index.html"
   tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c "LABEL kubeterm.image-version=$IMAGE_VERSION" -c 'CMD ["sh"]' - "$IMAGE" >/dev/null
   # An nginx stand-in: the same filesystem serving /var/www on port 80, so the
-  # seeds' nginx Deployments run without a registry.
+  # seeds' nginx Deployments run without a registry. A process that is PID 1
+  # gets no default signal actions, so httpd alone would ignore SIGTERM and
+  # every pod would take its whole grace period to stop; like nginx, the
+  # stand-in exits promptly on SIGTERM.
+  cat > "$root/bin/serve-www" <<'SH'
+#!/bin/sh
+httpd -f -p 80 -h /var/www &
+pid=$!
+trap 'kill $pid 2>/dev/null; exit 0' TERM INT
+wait $pid
+SH
+  chmod 755 "$root/bin/serve-www"
   tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c "LABEL kubeterm.image-version=$IMAGE_VERSION" -c 'EXPOSE 80' \
-    -c 'CMD ["httpd","-f","-p","80","-h","/var/www"]' - kubeterm/httpd:latest >/dev/null
+    -c 'CMD ["/bin/serve-www"]' - kubeterm/httpd:latest >/dev/null
   rm -rf "$root" "$work"
 fi
 # Names the seed manifests and examples use (re-tagging is cheap and idempotent).
