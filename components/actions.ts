@@ -4,12 +4,14 @@
 // goes through ClusterClient; failures become flash messages, never crashes.
 import type { Dispatch, SetStateAction } from 'react';
 import type { KubeObject, LabelSelector } from '../src/api/meta.js';
+import type { PortForwards } from '../src/client/port-forwards.js';
 import type { ClusterClient } from '../src/client/types.js';
 import type { DialogState } from './dialog.js';
 import type { FlashState } from './flash.js';
 import type { ActionId } from './keys.js';
 import { parseCommand } from './logic/command.js';
 import { scopesFor } from './scopes.js';
+import { PORT_FORWARD_KIND, forwardLabel, parseForward, podPorts, portSpec, servicePorts, specPort, type PortChoice } from './logic/port-forward.js';
 import { rollbackPlan, type Revision } from './logic/rollout.js';
 import { selectorMatcher } from './logic/selector.js';
 import type { TableModel, TableRow } from './logic/table-model.js';
@@ -20,6 +22,8 @@ import type { WatchCache } from './watch-cache.js';
 
 export interface ActionContext {
   client: ClusterClient;
+  /** The session's port-forwards (the `:pf` view). */
+  forwards: PortForwards;
   cache: WatchCache;
   view: View;
   ui: ViewUi;
@@ -204,6 +208,15 @@ function runCommand(c: ActionContext, text: string): void {
     case 'sync':
       c.push({ type: 'sync' });
       return;
+    case 'portforwards': {
+      let ns = c.namespace;
+      if (cmd.namespace !== undefined) {
+        ns = cmd.namespace;
+        c.setNamespace(ns);
+      }
+      c.push({ type: 'table', kind: PORT_FORWARD_KIND, namespace: ns });
+      return;
+    }
     case 'error':
       c.setFlash(cmd.message, 'error');
       return;
@@ -264,6 +277,85 @@ function confirmRollback(c: ActionContext, deploy: KubeObject, replicaSets: Kube
         (err: Error) => c.setFlash(err.message, 'error'),
       ),
     selfHealWarning(deploy, c.syncStatus),
+  );
+}
+
+/** The pod a port-forward on this row reaches: the pod itself, or a running pod of a workload (as k9s picks one). */
+function forwardPod(c: ActionContext, obj: KubeObject): KubeObject | undefined {
+  if (obj.kind === 'Pod') return obj;
+  const ns = obj.metadata.namespace ?? '';
+  const pods = podsOf(c, obj).map((n) => c.cache.get('Pod', ns, n)).filter((p): p is KubeObject => !!p);
+  return pods.find((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
+}
+
+/** shift-f: k9s' port-forward dialog (container port, local port = container port, address), then the forward. */
+function portForward(c: ActionContext, obj: KubeObject): void {
+  const isService = obj.kind === 'Service';
+  const pod = isService ? undefined : forwardPod(c, obj);
+  if (!isService && !pod) {
+    c.setFlash(`no running pod found for ${ref(obj)}`, 'warn');
+    return;
+  }
+  const target = (isService ? obj : pod) as KubeObject;
+  const ns = target.metadata.namespace ?? '';
+  const name = target.metadata.name ?? '';
+  const kind = isService ? 'Service' : 'Pod';
+  const busy = c.forwards.list().find((e) => e.status === 'Active' && e.namespace === ns && e.kind === kind && (kind === 'Pod' ? e.pod : e.name) === name);
+  if (busy) {
+    c.setFlash(`A PortForward already exist for ${kind === 'Pod' ? 'pod' : 'service'} ${ns}/${name}`, 'error');
+    return;
+  }
+  const ports: PortChoice[] = isService ? servicePorts(target) : podPorts(target);
+  const first = ports[0] ? portSpec(ports[0]) : '';
+  const lines = [`${kind.toLowerCase()}/${ns}/${name}`];
+  if (ports.length > 1) lines.push(`Exposed Ports: ${ports.map((p) => (p.name ? `${portSpec(p)} (${p.name})` : portSpec(p))).join(', ')}`);
+  if (!ports.length) lines.push(isService ? 'The service declares no TCP port: type one.' : 'No container declares a port: type container::port.');
+  c.setDialog({
+    type: 'form',
+    title: 'PortForward',
+    lines,
+    fields: [
+      { label: isService ? 'Service Port:' : 'Container Port:', text: first },
+      { label: 'Local Port:', text: specPort(first) },
+      { label: 'Address:', text: '127.0.0.1' },
+    ],
+    focus: 0,
+    derive: (t, changed) => (changed === 0 ? [t[0], specPort(t[0]), t[2]] : t),
+    onSubmit: ([spec, local, address]) => {
+      const p = parseForward(spec, local, address);
+      if (!p.ok) {
+        c.setFlash(p.error, 'error');
+        return;
+      }
+      c.forwards.start({ namespace: ns, kind, name, remotePort: p.remotePort, localPort: p.localPort, address: p.address, ...(p.container ? { container: p.container } : {}) }).then(
+        (e) => c.setFlash(`PortForward activated ${e.namespace}/${e.pod}:${e.localPort}:${e.remotePort} ${e.url}`),
+        (err: Error) => c.setFlash(err.message, 'error'),
+      );
+    },
+  });
+}
+
+function stopForward(c: ActionContext, obj: KubeObject): void {
+  const entry = c.forwards.get(obj.metadata.uid ?? '');
+  if (!entry) return;
+  const what = entry.status === 'Active' ? [`Stops listening on ${entry.url} and closes its connections.`] : [`Removes the ended forward (${entry.message ?? entry.status}).`];
+  confirm(c, `Delete portforward ${forwardLabel(entry)}?`, what, () =>
+    attempt(c, c.forwards.stop(entry.id), 'Successfully deleted 1 PortForward!'),
+  );
+}
+
+/** k9s' `s` on cronjobs: flip spec.suspend after a confirmation. */
+function toggleSuspend(c: ActionContext, cj: KubeObject): void {
+  const ns = cj.metadata.namespace ?? '';
+  const name = cj.metadata.name ?? '';
+  const suspended = cj.spec?.suspend === true;
+  const verb = suspended ? 'Resume' : 'Suspend';
+  confirm(
+    c,
+    `${verb} CronJob ${ns}/${name}?`,
+    [suspended ? 'Sets spec.suspend to false: the schedule runs again.' : 'Sets spec.suspend to true: no new Jobs are scheduled; running ones go on.'],
+    () => attempt(c, c.client.patch('CronJob', ns, name, 'merge', { spec: { suspend: !suspended } }), `CronJob ${ns}/${name} ${suspended ? 'resumed' : 'suspended'} successfully!`),
+    selfHealWarning(cj, c.syncStatus),
   );
 }
 
@@ -424,6 +516,27 @@ export function runAction(action: ActionId | 'runCommand', c: ActionContext, arg
       );
       return;
     }
+    case 'suspend': {
+      const o = needObj();
+      if (o && o.kind === 'CronJob') toggleSuspend(c, o);
+      return;
+    }
+    case 'portForward': {
+      const o = needObj();
+      if (o) portForward(c, o);
+      return;
+    }
+    case 'stopForward': {
+      const o = needObj();
+      if (o) stopForward(c, o);
+      return;
+    }
+    case 'sortPorts':
+      setSort(c, 'PORTS');
+      return;
+    case 'sortUrl':
+      setSort(c, 'URL');
+      return;
     case 'sortName':
       setSort(c, 'NAME');
       return;

@@ -3,8 +3,9 @@
 // flash line, dialogs, and the one key handler that dispatches through the
 // key-binding table. The cluster is seen only through ClusterClient.
 import { Box, Text, useApp, useInput, type Key } from 'ink';
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { kindInfo, resolveResource } from '../src/api/kinds.js';
+import { PortForwards } from '../src/client/port-forwards.js';
 import type { ClusterClient } from '../src/client/types.js';
 import { realClock, type Clock } from '../src/util/clock.js';
 import { runAction, type ActionContext } from './actions.js';
@@ -21,6 +22,7 @@ import { measure } from './logic/fit-columns.js';
 import { helpLines } from './logic/help.js';
 import { DEFAULT_LOG_LINES } from './logic/log-buffer.js';
 import { age } from './logic/age.js';
+import { forwardLabel, PORT_FORWARD_KIND, portForwardObjects } from './logic/port-forward.js';
 import { deploymentRevisions } from './logic/rollout.js';
 import { splitKeys, type OneKey } from './logic/split-keys.js';
 import { DRIFT_COLUMN, driftedObjects, isDrifted, withDriftCell } from './logic/sync-managed.js';
@@ -59,6 +61,8 @@ export interface AppProps {
   initialView?: string;
   /** Bounded log buffer size (k9s default 5,000). */
   logLines?: number;
+  /** The session's port-forwards; default: a registry of the App's own, stopped when it unmounts. */
+  portForwards?: PortForwards;
   /** Called on :q / ctrl-c after the UI unmounts. */
   onExit?: () => void;
 }
@@ -91,6 +95,17 @@ export function App(props: AppProps) {
   cache.ensure('Node');
   cache.ensure('Event');
   useWatchCache(cache);
+
+  // Port-forwards outlive views: one registry per App (or the caller's), its forwards stopped when the App goes.
+  const forwards = useMemo(() => props.portForwards ?? new PortForwards({ client, clock }), [props.portForwards, client, clock]);
+  useEffect(() => (props.portForwards ? undefined : () => void forwards.close()), [forwards, props.portForwards]);
+  const pfVersion = useSyncExternalStore(forwards.subscribe, forwards.getVersion);
+  const pfObjects = useMemo(() => portForwardObjects(forwards.list()), [forwards, pfVersion]);
+  const objectsOf = (kind: string) => (kind === PORT_FORWARD_KIND ? pfObjects : cache.items(kind));
+  const objectFor = (kind: string, ns: string, name: string) =>
+    kind === PORT_FORWARD_KIND
+      ? [...pfObjects].sort((a, b) => Number(b.status?.phase === 'Active') - Number(a.status?.phase === 'Active')).find((o) => o.metadata.namespace === ns && o.metadata.name === name)
+      : cache.get(kind, ns, name);
 
   const size = useTerminalSize(props.size);
   const metrics = useMetrics(client, clock);
@@ -129,6 +144,14 @@ export function App(props: AppProps) {
     [clock],
   );
   useEffect(() => () => flashTimer.current?.cancel(), []);
+  // A forward whose pod went away says so at once (it stays listed in :pf as PodGone).
+  useEffect(
+    () =>
+      forwards.subscribe((ev) => {
+        if (ev.type === 'ended') setFlash(`PortForward ${forwardLabel(ev.entry)} ended: ${ev.entry.message ?? ev.entry.status}`, 'warn');
+      }),
+    [forwards, setFlash],
+  );
 
   const top = stack[stack.length - 1];
   const view = top.view;
@@ -159,14 +182,14 @@ export function App(props: AppProps) {
   const table: TableModel | undefined = useMemo(() => {
     if (view.type !== 'table') return undefined;
     const info = kindInfo(view.kind);
-    return buildTable(cache.items(view.kind), rendererFor(renderers, view.kind), info?.namespaced ?? true, {
+    return buildTable(objectsOf(view.kind), rendererFor(renderers, view.kind), info?.namespaced ?? true, {
       namespace: info?.namespaced === false ? '' : view.namespace,
       scope: view.scope,
       filter: filterText,
       sort: ui.sort,
     }, now, rowCache);
     // `now` is left out on purpose: a clock tick re-renders only the visible rows (refreshRow below).
-  }, [view, filterText, ui.sort, cache.version, renderers, rowCache]);
+  }, [view, filterText, ui.sort, cache.version, renderers, rowCache, pfObjects]);
 
   const rows: TableRow[] = table?.rows ?? [];
   // While the folder sync reports any of the table's objects OutOfSync, a SYNC column marks them.
@@ -187,14 +210,14 @@ export function App(props: AppProps) {
   const textLines: string[] | undefined = useMemo(() => {
     switch (view.type) {
       case 'describe': {
-        const obj = cache.get(view.kind, view.namespace, view.name);
+        const obj = objectFor(view.kind, view.namespace, view.name);
         if (!obj) return [`${view.kind} ${view.namespace ? `${view.namespace}/` : ''}${view.name} not found (deleted?)`];
         const lines = describe(obj, cache.items('Event'), now, kindInfo(view.kind)?.namespaced ?? true).split('\n');
         const series = view.kind === 'Pod' ? metrics.pods.get(`${view.namespace}/${view.name}`) : view.kind === 'Node' ? metrics.nodes.get(view.name) : undefined;
         return series ? [...metricsLines(series), ...lines] : lines;
       }
       case 'yaml': {
-        const obj = cache.get(view.kind, view.namespace, view.name);
+        const obj = objectFor(view.kind, view.namespace, view.name);
         if (!obj) return [`${view.kind} ${view.namespace ? `${view.namespace}/` : ''}${view.name} not found (deleted?)`];
         return objectYaml(obj, { reveal: ui.reveal }).trimEnd().split('\n');
       }
@@ -205,7 +228,7 @@ export function App(props: AppProps) {
       default:
         return undefined;
     }
-  }, [view, ui.reveal, cache.version, now, syncStatus, bindings, metrics]);
+  }, [view, ui.reveal, cache.version, now, syncStatus, bindings, metrics, pfObjects]);
 
   // Rollout history rows.
   const history = useMemo(() => {
@@ -232,12 +255,14 @@ export function App(props: AppProps) {
   const scopes = scopesFor(view, true);
   const quit = useCallback(() => {
     cache.close();
+    void forwards.close();
     exit();
     props.onExit?.();
-  }, [cache, exit, props]);
+  }, [cache, forwards, exit, props]);
 
   const ctx: ActionContext = {
     client,
+    forwards,
     cache,
     view,
     ui,
@@ -287,7 +312,7 @@ export function App(props: AppProps) {
       const d = dialogRef.current;
       if (d) {
         handleDialogKey(d, input, name, setDialog);
-        return d.type === 'input' && name !== 'enter' && name !== 'esc';
+        return (d.type === 'input' || d.type === 'form') && name !== 'enter' && name !== 'esc';
       }
       const m = modeRef.current;
       if (m.type !== 'normal') {
@@ -345,7 +370,8 @@ export function App(props: AppProps) {
   let body: ReactNode;
   if (view.type === 'table' && table) {
     const info = kindInfo(view.kind);
-    const title = `${(info?.plural ?? view.kind).replace(/^./, (ch) => ch.toUpperCase())}(${info?.namespaced === false ? 'all' : nsLabel(view.namespace)})${view.scope ? `[${view.scope.title}]` : ''}[${rows.length}${rows.length !== table.total ? `/${table.total}` : ''}]${filterText ? ` </${filterText}>` : ''}`;
+    const plural = view.kind === PORT_FORWARD_KIND ? 'portforwards' : (info?.plural ?? view.kind);
+    const title = `${plural.replace(/^./, (ch) => ch.toUpperCase())}(${info?.namespaced === false ? 'all' : nsLabel(view.namespace)})${view.scope ? `[${view.scope.title}]` : ''}[${rows.length}${rows.length !== table.total ? `/${table.total}` : ''}]${filterText ? ` </${filterText}>` : ''}`;
     body = (
       <ResourceTable
         title={title}

@@ -1,10 +1,25 @@
-// Modal dialogs: a yes/no confirmation and a one-field input (scale replicas).
-// Either may carry a warning (e.g. the folder sync will revert the change).
+// Modal dialogs: a yes/no confirmation, a one-field input (scale replicas)
+// and a small form (port-forward: container port, local port, address; tab
+// moves between fields). Any may carry a warning (e.g. the folder sync will
+// revert the change).
 import { Box, Text } from 'ink';
 
 export type DialogState =
   | { type: 'confirm'; title: string; lines: string[]; warning?: string; onYes: () => void }
-  | { type: 'input'; title: string; label: string; text: string; warning?: string; onSubmit: (text: string) => void };
+  | { type: 'input'; title: string; label: string; text: string; warning?: string; onSubmit: (text: string) => void }
+  | {
+      type: 'form';
+      title: string;
+      /** Lines above the fields (e.g. the ports a pod exposes). */
+      lines: string[];
+      fields: { label: string; text: string }[];
+      /** The field being edited. */
+      focus: number;
+      warning?: string;
+      /** Lets one field follow another as it is edited (k9s: the local port follows the container port). */
+      derive?: (texts: string[], changed: number) => string[];
+      onSubmit: (texts: string[]) => void;
+    };
 
 const MAX_WIDTH = 80;
 
@@ -26,7 +41,8 @@ export function dialogHeight(dialog: DialogState, width: number): number {
     }
     return n;
   };
-  const body = dialog.type === 'confirm' ? dialog.lines.reduce((n, l) => n + rows(l), 0) : 1;
+  const body =
+    dialog.type === 'confirm' ? dialog.lines.reduce((n, l) => n + rows(l), 0) : dialog.type === 'form' ? dialog.lines.reduce((n, l) => n + rows(l), 0) + dialog.fields.length : 1;
   return 2 + 1 + body + (dialog.warning ? rows(dialog.warning) : 0) + 1;
 }
 
@@ -43,6 +59,21 @@ export function Dialog({ dialog, width }: { dialog: DialogState; width: number }
           ))}
           {dialog.warning ? <Text color="yellow">{dialog.warning}</Text> : null}
           <Text dimColor>{'<y/enter> OK   <n/esc> Cancel'}</Text>
+        </>
+      ) : dialog.type === 'form' ? (
+        <>
+          {dialog.lines.map((l, i) => (
+            <Text key={`l${i}`}>{l}</Text>
+          ))}
+          {dialog.fields.map((f, i) => (
+            <Text key={`f${i}`}>
+              {`${f.label.padEnd(Math.max(...dialog.fields.map((g) => g.label.length)))} `}
+              <Text color="cyan">{f.text}</Text>
+              {i === dialog.focus ? <Text inverse> </Text> : null}
+            </Text>
+          ))}
+          {dialog.warning ? <Text color="yellow">{dialog.warning}</Text> : null}
+          <Text dimColor>{'<tab> Next field   <enter> OK   <esc> Cancel'}</Text>
         </>
       ) : (
         <>

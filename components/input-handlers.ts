@@ -16,12 +16,38 @@ export function handleDialogKey(d: DialogState, input: string, name: string, set
     } else if (name === 'n' || name === 'esc' || name === 'q') setDialog(undefined);
     return;
   }
+  if (d.type === 'form') {
+    handleFormKey(d, input, name, setDialog);
+    return;
+  }
   if (name === 'esc') setDialog(undefined);
   else if (name === 'enter') {
     setDialog(undefined);
     d.onSubmit(d.text);
   } else if (name === 'backspace') setDialog({ ...d, text: d.text.slice(0, -1) });
   else if (input && !name.startsWith('ctrl-') && input.length >= 1 && isPrintable(input)) setDialog({ ...d, text: d.text + input });
+}
+
+type FormDialog = Extract<DialogState, { type: 'form' }>;
+
+function handleFormKey(d: FormDialog, input: string, name: string, setDialog: (d: DialogState | undefined) => void): void {
+  const n = d.fields.length;
+  if (name === 'esc') return setDialog(undefined);
+  if (name === 'enter') {
+    setDialog(undefined);
+    d.onSubmit(d.fields.map((f) => f.text));
+    return;
+  }
+  if (name === 'tab' || name === 'down') return setDialog({ ...d, focus: (d.focus + 1) % n });
+  if (name === 'shift-tab' || name === 'up') return setDialog({ ...d, focus: (d.focus + n - 1) % n });
+  const cur = d.fields[d.focus].text;
+  let next: string | undefined;
+  if (name === 'backspace') next = cur.slice(0, -1);
+  else if (input && !name.startsWith('ctrl-') && isPrintable(input)) next = cur + input;
+  if (next === undefined) return;
+  let texts = d.fields.map((f, i) => (i === d.focus ? next : f.text));
+  if (d.derive) texts = d.derive(texts, d.focus);
+  setDialog({ ...d, fields: d.fields.map((f, i) => ({ ...f, text: texts[i] })) });
 }
 
 export function handlePromptKey(m: Exclude<Mode, { type: 'normal' }>, input: string, name: string, c: ActionContext, suggestion: string | undefined): void {

@@ -30,6 +30,11 @@ export type ActionId =
   | 'uncordon'
   | 'drain'
   | 'trigger'
+  | 'suspend'
+  | 'portForward'
+  | 'stopForward'
+  | 'sortPorts'
+  | 'sortUrl'
   | 'reveal'
   | 'sortName'
   | 'sortAge'
@@ -87,6 +92,13 @@ export const BINDINGS: readonly Binding[] = [
   { key: 'u', label: 'Uncordon', views: ['Node'], action: 'uncordon', group: 'resource', hint: true },
   { key: 'shift-d', label: 'Drain', views: ['Node'], action: 'drain', group: 'resource', hint: true },
   { key: 't', label: 'Trigger', views: ['CronJob'], action: 'trigger', group: 'resource', hint: true },
+  { key: 's', label: 'Suspend/Resume', views: ['CronJob'], action: 'suspend', group: 'resource', hint: true },
+  { key: 'shift-f', label: 'Port-Forward', views: ['Pod', 'Service'], action: 'portForward', group: 'resource', hint: true },
+  // Workloads forward to one of their running pods; no header hint there (their hint columns are full).
+  { key: 'shift-f', label: 'Port-Forward', views: [...WORKLOADS, 'DaemonSet'], action: 'portForward', group: 'resource' },
+  { key: 'ctrl-d', label: 'Delete', views: ['PortForward'], action: 'stopForward', group: 'resource', hint: true },
+  { key: 'shift-p', label: 'Sort Ports', views: ['PortForward'], action: 'sortPorts', group: 'navigation' },
+  { key: 'shift-u', label: 'Sort URL', views: ['PortForward'], action: 'sortUrl', group: 'navigation' },
   { key: 'x', label: 'Decode', views: ['Secret', 'secret-text'], action: 'reveal', group: 'resource', hint: true },
   { key: 'enter', label: 'Rollback to', views: ['history'], action: 'enter', group: 'resource', hint: true },
 

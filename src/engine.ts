@@ -18,7 +18,7 @@ import { clusterAutoscalerFactory, type NodePool } from './controllers/cluster-a
 import { hpaControllerFactory } from './controllers/hpa.js';
 import { CONTROLLER_FACTORIES, startControllers, type ControllerFactory, type RunningControllers } from './controllers/index.js';
 import { pvControllerFactory } from './controllers/pv-controller.js';
-import { Network, podDnsConfig, type NetworkConfig, type NetworkStatus } from './network/index.js';
+import { DestinationPolicy, forward, Network, podDnsConfig, type ForwardOptions, type NetworkConfig, type NetworkStatus, type PortForward } from './network/index.js';
 import { ProcessDriver } from './kubelet/runtime/process/index.js';
 import type { DockerDriver } from './kubelet/runtime/docker/index.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle.js';
@@ -420,9 +420,21 @@ export class Engine {
         logs: (ns, pod, o, onLine, onEnd) => this.logs(ns, pod, o, onLine, onEnd),
         podMetrics: (ns) => this.podMetrics(ns),
         nodeMetrics: () => this.nodeMetrics(),
+        portForward: (o) => this.portForward(o),
       },
       { onClose: opts.ownsEngine ? () => this.stop() : undefined },
     );
+  }
+
+  /**
+   * `kubectl port-forward` on this host (src/network/port-forward): it may dial
+   * loopback, this machine's addresses and kubeterm's own Docker pod network.
+   */
+  async portForward(opts: Omit<ForwardOptions, 'api' | 'destinations'>): Promise<PortForward> {
+    const net = this.config.network;
+    const docker = this.info.runtime === 'docker' ? (this.drivers[0] as DockerDriver | undefined) : undefined;
+    const allowedCIDRs = [...(net ? (net.allowedCIDRs ?? []) : []), ...(docker ? await docker.networkSubnets() : [])];
+    return forward({ ...opts, api: this.api, destinations: new DestinationPolicy({ allowedCIDRs }) });
   }
 
   /** Logs come from the kubelet of the node the pod runs on. */

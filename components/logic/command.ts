@@ -1,14 +1,18 @@
-// The `:` command line: parsing `:pods kube-system`, `:deploy -A`, `:q`, and
-// tab completion over resource names (plural, singular, short) and, for the
+// The `:` command line: parsing `:pods kube-system`, `:deploy -A`, `:q`,
+// `:pf` (the session's port-forwards, as k9s), and tab completion over resource names (plural, singular, short) and, for the
 // second word, namespaces.
 import { KINDS, resolveResource, type KindInfo } from '../../src/api/kinds.js';
 
-export const EXTRA_COMMANDS = ['quit', 'q', 'help', 'sync'];
+export const EXTRA_COMMANDS = ['quit', 'q', 'help', 'sync', 'portforwards', 'portforward', 'pf'];
+
+/** k9s' names for its port-forwards view. */
+const PORT_FORWARD_WORDS = new Set(['pf', 'portforward', 'portforwards']);
 
 export type Command =
   | { type: 'quit' }
   | { type: 'help' }
   | { type: 'sync' }
+  | { type: 'portforwards'; namespace?: string }
   | { type: 'resource'; info: KindInfo; namespace?: string }
   | { type: 'error'; message: string };
 
@@ -19,6 +23,7 @@ export function parseCommand(text: string): Command {
   if (word === 'q' || word === 'quit' || word === 'q!' || word === 'qa') return { type: 'quit' };
   if (word === 'help' || word === '?') return { type: 'help' };
   if (word === 'sync') return { type: 'sync' };
+  if (PORT_FORWARD_WORDS.has(word)) return arg === undefined ? { type: 'portforwards' } : { type: 'portforwards', namespace: ALL_NAMESPACES.has(arg) ? '' : arg };
   const info = resolveResource(word);
   if (!info) return { type: 'error', message: `no resource named "${word}"` };
   if (arg === undefined) return { type: 'resource', info };

@@ -13,8 +13,58 @@ export interface Fit {
   widths: number[];
 }
 
+/**
+ * How many cells of each length every column holds, so a table's column
+ * widths follow the rows added and removed without a pass over all rows
+ * (buildTable keeps one between frames).
+ */
+export class CellWidths {
+  private readonly counts: Map<number, number>[];
+
+  constructor(columns: number) {
+    this.counts = Array.from({ length: columns }, () => new Map<number, number>());
+  }
+
+  add(cells: readonly string[]): void {
+    for (let i = 0; i < this.counts.length; i++) {
+      const m = this.counts[i];
+      const len = cells[i]?.length ?? 0;
+      m.set(len, (m.get(len) ?? 0) + 1);
+    }
+  }
+
+  remove(cells: readonly string[]): void {
+    for (let i = 0; i < this.counts.length; i++) {
+      const m = this.counts[i];
+      const len = cells[i]?.length ?? 0;
+      const n = (m.get(len) ?? 0) - 1;
+      if (n > 0) m.set(len, n);
+      else m.delete(len);
+    }
+  }
+
+  /** The longest cell of each column (0 for none). */
+  max(): number[] {
+    return this.counts.map((m) => {
+      let w = 0;
+      for (const len of m.keys()) if (len > w) w = len;
+      return w;
+    });
+  }
+}
+
+/** Widths buildTable already knows, by the rows array it returned. */
+const known = new WeakMap<readonly object[], { columns: readonly Column[]; cells: number[] }>();
+
+/** Records the longest cells of `rows` (exactly these rows, under these columns) for measure(). */
+export function rememberWidths(rows: readonly object[], columns: readonly Column[], widths: CellWidths): void {
+  known.set(rows, { columns, cells: widths.max() });
+}
+
 export function measure(columns: readonly Column[], rows: readonly { cells: string[] }[]): number[] {
   const w = columns.map((c) => c.name.length);
+  const k = known.get(rows);
+  if (k && k.columns === columns) return w.map((n, i) => Math.max(n, k.cells[i]));
   for (const r of rows) {
     const cells = r.cells;
     for (let i = 0; i < w.length; i++) {

@@ -42,3 +42,12 @@ export function sortRows<R extends SortableRow>(rows: readonly R[], columns: rea
   keyed.sort((a, b) => dir * cmp(a.k, b.k) || tie(a.t, b.t));
   return keyed.map((x) => x.r);
 }
+
+/** The order sortRows puts two rows in (negative: a first), for merging rows into an already sorted table. */
+export function compareRows(a: SortableRow, b: SortableRow, columns: readonly Column[], sort: SortSpec | undefined, now: number): number {
+  const idx = sort ? columns.findIndex((c) => c.name === sort.column) : -1;
+  if (idx < 0) return tie(tieKey(a.obj), tieKey(b.obj));
+  const col = columns[idx];
+  const key = (r: SortableRow) => (col.sortBy ? col.sortBy(r.obj, now) : r.cells[idx]);
+  return (sort!.asc ? 1 : -1) * cmp(key(a), key(b)) || tie(tieKey(a.obj), tieKey(b.obj));
+}

@@ -13,6 +13,8 @@ import { jobRenderer } from './job.js';
 import { namespaceRenderer } from './namespace.js';
 import { nodeRenderer } from './node.js';
 import { podRenderer } from './pod.js';
+import { portForwardRenderer } from './portforward.js';
+import { pvRenderer } from './pv.js';
 import { pvcRenderer } from './pvc.js';
 import { replicaSetRenderer } from './replicaset.js';
 import { secretRenderer } from './secret.js';
@@ -37,6 +39,8 @@ export function defaultRenderers(): RendererRegistry {
     configMapRenderer,
     secretRenderer,
     pvcRenderer,
+    pvRenderer,
+    portForwardRenderer,
     namespaceRenderer,
     eventRenderer,
     hpaRenderer,

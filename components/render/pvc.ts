@@ -3,7 +3,7 @@ import type { PersistentVolumeClaim } from '../../src/api/types/index.js';
 import { AGE, ageOf, NAME, name } from './common.js';
 import type { Renderer } from './types.js';
 
-const MODE_SHORT: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
+export const MODE_SHORT: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
 
 export function pvcStatus(p: PersistentVolumeClaim): string {
   return p.metadata.deletionTimestamp ? 'Terminating' : p.status?.phase ?? 'Pending';

@@ -18,6 +18,9 @@ import type {
   LogOptions,
   NodeMetrics,
   PodMetrics,
+  PortForwardEnd,
+  PortForwardHandle,
+  PortForwardRequest,
   Subscription,
 } from './types.js';
 import { buildFilter } from './filters.js';
@@ -27,6 +30,28 @@ import { restartWorkload } from './restart.js';
 import { cordon, drain } from '../scheduler/node-ops.js';
 import { jobFromCronJob } from './cronjob-trigger.js';
 
+/** What the engine's forwarder (src/network/port-forward) hands back; structural, so the client does not import the network. */
+export interface EngineForward {
+  namespace: string;
+  pod: string;
+  remotePort: number;
+  address: string;
+  localPort: number;
+  readonly active: number;
+  stop(): Promise<void>;
+  /** Why it ended: `stopped`, or `pod NS/NAME is gone`. */
+  done: Promise<string>;
+}
+
+export interface EngineForwardOptions {
+  namespace: string;
+  pod?: string;
+  service?: string;
+  remotePort: number | string;
+  localPort?: number;
+  address?: string;
+}
+
 /** What the client needs from an engine. The Engine satisfies it; tests may pass any Api. */
 export interface EmbeddedBackend {
   readonly api: Api;
@@ -34,6 +59,8 @@ export interface EmbeddedBackend {
   logs?(namespace: string, pod: string, opts: LogOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Subscription;
   podMetrics?(namespace?: string): Promise<PodMetrics[]>;
   nodeMetrics?(): Promise<NodeMetrics[]>;
+  /** Port-forward on this host (the engine's network forwarder, which knows which pod addresses it may dial). */
+  portForward?(opts: EngineForwardOptions): Promise<EngineForward>;
 }
 
 export interface EmbeddedClientOptions {
@@ -55,6 +82,7 @@ export class EmbeddedClient implements ClusterClient {
   private readonly api: Api;
   private readonly fieldManager: string;
   private readonly sessions = new Set<Subscription>();
+  private readonly forwards = new Set<PortForwardHandle>();
   private closed = false;
 
   constructor(
@@ -187,13 +215,50 @@ export class EmbeddedClient implements ClusterClient {
     return this.backend.logs(namespace, pod, clone(opts), onLine, onEnd);
   }
 
-  /** Stops every watch this client opened, then whatever the owner asked to run on close (the engine's stop). */
+  async portForward(req: PortForwardRequest): Promise<PortForwardHandle> {
+    if (!this.backend.portForward) throw new StatusError(503, 'ServiceUnavailable', 'port-forward is not available: this engine has no network forwarder');
+    const fwd = await this.backend.portForward({
+      namespace: req.namespace || 'default',
+      ...(req.kind === 'Service' ? { service: req.name } : { pod: req.name }),
+      remotePort: req.remotePort,
+      localPort: req.localPort,
+      address: req.address ?? '127.0.0.1',
+    });
+    const handle: PortForwardHandle = {
+      namespace: fwd.namespace,
+      kind: req.kind,
+      name: req.name,
+      pod: fwd.pod,
+      ...(req.container ? { container: req.container } : {}),
+      remotePort: fwd.remotePort,
+      address: fwd.address,
+      localPort: fwd.localPort,
+      get active() {
+        return fwd.active;
+      },
+      done: fwd.done.then(forwardEnd),
+      stop: () => fwd.stop(),
+    };
+    this.forwards.add(handle);
+    void handle.done.then(() => this.forwards.delete(handle));
+    return handle;
+  }
+
+  /** Stops every watch and port-forward this client opened, then whatever the owner asked to run on close (the engine's stop). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const s of [...this.sessions]) s.stop();
+    await Promise.all([...this.forwards].map((f) => f.stop().catch(() => undefined)));
     await this.opts.onClose?.();
   }
+}
+
+/** The engine forwarder's reason, classified. */
+function forwardEnd(reason: string): PortForwardEnd {
+  if (reason === 'stopped') return { reason: 'stopped', message: 'stopped' };
+  if (/ is gone$/.test(reason)) return { reason: 'pod gone', message: reason };
+  return { reason: 'error', message: reason };
 }
 
 /** '' or undefined means all namespaces; cluster-scoped kinds ignore the namespace. */

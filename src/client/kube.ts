@@ -17,6 +17,7 @@ import type { WatchEvent } from '../api/store-types.js';
 import { realClock, type Clock } from '../util/clock.js';
 import { KubeHttp, type Query } from './kube-http.js';
 import { streamLogs } from './kube-logs.js';
+import { kubePortForward, type WebSocketInterface } from './kube-port-forward.js';
 import { metricsAvailable, readNodeMetrics, readPodMetrics } from './kube-metrics.js';
 import { ResourceResolver, refOf, requireKnownKind, resourcePath, type ResourceRef } from './kube-resources.js';
 import { cordonRemote, drainRemote, restartRemote, rollbackRemote, triggerCronJobRemote, type VerbClient } from './kube-verbs.js';
@@ -31,6 +32,8 @@ import type {
   LogOptions,
   NodeMetrics,
   PodMetrics,
+  PortForwardHandle,
+  PortForwardRequest,
   Subscription,
 } from './types.js';
 
@@ -49,6 +52,8 @@ export interface KubeClientOptions {
   /** Field manager recorded for writes; default `kubeterm`, as the embedded client. */
   fieldManager?: string;
   clock?: Clock;
+  /** Port-forward's WebSocket connector (tests); default client-node's, from the kubeconfig. */
+  webSocket?: WebSocketInterface;
 }
 
 export class KubeClient implements ClusterClient {
@@ -62,6 +67,8 @@ export class KubeClient implements ClusterClient {
   private readonly fieldManager: string;
   private readonly clock: Clock;
   private readonly subs = new Set<Subscription>();
+  private readonly forwards = new Set<PortForwardHandle>();
+  private readonly webSocket?: WebSocketInterface;
   private closed = false;
 
   podMetrics?: (namespace?: string) => Promise<PodMetrics[]>;
@@ -104,6 +111,7 @@ export class KubeClient implements ClusterClient {
     this.resolver = new ResourceResolver(this.http);
     this.fieldManager = o.fieldManager ?? 'kubeterm';
     this.clock = o.clock ?? realClock;
+    this.webSocket = o.webSocket;
     this.defaultNamespace = this.kc.getContextObject(context)?.namespace || 'default';
     this.info = { context, mode: 'kube', runtime: 'remote', serverVersion: '' };
   }
@@ -345,11 +353,21 @@ export class KubeClient implements ClusterClient {
     return tracked;
   }
 
-  /** Stops every watch and log stream this client opened. */
+  /** `kubectl port-forward` over the pod's portforward subresource (see kube-port-forward.ts). */
+  async portForward(req: PortForwardRequest): Promise<PortForwardHandle> {
+    if (this.closed) throw new Error('the client is closed');
+    const handle = await kubePortForward({ kubeConfig: this.kc, client: this, webSocket: this.webSocket }, { ...req, namespace: req.namespace || this.defaultNamespace });
+    this.forwards.add(handle);
+    void handle.done.then(() => this.forwards.delete(handle));
+    return handle;
+  }
+
+  /** Stops every watch, log stream and port-forward this client opened. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const s of [...this.subs]) s.stop();
+    await Promise.all([...this.forwards].map((f) => f.stop().catch(() => undefined)));
   }
 
   // ---- helpers -------------------------------------------------------------

@@ -72,6 +72,48 @@ export interface NodeMetrics {
   timestamp: string;
 }
 
+/** `kubectl port-forward TYPE/NAME [LOCAL:]REMOTE`: what to forward and where to listen. */
+export interface PortForwardRequest {
+  namespace: string;
+  /** A Service is resolved to one ready pod behind it, as kubectl does. */
+  kind: 'Pod' | 'Service';
+  name: string;
+  /** The pod's port (number or container port name); for a Service, its port (number or name). */
+  remotePort: number | string;
+  /** 0 or undefined: any free port. */
+  localPort?: number;
+  /** Listen address; default 127.0.0.1 (never all interfaces unless asked). */
+  address?: string;
+  /** The container whose port this is, for display only. */
+  container?: string;
+}
+
+/** How a forward ended: stopped by its owner, its pod went away, or it failed. */
+export interface PortForwardEnd {
+  reason: 'stopped' | 'pod gone' | 'error';
+  message: string;
+}
+
+/** A running forward: a listener on address:localPort whose connections reach pod:remotePort. */
+export interface PortForwardHandle {
+  namespace: string;
+  kind: 'Pod' | 'Service';
+  /** What was asked for (the Service's name for a Service). */
+  name: string;
+  /** The pod connections reach. */
+  pod: string;
+  container?: string;
+  /** The pod port connections reach (a Service port translated to its target). */
+  remotePort: number;
+  address: string;
+  localPort: number;
+  /** Connections open now. */
+  readonly active: number;
+  /** Resolves once, when the forward has ended and its listener is closed. */
+  readonly done: Promise<PortForwardEnd>;
+  stop(): Promise<void>;
+}
+
 export interface ClusterClient {
   readonly info: ClusterInfo;
 
@@ -102,6 +144,12 @@ export interface ClusterClient {
   triggerCronJob(namespace: string, name: string): Promise<KubeObject>;
 
   logs(namespace: string, pod: string, opts: LogOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Subscription;
+
+  /**
+   * Listens on the local address and forwards each connection to the pod (or
+   * to one ready pod of the Service); the forward lives as long as that pod.
+   */
+  portForward(req: PortForwardRequest): Promise<PortForwardHandle>;
 
   podMetrics?(namespace?: string): Promise<PodMetrics[]>;
   nodeMetrics?(): Promise<NodeMetrics[]>;

@@ -85,6 +85,7 @@ export function apiClient(api: Api): ClusterClient & { writes: number } {
     drain: () => unsupported('drain'),
     triggerCronJob: () => unsupported('triggerCronJob'),
     logs: () => unsupported('logs'),
+    portForward: () => unsupported('portForward'),
     async close() {},
   };
   return client as ClusterClient & { writes: number };

@@ -13,8 +13,18 @@ import type {
   LogOptions,
   NodeMetrics,
   PodMetrics,
+  PortForwardEnd,
+  PortForwardHandle,
+  PortForwardRequest,
   Subscription,
 } from '../../src/client/types.js';
+
+/** A forward the fake hands out: no socket, ended by the test with end(). */
+export interface FakeForward extends PortForwardHandle {
+  req: PortForwardRequest;
+  stopped: boolean;
+  end(e: PortForwardEnd): void;
+}
 
 export interface Call {
   method: string;
@@ -141,7 +151,10 @@ export class FakeClusterClient implements ClusterClient {
   }
   async patch(kind: string, namespace: string, name: string, type: string, patch: unknown) {
     this.record('patch', kind, namespace, name, type, patch);
-    return this.objects.get(this.key(kind, namespace, name))!;
+    const o = this.objects.get(this.key(kind, namespace, name));
+    if (!o) throw new Error(`${kind} "${name}" not found`);
+    // Merge patches are applied (enough for the UI's spec toggles); others are only recorded.
+    return type === 'merge' ? this.put(mergePatch(o, patch) as KubeObject) : o;
   }
   async delete(kind: string, namespace: string, name: string, opts?: { gracePeriodSeconds?: number }) {
     this.record('delete', kind, namespace, name, opts);
@@ -187,7 +200,47 @@ export class FakeClusterClient implements ClusterClient {
     }
   }
 
+  forwards: FakeForward[] = [];
+  private nextLocalPort = 40000;
+
+  async portForward(req: PortForwardRequest): Promise<PortForwardHandle> {
+    this.record('portForward', req);
+    let finish: (e: PortForwardEnd) => void = () => undefined;
+    const done = new Promise<PortForwardEnd>((r) => (finish = r));
+    const f: FakeForward = {
+      req,
+      namespace: req.namespace,
+      kind: req.kind,
+      name: req.name,
+      pod: req.kind === 'Pod' ? req.name : `${req.name}-pod`,
+      ...(req.container ? { container: req.container } : {}),
+      remotePort: Number(req.remotePort),
+      address: req.address ?? '127.0.0.1',
+      localPort: req.localPort || this.nextLocalPort++,
+      active: 0,
+      done,
+      stopped: false,
+      end: (e) => finish(e),
+      stop: async () => {
+        f.stopped = true;
+        finish({ reason: 'stopped', message: 'stopped' });
+      },
+    };
+    this.forwards.push(f);
+    return f;
+  }
+
   async close() {}
+}
+
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
 }
 
 /** Optional metrics: attach to make the client offer podMetrics/nodeMetrics. */
