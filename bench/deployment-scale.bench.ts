@@ -13,7 +13,7 @@
 // it is far slower than scale-up (the ReplicaSet controller deletes surplus
 // pods one after another, each waiting for its own durable write of the whole
 // file), so at the default size it would take hours rather than seconds.
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api } from '../src/api/api.js';
@@ -107,7 +107,8 @@ export async function run(): Promise<Record<string, number | string>> {
     await persistence.idle();
     const upDurableMs = performance.now() - up0;
     const upStats = persistence.stats();
-    const fileBytes = (await stat(opened.file)).size;
+    // Snapshot plus journal: what is on disk (the snapshot alone may not exist yet).
+    const fileBytes = upStats.snapshotBytes + upStats.journalBytes;
     const running = api.list('Pod', { filter: (p) => p.status?.phase === 'Running' }).items.length;
 
     let downMs: number | 'timeout' | 'skipped' = 'skipped';
@@ -133,7 +134,7 @@ export async function run(): Promise<Record<string, number | string>> {
       scale_down_gone_ms: downMs,
       scale_down_pods_per_s: typeof downMs === 'number' ? Math.round(REPLICAS / (downMs / 1000)) : downMs,
       state_writes_total_incl_node_registration: total.writes,
-      state_file_bytes_end: total.bytes,
+      state_file_bytes_end: total.snapshotBytes + total.journalBytes,
       scheduler_bind_errors: scheduler.stats.bindErrors,
     };
   } finally {

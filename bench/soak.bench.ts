@@ -126,12 +126,16 @@ export async function run(): Promise<Record<string, number | string>> {
     windowStart = latencies.length;
     let objects = 0;
     for (const k of api.store.kinds()) objects += api.list(k).items.length;
-    let stateKB = 0;
-    try {
-      stateKB = Math.round(statSync(stateFile).size / 1024);
-    } catch {
-      /* not written yet */
+    // The snapshot plus its journal (state/journal-format.ts): together they are the state on disk.
+    let stateBytes = 0;
+    for (const f of [stateFile, `${stateFile}.journal`]) {
+      try {
+        stateBytes += statSync(f).size;
+      } catch {
+        /* not written yet */
+      }
     }
+    const stateKB = Math.round(stateBytes / 1024);
     samples.push({
       t: Math.round((Date.now() - t0) / 1000),
       rssMB: Math.round(mem.rss / 2 ** 20),

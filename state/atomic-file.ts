@@ -4,7 +4,7 @@
 // temp+rename but not the fsyncs, so acknowledged writes could vanish on power
 // loss; this adapter adds them.)
 import { constants } from 'node:fs';
-import { copyFile, open, readFile, rename, unlink } from 'node:fs/promises';
+import { copyFile, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
@@ -12,7 +12,8 @@ export function tempPathFor(file: string): string {
   return join(dirname(file), `.${basename(file)}.tmp`);
 }
 
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+/** `beforeRename` runs once the temp file is durable and before it replaces `file` (a crash-point hook for tests). */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600, beforeRename?: () => void): Promise<void> {
   const tmp = tempPathFor(file);
   const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, mode);
   try {
@@ -23,6 +24,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
     await fh.close();
   }
   try {
+    beforeRename?.();
     await rename(tmp, file);
   } catch (e) {
     await unlink(tmp).catch(() => {});
@@ -46,7 +48,49 @@ export async function copyFileAtomic(from: string, to: string, mode = 0o600): Pr
   await fsyncDir(dirname(to));
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+/**
+ * writeFileAtomic for text produced piece by piece: each piece is written as it
+ * comes, with an await between pieces, so a large file does not hold the event
+ * loop for its whole serialisation. Returns the bytes written. A failed write
+ * removes its temp file (on a full disk it would otherwise keep the space).
+ */
+export async function writeChunksAtomic(file: string, chunks: Iterable<string>, mode = 0o600, beforeRename?: () => void): Promise<number> {
+  const tmp = tempPathFor(file);
+  let bytes = 0;
+  try {
+    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, mode);
+    try {
+      await fh.chmod(mode);
+      for (const chunk of chunks) {
+        const buf = Buffer.from(chunk, 'utf8');
+        await writeAll(fh, buf);
+        bytes += buf.length;
+      }
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    beforeRename?.();
+    await rename(tmp, file);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
+  await fsyncDir(dirname(file));
+  return bytes;
+}
+
+/** Writes the whole buffer at the handle's position (a write may take less than it was given). */
+export async function writeAll(fh: FileHandle, buf: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+    if (bytesWritten <= 0) throw new Error('write made no progress');
+    off += bytesWritten;
+  }
+}
+
+export async function fsyncDir(dir: string): Promise<void> {
   // Makes the rename itself durable. Not every platform can open a directory; that is not fatal.
   try {
     const fh = await open(dir, 'r');
@@ -72,13 +116,16 @@ export async function readTextIfExists(file: string): Promise<string | undefined
 
 /**
  * A lowdb adapter over text with durable atomic writes. `parse` turns the file
- * into data (and throws a clear error when it cannot); `serialize` the reverse.
+ * into data (and throws a clear error when it cannot); `serialize` the reverse,
+ * as one string or as pieces written one after another (see writeChunksAtomic).
  */
 export class DurableTextAdapter<T> implements Adapter<T> {
   constructor(
     readonly file: string,
     private readonly parse: (text: string) => T,
-    private readonly serialize: (data: T) => string,
+    private readonly serialize: (data: T) => string | Iterable<string>,
+    /** Runs when a write's temp file is durable, before the rename (crash-point tests). */
+    private readonly beforeRename?: () => void,
   ) {}
 
   /** Bytes of the last write. */
@@ -90,8 +137,13 @@ export class DurableTextAdapter<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    const buf = Buffer.from(this.serialize(data), 'utf8');
-    await writeFileAtomic(this.file, buf);
-    this.lastBytes = buf.length;
+    const text = this.serialize(data);
+    if (typeof text === 'string') {
+      const buf = Buffer.from(text, 'utf8');
+      await writeFileAtomic(this.file, buf, 0o600, this.beforeRename);
+      this.lastBytes = buf.length;
+    } else {
+      this.lastBytes = await writeChunksAtomic(this.file, text, 0o600, this.beforeRename);
+    }
   }
 }

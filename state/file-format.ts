@@ -1,17 +1,23 @@
 // The state file on disk: one JSON document, schema-versioned, one object per
 // line so it stays readable and diffable while remaining plain JSON:
 //
-//   {"schemaVersion":1,"resourceVersion":"42","writtenAt":"2026-…","objects":[
+//   {"schemaVersion":2,"resourceVersion":"42","writtenAt":"2026-…","objects":[
 //   {…},
 //   {…}
 //   ]}
+//
+// Schema 2 is the same document, now a snapshot: changes since it was written
+// are appended to a journal beside it (`<file>.journal`, see journal.ts) and
+// folded back in by compaction. A schema-1 file (no journal) loads as is and is
+// rewritten as schema 2 at once, so an older kubeterm, which would ignore the
+// journal, refuses the file instead of silently losing changes.
 //
 // Loading never guesses: a file that does not parse, or that a newer kubeterm
 // wrote, is an error naming the file — starting empty over it would lose the
 // user's cluster.
 import type { KubeObject } from '../src/api/meta.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface StateFile {
   schemaVersion: number;
@@ -53,13 +59,35 @@ export class StateFileEncoder {
   constructor(private readonly codec?: ObjectCodec) {}
 
   encode(data: StateFile): string {
-    const parts: string[] = new Array<string>(data.objects.length);
-    for (let i = 0; i < data.objects.length; i++) parts[i] = this.object(data.objects[i]);
-    const head = JSON.stringify({ schemaVersion: data.schemaVersion, resourceVersion: data.resourceVersion, writtenAt: data.writtenAt });
-    return `${head.slice(0, -1)},"objects":[${parts.length ? '\n' + parts.join(',\n') + '\n' : ''}]}\n`;
+    return [...this.encodeChunks(data)].join('');
   }
 
-  private object(obj: KubeObject): string {
+  /**
+   * The same text in pieces of about `chunkChars` characters, produced lazily:
+   * a writer that awaits between pieces lets other work (journal appends) run
+   * while a large snapshot is serialised.
+   */
+  *encodeChunks(data: StateFile, chunkChars = 1 << 20): Generator<string> {
+    const head = JSON.stringify({ schemaVersion: data.schemaVersion, resourceVersion: data.resourceVersion, writtenAt: data.writtenAt });
+    const n = data.objects.length;
+    let parts: string[] = [`${head.slice(0, -1)},"objects":[${n ? '\n' : ''}`];
+    let size = 0;
+    for (let i = 0; i < n; i++) {
+      const s = this.object(data.objects[i]);
+      parts.push(i + 1 < n ? s + ',\n' : s + '\n');
+      size += s.length;
+      if (size >= chunkChars) {
+        yield parts.join('');
+        parts = [];
+        size = 0;
+      }
+    }
+    parts.push(']}\n');
+    yield parts.join('');
+  }
+
+  /** One object's stored JSON (after the codec), cached while the object is frozen. Shared with the journal. */
+  object(obj: KubeObject): string {
     let s = this.cache.get(obj);
     if (s === undefined) {
       s = JSON.stringify(this.codec ? this.codec.encode(obj) : obj);

@@ -1,6 +1,6 @@
-// Opening the durable store: take the lock, load the state file (or start
-// empty when there is none), keep a backup of the last good file, and wire
-// group-commit persistence into a MemoryStore.
+// Opening the durable store: take the lock, load the state file and replay
+// its journal (or start empty when there is none), keep a backup of the last
+// good state, and wire group-commit persistence into a MemoryStore.
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -9,15 +9,17 @@ import { copyFileAtomic, tempPathFor } from './atomic-file.js';
 import { EncryptionKeyError, keyFileFor, SecretCodec } from './encryption.js';
 import { StateFileError, type ObjectCodec } from './file-format.js';
 import { StateLock, type StateLockOptions } from './lock.js';
-import { FilePersistence } from './persistence.js';
+import { FilePersistence, type CompactionPolicy, type PersistenceStep } from './persistence.js';
 import { MemoryStore } from './store.js';
 
 export { MemoryStore, rfc3339, type MemoryStoreConfig } from './store.js';
-export { FilePersistence, type PersistenceStats } from './persistence.js';
+export { FilePersistence, type PersistenceStats, type CompactionPolicy, type PersistenceStep, type LoadReport } from './persistence.js';
+export { journalPathFor } from './journal-format.js';
+export { readStateOnDisk, type StateOnDisk } from './disk-view.js';
 export { StateFileError, SCHEMA_VERSION, type ObjectCodec, type StateFile } from './file-format.js';
 export { StateLock, type LockInfo } from './lock.js';
 export { EncryptionKeyError, SecretCodec, keyFileFor, ENCRYPTION_KEY_FILE } from './encryption.js';
-export type { Persistence, StoreSnapshot } from './types.js';
+export type { Persistence, StoreChange, StoreSnapshot } from './types.js';
 
 export interface OpenStoreOptions {
   /** The state file; default defaultStatePath(). */
@@ -34,6 +36,12 @@ export interface OpenStoreOptions {
   keyFile?: string;
   /** Lock behaviour overrides, for tests. */
   lock?: StateLockOptions;
+  /** When the journal is folded into the snapshot (defaults in persistence.ts). */
+  compaction?: CompactionPolicy;
+  /** Non-fatal trouble (a torn last journal line dropped, a failed compaction). Default: stderr. */
+  warn?: (message: string) => void;
+  /** Crash-point hook, for tests. */
+  onStep?: (step: PersistenceStep) => void;
 }
 
 export interface OpenedStore {
@@ -60,15 +68,27 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<OpenedStor
     const backupFile = `${file}.bak`;
     const secrets = opts.codec ? undefined : new SecretCodec({ keyFile: resolve(opts.keyFile ?? keyFileFor(file)), stateFile: file });
     const codec = opts.codec ?? secrets;
-    const persistence = new FilePersistence({ file, backupFile, backupExists: () => existsSync(backupFile), codec, now: opts.now });
+    const persistence = new FilePersistence({
+      file,
+      backupFile,
+      backupExists: () => existsSync(backupFile),
+      codec,
+      now: opts.now,
+      compaction: opts.compaction,
+      warn: opts.warn,
+      onStep: opts.onStep,
+    });
     const initial = await loadNamingKey(persistence);
     // Loaded (or new): any encrypted Secret decoded with this key, so creating one now cannot orphan data.
     secrets?.ensureKey();
-    // A temp file left by a crash mid-write never became the state file; it is garbage.
+    // A temp file left by a crash mid-write never became the state file (or the journal); it is garbage.
     await rm(tempPathFor(file), { force: true });
-    // A file from before encryption holds Secrets in clear: rewrite it encrypted at once, and only
-    // then take the backup, so no plaintext copy is left behind.
-    const migrate = !!initial && !!secrets && secrets.plaintextSecrets > 0;
+    await rm(tempPathFor(persistence.journalFile), { force: true });
+    // Rewritten as one current snapshot at once, and only then backed up: a file from before
+    // encryption (Secrets in clear: no plaintext copy may be left behind), a journal left by a
+    // crash (the backup must hold the whole state, and a torn last line must go before anything
+    // is appended), or a schema-1 file (an older kubeterm would ignore the journal).
+    const migrate = !!initial && (persistence.needsRewrite() || (!!secrets && secrets.plaintextSecrets > 0));
     // This file just loaded cleanly: it becomes the last good backup before anything overwrites it.
     if (initial && !migrate) await copyFileAtomic(file, backupFile);
     const store = new MemoryStore({ now: opts.now, newUid: opts.newUid, logSize: opts.logSize, persistence, initial });

@@ -19,7 +19,7 @@ import type {
 import { checkPreconditions, isFinished, planDelete, rfc3339 } from './deletion.js';
 import { deepFreeze, jsonEqual, specPartEqual } from './freeze.js';
 import { byNsName, keyOfInput, scopeNs, setNs } from './keys.js';
-import type { Persistence, StoreSnapshot } from './types.js';
+import type { Persistence, StoreChange, StoreSnapshot } from './types.js';
 import { WatchHub, type EventRecord, type HandlerErrorSink } from './watch-hub.js';
 
 export interface MemoryStoreConfig {
@@ -123,7 +123,7 @@ export class MemoryStore implements ObjectStore {
     deepFreeze(obj);
     this.put(kind, namespace, name, obj);
     this.hub.emit(this.rv, kind, namespace, { type: 'ADDED', object: obj });
-    await this.durable();
+    await this.durable(kind, namespace, name, obj, m.resourceVersion);
     return obj as T;
   }
 
@@ -163,11 +163,12 @@ export class MemoryStore implements ObjectStore {
       // The last finalizer is gone from an object marked for deletion: it goes now.
       this.remove(kind, namespace, name);
       this.hub.emit(this.rv, kind, namespace, { type: 'DELETED', object: obj, oldObject: old });
+      await this.durable(kind, namespace, name, null, m.resourceVersion);
     } else {
       this.put(kind, namespace, name, obj);
       this.hub.emit(this.rv, kind, namespace, { type: 'MODIFIED', object: obj, oldObject: old });
+      await this.durable(kind, namespace, name, obj, m.resourceVersion);
     }
-    await this.durable();
     return obj as T;
   }
 
@@ -188,7 +189,7 @@ export class MemoryStore implements ObjectStore {
       deepFreeze(marked);
       this.put(kind, ns, name, marked);
       this.hub.emit(this.rv, kind, ns, { type: 'MODIFIED', object: marked, oldObject: old });
-      await this.durable();
+      await this.durable(kind, ns, name, marked, marked.metadata.resourceVersion!);
       return marked;
     }
     // Removed: the DELETED event carries the last state with a fresh resourceVersion.
@@ -197,7 +198,7 @@ export class MemoryStore implements ObjectStore {
     deepFreeze(gone);
     this.remove(kind, ns, name);
     this.hub.emit(this.rv, kind, ns, { type: 'DELETED', object: gone, oldObject: old });
-    await this.durable();
+    await this.durable(kind, ns, name, null, gone.metadata.resourceVersion!);
     return gone;
   }
 
@@ -216,8 +217,15 @@ export class MemoryStore implements ObjectStore {
 
   // ---- internals ---------------------------------------------------------
 
-  private async durable(): Promise<void> {
-    if (this.persistence) await this.persistence.commit(this.snapshotFn);
+  /**
+   * Waits until this mutation (the object's new state, or null when it is gone,
+   * at `rv`) is on disk. rv is passed in, not read from the counter: a watch
+   * handler may already have made another write.
+   */
+  private async durable(kind: string, namespace: string, name: string, object: KubeObject | null, rv: string): Promise<void> {
+    if (!this.persistence) return;
+    const change: StoreChange = { resourceVersion: rv, kind, namespace, name, object };
+    await this.persistence.commit(this.snapshotFn, change);
   }
 
   private put(kind: string, namespace: string, name: string, obj: KubeObject): void {

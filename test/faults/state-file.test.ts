@@ -3,13 +3,13 @@
 // read-only mount) — each makes a real `kubeterm --headless` exit 1 with one
 // clear line, and the state file and its backup stay byte for byte as they
 // were. A full disk (a 1 MiB tmpfs) makes writes fail with a clear error while
-// the state file stays whole and holds everything acknowledged.
+// the state file and its journal stay whole and hold everything acknowledged.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../state/index.js';
+import { openStore, readStateOnDisk } from '../../state/index.js';
 import { runKubeterm, startKubeterm } from './kubeterm-process.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kubeterm-statefaults-'));
@@ -111,8 +111,8 @@ describe('state files kubeterm cannot use', () => {
     const file = join(dir, 'state.json');
     const folder = join(root, 'full-folder');
     mkdirSync(folder, { recursive: true });
-    // First a few small ConfigMaps that fit; then, while it runs, 24 of 60 KB: the state file (written whole,
-    // via a temp file beside it) cannot fit them.
+    // First a few small ConfigMaps that fit; then, while it runs, 24 of 60 KB: the journal (each line appended
+    // and fsynced; a failed append is cut off again) cannot fit them.
     for (let i = 0; i < 4; i++) writeFileSync(join(folder, `small-${i}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small-${i}\ndata:\n  k: v\n`);
     const k = startKubeterm([folder, '--headless', '--runtime', 'sim', '--state', file]);
     try {
@@ -130,8 +130,9 @@ describe('state files kubeterm cannot use', () => {
     } finally {
       await k.kill9();
     }
-    // The file on disk is whole (atomic replace) and holds every object kubeterm said it created.
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as { objects: { kind: string; metadata: { name: string } }[] };
+    // The files on disk parse (snapshot replaced atomically, journal cut back after a failed append) and hold
+    // every object kubeterm said it created.
+    const doc = readStateOnDisk(file);
     const stored = new Set(doc.objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name));
     const acknowledged = k.out.map((l) => /^configmap\/(\S+) created$/.exec(l)?.[1]).filter((n): n is string => !!n);
     expect(acknowledged.filter((n) => !stored.has(n))).toEqual([]);

@@ -31,9 +31,11 @@ describe('durable state file', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'nested')).mode & 0o777).toBe(0o700);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
-    expect(doc).toMatchObject({ schemaVersion: 1, resourceVersion: '5' });
+    expect(doc).toMatchObject({ schemaVersion: SCHEMA_VERSION, resourceVersion: '5' });
     expect(doc.objects).toHaveLength(2);
     expect(existsSync(`${file}.lock`)).toBe(false);
+    // A clean close folds the journal into the snapshot: one whole file is left.
+    expect(existsSync(`${file}.journal`)).toBe(false);
 
     const b = await openStore({ file });
     try {
@@ -110,7 +112,7 @@ describe('durable state file', () => {
     const err = await openStore({ file }).catch((e: unknown) => e);
     expect((err as StateFileError).kind).toBe('newer-schema');
     expect((err as Error).message).toBe(
-      `state file ${file} has schema version 2, written by a newer kubeterm; this kubeterm supports schema version 1. Upgrade kubeterm, or use --state to choose another file.`,
+      `state file ${file} has schema version ${SCHEMA_VERSION + 1}, written by a newer kubeterm; this kubeterm supports schema version ${SCHEMA_VERSION}. Upgrade kubeterm, or use --state to choose another file.`,
     );
     expect(readFileSync(file, 'utf8')).toBe(future);
   });
@@ -118,12 +120,13 @@ describe('durable state file', () => {
   it('reports a write failure to the writers instead of acknowledging, and recovers', async () => {
     const file = join(dir, 'state.json');
     const s = await openStore({ file });
-    // A directory where the file should be: the rename fails, even for root.
-    mkdirSync(join(file, 'blocker'), { recursive: true });
+    // A directory where the journal should be: opening it for append fails, even for root.
+    mkdirSync(join(`${file}.journal`, 'blocker'), { recursive: true });
     try {
       await expect(s.store.create(pod('a'))).rejects.toThrow(`could not write state file ${file}`);
+      expect(s.persistence.stats().commits).toBe(0);
     } finally {
-      rmSync(file, { recursive: true });
+      rmSync(`${file}.journal`, { recursive: true });
     }
     // The change stayed in memory and rides along with the next write.
     await s.store.create(pod('b'));
