@@ -15,13 +15,20 @@ export interface EventRecorderOptions {
   host?: string;
 }
 
+/**
+ * Event name suffixes are the time in µs plus this counter, shared by every
+ * recorder: two components (say the scheduler and the cluster autoscaler)
+ * naming an Event for one object in the same millisecond must not collide —
+ * a collision would silently drop the second Event.
+ */
+let nameSeq = 0;
+
 export class EventRecorder {
   private readonly api: Api;
   private readonly component: string;
   private readonly host?: string;
   /** fold key -> event name, so repeats find their Event without a scan. */
   private readonly folded = new Map<string, string>();
-  private seq = 0;
 
   constructor(opts: EventRecorderOptions) {
     this.api = opts.api;
@@ -54,7 +61,7 @@ export class EventRecorder {
         if (!isStatusError(e, 'NotFound')) throw e;
       }
     }
-    const name = `${obj.metadata.name}.${(this.api.nowMs() * 1000 + (this.seq++ % 1000)).toString(16)}`;
+    const name = `${obj.metadata.name}.${(this.api.nowMs() * 1000 + (nameSeq++ % 1000)).toString(16)}`;
     const ev: KubeObject = {
       apiVersion: 'v1',
       kind: 'Event',

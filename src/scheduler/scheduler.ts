@@ -15,6 +15,9 @@
 // event, the pod is nominated to the node (status.nominatedNodeName) and is
 // bound there once the victims are gone. Claims are checked by VolumeBinding
 // (volume-binding.ts); PVC, PV and StorageClass changes retry waiting pods.
+// A pod with WaitForFirstConsumer claims is bound only after PreBind has
+// asked for its volumes and they are bound (provisioned on the chosen node),
+// as kube-scheduler's BindPodVolumes waits — the kubelet then finds them.
 import type { Api } from '../api/api.js';
 import { isStatusError, notFound } from '../api/errors.js';
 import { EventRecorder } from '../api/events.js';
@@ -32,7 +35,7 @@ import { podContext, type PodContext } from './pod-context.js';
 import { runFilters, type FilterFailure } from './plugins/filters.js';
 import { preempt } from './preemption.js';
 import { PriorityClasses, type ResolvedPriority } from './priority.js';
-import { claimsToSelectNode, SELECTED_NODE_ANNOTATION, volumePreFilter, type VolumeLookup } from './volume-binding.js';
+import { checkBindings, preBindPlan, SELECTED_NODE_ANNOTATION, volumePreFilter, type PreBindPlan, type VolumeLookup } from './volume-binding.js';
 import { scoreNodes } from './plugins/scores.js';
 import { SchedulingQueue, type QueuedPod } from './queue.js';
 
@@ -53,6 +56,8 @@ export interface SchedulerConfig {
   flushIntervalMs?: number;
   /** Pods unschedulable for this long are retried even without a cluster event. Default 5 min. */
   podMaxInUnschedulableMs?: number;
+  /** How long PreBind waits for a pod's claims to be bound or provisioned (kube-scheduler's bindTimeoutSeconds). Default 600 s. */
+  volumeBindTimeoutMs?: number;
   /** Binding writes in flight at once (they wait for the state file's group commit). Default 1024. */
   maxInFlightBinds?: number;
   /** Called with the duration (ms) of every scheduling cycle (filter + score + assume), for benchmarks. */
@@ -95,6 +100,8 @@ export class Scheduler {
   private nextStartNodeIndex = 0;
   private idleWaiters: (() => void)[] = [];
   private slotWaiters: (() => void)[] = [];
+  /** PreBind waits for volumes: each re-checks on claim, volume and pod changes. */
+  private readonly volumeWaiters = new Set<() => void>();
 
   constructor(config: SchedulerConfig) {
     if (!config?.api) throw new Error('Scheduler: api is required');
@@ -111,6 +118,7 @@ export class Scheduler {
       flushIntervalMs: config.flushIntervalMs ?? 30_000,
       podMaxInUnschedulableMs: config.podMaxInUnschedulableMs ?? 5 * 60_000,
       maxInFlightBinds: config.maxInFlightBinds ?? 1024,
+      volumeBindTimeoutMs: config.volumeBindTimeoutMs ?? 600_000,
     };
     this.queue = new SchedulingQueue({
       clock: this.clock,
@@ -139,7 +147,12 @@ export class Scheduler {
     this.watches.push(this.api.watch('Pod', { resourceVersion: '0' }, (ev) => this.onPod(ev as WatchEvent<Pod>)));
     // Claims, volumes and classes can make a pod waiting on its volumes schedulable.
     for (const kind of ['PersistentVolumeClaim', 'PersistentVolume', 'StorageClass']) {
-      this.watches.push(this.api.watch(kind, {}, () => this.queue.moveAllToActive((uid) => usesClaims(this.pending.get(uid)))));
+      this.watches.push(
+        this.api.watch(kind, {}, () => {
+          this.wakeVolumeWaiters();
+          this.queue.moveAllToActive((uid) => usesClaims(this.pending.get(uid)));
+        }),
+      );
     }
     this.scheduleFlush();
   }
@@ -150,17 +163,22 @@ export class Scheduler {
     this.watches = [];
     this.flushTimer?.cancel();
     this.queue.close();
+    this.wakeVolumeWaiters(); // they see !running and give up
     await this.whenIdle();
   }
 
-  /** Resolves when no pod is waiting in the active queue and no write is in flight (backoff and unschedulable pods wait for the clock or an event). */
+  /**
+   * Resolves when no pod is waiting in the active queue and no write is in
+   * flight (error-backoff and unschedulable pods wait for the clock or an
+   * event, and so do binds waiting for their volumes to be provisioned).
+   */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
   isIdle(): boolean {
-    return !this.looping && this.ops === 0 && (this.queue.activeSize === 0 || !this.running);
+    return !this.looping && this.ops - this.volumeWaiters.size === 0 && (this.queue.readySize === 0 || !this.running);
   }
 
   /** Pods waiting in the unschedulable pool (for tests and the UI). */
@@ -189,6 +207,8 @@ export class Scheduler {
   private onPod(ev: WatchEvent<Pod>): void {
     const pod = ev.object;
     const uid = pod.metadata.uid ?? '';
+    // A pod going away while PreBind waits for its volumes ends that wait.
+    if (this.binding.has(uid) && (ev.type === 'DELETED' || pod.metadata.deletionTimestamp)) this.wakeVolumeWaiters();
     if (ev.type === 'DELETED') {
       this.forgetPending(uid);
       this.nominator.remove(uid);
@@ -265,7 +285,7 @@ export class Scheduler {
   private async loop(): Promise<void> {
     try {
       let n = 0;
-      while (this.running && this.queue.activeSize > 0) {
+      while (this.running && this.queue.readySize > 0) {
         if (this.binding.size >= this.cfg.maxInFlightBinds) {
           await new Promise<void>((r) => this.slotWaiters.push(r));
           continue;
@@ -373,7 +393,8 @@ export class Scheduler {
     this.nominator.remove(qp.uid);
     this.cache.addPod(info); // assume
     this.binding.add(qp.uid);
-    this.track(this.bind(qp, pod, host.name, prio, claimsToSelectNode(ctx.volumes, host)));
+    const plan = preBindPlan(ctx.volumes, host) ?? { provision: [], bindings: [], waitFor: [] };
+    this.track(this.bind(qp, pod, host.name, prio, plan));
   }
 
   /** PostFilter: try preemption, then record the failure (and the nomination) on the pod. */
@@ -451,15 +472,14 @@ export class Scheduler {
       .then(() => undefined, () => undefined);
   }
 
-  private async bind(qp: QueuedPod, pod: Pod, nodeName: string, prio: ResolvedPriority, claims: PersistentVolumeClaim[]): Promise<void> {
+  private async bind(qp: QueuedPod, pod: Pod, nodeName: string, prio: ResolvedPriority, plan: PreBindPlan): Promise<void> {
     const uid = qp.uid;
     try {
-      // PreBind: tell the provisioner which node WaitForFirstConsumer claims are for.
-      for (const c of claims) {
-        await this.api.modify<PersistentVolumeClaim>('PersistentVolumeClaim', c.metadata.namespace ?? 'default', c.metadata.name ?? '', (pvc) => {
-          if (pvc.spec?.volumeName || pvc.metadata.annotations?.[SELECTED_NODE_ANNOTATION] !== undefined) return undefined;
-          pvc.metadata.annotations = { ...(pvc.metadata.annotations ?? {}), [SELECTED_NODE_ANNOTATION]: nodeName };
-        });
+      try {
+        await this.preBindVolumes(pod, nodeName, plan);
+      } catch (e) {
+        if (e instanceof PodGone) throw notFound('Pod', pod.metadata.name ?? ''); // nothing to retry
+        throw new PreBindError(`running PreBind plugin "VolumeBinding": binding volumes: ${(e as Error).message}`, { cause: e });
       }
       const bound = await this.bindPod(pod, nodeName, prio);
       this.stats.scheduled++;
@@ -475,12 +495,104 @@ export class Scheduler {
       }
       if (!isStatusError(e, 'NotFound') && this.pending.has(uid)) {
         this.stats.bindErrors++;
-        this.queue.activateWithBackoff(qp);
+        if (e instanceof PreBindError) this.markSchedulerError(pod, e.message);
+        this.queue.activateWithBackoff(qp, { error: true });
       }
     } finally {
       this.binding.delete(uid);
       this.slotWaiters.shift()?.();
     }
+  }
+
+  /**
+   * VolumeBinding's PreBind: WaitForFirstConsumer claims to provision get the
+   * selected-node annotation, claims an Available volume satisfies get it
+   * pre-bound (claimRef), then wait until every claim is fully bound.
+   */
+  private async preBindVolumes(pod: Pod, nodeName: string, plan: PreBindPlan): Promise<void> {
+    if (!plan.waitFor.length) return;
+    for (const c of plan.provision) {
+      await this.api.modify<PersistentVolumeClaim>('PersistentVolumeClaim', c.metadata.namespace ?? 'default', c.metadata.name ?? '', (pvc) => {
+        if (pvc.spec?.volumeName || pvc.metadata.annotations?.[SELECTED_NODE_ANNOTATION] !== undefined) return undefined;
+        pvc.metadata.annotations = { ...(pvc.metadata.annotations ?? {}), [SELECTED_NODE_ANNOTATION]: nodeName };
+      });
+    }
+    for (const { claim, pv } of plan.bindings) {
+      await this.api.modify<PersistentVolume>('PersistentVolume', '', pv.metadata.name ?? '', (v) => {
+        const ref = v.spec.claimRef;
+        if (ref?.uid) return undefined; // bound meanwhile: checkBindings tells whether to us
+        if (ref && !(ref.name === claim.metadata.name && (ref.namespace ?? 'default') === claim.metadata.namespace)) return undefined;
+        v.spec.claimRef = {
+          kind: 'PersistentVolumeClaim',
+          apiVersion: 'v1',
+          namespace: claim.metadata.namespace,
+          name: claim.metadata.name,
+          uid: claim.metadata.uid,
+          resourceVersion: claim.metadata.resourceVersion,
+        };
+        v.metadata.annotations = { ...(v.metadata.annotations ?? {}), [BOUND_BY_CONTROLLER]: 'yes' };
+      });
+    }
+    await this.waitForVolumes(pod, nodeName, plan);
+  }
+
+  /** BindPodVolumes' wait, driven by watch events instead of a 1 s poll; gives up after volumeBindTimeoutMs. */
+  private waitForVolumes(pod: Pod, nodeName: string, plan: PreBindPlan): Promise<void> {
+    const ns = pod.metadata.namespace ?? 'default';
+    const name = pod.metadata.name ?? '';
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const finish = (err?: unknown) => {
+        if (settled) return;
+        settled = true;
+        this.volumeWaiters.delete(check);
+        timer.cancel();
+        if (err) reject(err);
+        else resolve();
+      };
+      const check = () => {
+        const cur = this.api.get<Pod>('Pod', ns, name);
+        if (!this.running || !cur || cur.metadata.uid !== pod.metadata.uid || cur.metadata.deletionTimestamp) {
+          finish(new PodGone()); // pod does not exist any more (or the scheduler stops)
+          return;
+        }
+        try {
+          if (checkBindings(plan, nodeName, this.cache.node(nodeName)?.labels ?? {}, this.volumeLookup)) finish();
+        } catch (e) {
+          finish(e);
+        }
+      };
+      const timer = this.clock.setTimeout(() => finish(new Error('context deadline exceeded')), this.cfg.volumeBindTimeoutMs);
+      this.volumeWaiters.add(check);
+      check();
+      if (!settled) this.checkIdle();
+    });
+  }
+
+  private wakeVolumeWaiters(): void {
+    for (const check of [...this.volumeWaiters]) check();
+  }
+
+  /** A failure after the pod was assumed (handleSchedulingFailure with an error status): PodScheduled=False/SchedulerError. */
+  private markSchedulerError(pod: Pod, message: string): void {
+    this.track(
+      this.api
+        .modify<Pod>('Pod', pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', (p) => {
+          if (p.metadata.uid !== pod.metadata.uid || p.spec?.nodeName) return undefined;
+          p.status = p.status ?? {};
+          p.status.phase = p.status.phase ?? 'Pending';
+          p.status.conditions = setCondition(p.status.conditions, {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'SchedulerError',
+            message,
+            lastProbeTime: null,
+            lastTransitionTime: rfc3339(this.clock.now()),
+          });
+        }, { status: true })
+        .then(() => undefined, () => undefined),
+    );
+    this.track(this.recorder.event(pod, 'Warning', 'FailedScheduling', message));
   }
 
   /**
@@ -585,6 +697,14 @@ export function setCondition(conds: Condition[] | undefined, c: Condition): Cond
 export function rfc3339(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
+
+/** A VolumeBinding PreBind failure, reported like kube-scheduler's binding-cycle errors. */
+class PreBindError extends Error {}
+
+/** The pod went away (or the scheduler stopped) while PreBind waited. */
+class PodGone extends Error {}
+
+const BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
 
 function usesClaims(pod: Pod | undefined): boolean {
   return !!pod?.spec?.volumes?.some((v) => v.persistentVolumeClaim);

@@ -79,6 +79,9 @@ describe('seed examples on the engine', () => {
     const pv = e.api.get('PersistentVolume', '', pvc.spec.volumeName);
     expect(JSON.stringify(pv?.spec.nodeAffinity ?? {})).toContain('node-1');
     await until('the pod to run', () => e.api.get('Pod', 'default', 'user')?.status?.phase === 'Running');
+    // The scheduler bound the pod only once its volume existed: the kubelet never had to retry a mount.
+    const failedMounts = e.api.list('Event', { namespace: 'default' }).items.filter((x) => x.reason === 'FailedMount');
+    expect(failedMounts).toEqual([]);
   });
 
   it('gives the nginx Service a ClusterIP and the Deployment pods as endpoints', async () => {

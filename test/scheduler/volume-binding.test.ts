@@ -36,6 +36,7 @@ function pvc(name: string, o: { storageClassName?: string; volumeName?: string; 
       ...(o.storageClassName !== undefined ? { storageClassName: o.storageClassName } : {}),
       ...(o.volumeName ? { volumeName: o.volumeName } : {}),
     },
+    ...(o.bound ? { status: { phase: 'Bound' } } : {}),
   };
 }
 
@@ -67,6 +68,33 @@ function failedScheduling(api: Env['api'], name: string) {
     .list('Event', { namespace: 'default' })
     .items.filter((e) => (e.involvedObject as { name: string }).name === name && e.reason === 'FailedScheduling')
     .map((e) => e.message);
+}
+
+/** What the provisioner and the PV controller do for a WaitForFirstConsumer claim: a volume on the node, then the binding. */
+async function provision(api: Env['api'], claimName: string, nodeName: string): Promise<void> {
+  const claim = api.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', claimName)!;
+  const name = `pvc-${claim.metadata.uid}`;
+  const vol = localPV(name, nodeName, claim.spec.storageClassName ?? '');
+  vol.spec.claimRef = { kind: 'PersistentVolumeClaim', namespace: 'default', name: claimName, uid: claim.metadata.uid };
+  await api.create(vol);
+  await completeBinding(api, claimName, name);
+}
+
+async function available(api: Env['api'], name: string): Promise<void> {
+  await api.modify<PersistentVolume>('PersistentVolume', '', name, (v) => {
+    v.status = { phase: 'Available' };
+  }, { status: true });
+}
+
+/** The PV controller's last two writes: the claim's volumeName and bind-completed, then its Bound phase. */
+async function completeBinding(api: Env['api'], claimName: string, volumeName: string): Promise<void> {
+  await api.modify<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', claimName, (c) => {
+    c.spec.volumeName = volumeName;
+    c.metadata.annotations = { ...(c.metadata.annotations ?? {}), 'pv.kubernetes.io/bind-completed': 'yes' };
+  });
+  await api.modify<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', claimName, (c) => {
+    c.status = { phase: 'Bound', accessModes: c.spec.accessModes, capacity: { storage: '1Gi' } };
+  }, { status: true });
 }
 
 describe('VolumeBinding', () => {
@@ -101,7 +129,7 @@ describe('VolumeBinding', () => {
   });
 
   it('retries when the claim gets bound', async () => {
-    const { api, clock, sched } = setup();
+    const { api, sched } = setup();
     await api.create(node('node-1'));
     await api.create(node('node-2'));
     await api.create(localPV('pv-2', 'node-2'));
@@ -110,12 +138,8 @@ describe('VolumeBinding', () => {
     await api.create(withClaim('db'));
     await settle(sched);
     expect(scheduledCond(get(api, 'db'))?.message).toContain('pod has unbound immediate PersistentVolumeClaims');
-    // What the PV controller does when it binds.
-    await api.modify<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data', (c) => {
-      c.spec.volumeName = 'pv-2';
-      c.metadata.annotations = { ...(c.metadata.annotations ?? {}), 'pv.kubernetes.io/bind-completed': 'yes' };
-    });
-    clock.advance(1000);
+    // What the PV controller does when it binds; the pod is retried at once (no clock step).
+    await completeBinding(api, 'data', 'pv-2');
     await settle(sched);
     expect(get(api, 'db').spec.nodeName).toBe('node-2');
   });
@@ -145,17 +169,24 @@ describe('VolumeBinding', () => {
     );
   });
 
-  it('an unbound WaitForFirstConsumer claim is fine: the pod binds and the claim gets the selected node', async () => {
-    const { api, sched } = setup();
+  it('an unbound WaitForFirstConsumer claim: the claim gets the selected node, the pod is bound once the volume is', async () => {
+    const { api, clock, sched } = setup();
     await api.create(node('node-1'));
     await api.create(sc('local', 'WaitForFirstConsumer'));
     await api.create(pvc('data', { storageClassName: 'local' }));
     sched.start();
+    const t0 = clock.now();
     await api.create(withClaim('db'));
     await settle(sched);
-    expect(get(api, 'db').spec.nodeName).toBe('node-1');
     const claim = api.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data')!;
     expect(claim.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBe('node-1');
+    // PreBind waits for the provisioner: the kubelet must not get a pod whose claim has no volume.
+    expect(get(api, 'db').spec.nodeName).toBeUndefined();
+    expect(sched.cache.node('node-1')!.pods.size).toBe(1); // assumed there meanwhile
+    await provision(api, 'data', 'node-1');
+    await settle(sched);
+    expect(get(api, 'db').spec.nodeName).toBe('node-1');
+    expect(clock.now()).toBe(t0); // no backoff or poll interval was waited out
   });
 
   it('a claim already carrying a selected node keeps the pod on that node', async () => {
@@ -169,11 +200,13 @@ describe('VolumeBinding', () => {
     sched.start();
     await api.create(withClaim('db'));
     await settle(sched);
+    await provision(api, 'data', 'node-2');
+    await settle(sched);
     expect(get(api, 'db').spec.nodeName).toBe('node-2');
   });
 
-  it('WaitForFirstConsumer without a provisioner needs a static volume on the node', async () => {
-    const { api, clock, sched } = setup();
+  it('WaitForFirstConsumer without a provisioner needs a static volume on the node, which PreBind pre-binds', async () => {
+    const { api, sched } = setup();
     await api.create(node('node-1'));
     await api.create(node('node-2'));
     await api.create(sc('static', 'WaitForFirstConsumer', 'kubernetes.io/no-provisioner'));
@@ -186,13 +219,122 @@ describe('VolumeBinding', () => {
     );
     await api.create(localPV('pv-1', 'node-1', 'static'));
     // The PV controller makes a new volume Available; Pending ones are not matched (as in Kubernetes).
-    await api.modify<PersistentVolume>('PersistentVolume', '', 'pv-1', (v) => {
-      v.status = { phase: 'Available' };
-    }, { status: true });
-    clock.advance(1000);
+    await available(api, 'pv-1');
+    await settle(sched);
+    // The volume is pre-bound to the claim (no provisioning is asked for); the pod waits for the binding.
+    const claim = api.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data')!;
+    const vol = api.get<PersistentVolume>('PersistentVolume', '', 'pv-1')!;
+    expect(vol.spec.claimRef).toMatchObject({ kind: 'PersistentVolumeClaim', namespace: 'default', name: 'data', uid: claim.metadata.uid });
+    expect(vol.metadata.annotations?.['pv.kubernetes.io/bound-by-controller']).toBe('yes');
+    expect(claim.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBeUndefined();
+    expect(get(api, 'db').spec.nodeName).toBeUndefined();
+    // The PV controller completes the binding: then the pod is bound.
+    await completeBinding(api, 'data', 'pv-1');
     await settle(sched);
     expect(get(api, 'db').spec.nodeName).toBe('node-1');
-    // No provisioning: the claim is not annotated.
+  });
+
+  it('pre-binds the smallest fitting volume on the node, each volume to one claim', async () => {
+    const { api, sched } = setup();
+    await api.create(node('node-1'));
+    await api.create(sc('static', 'WaitForFirstConsumer', 'kubernetes.io/no-provisioner'));
+    for (const [name, size] of [['pv-5g', '5Gi'], ['pv-2g', '2Gi'], ['pv-3g', '3Gi']] as const) {
+      const v = localPV(name, 'node-1', 'static');
+      v.spec.capacity = { storage: size };
+      await api.create(v);
+      await available(api, name);
+    }
+    await api.create(pvc('a', { storageClassName: 'static' }));
+    await api.create(pvc('b', { storageClassName: 'static' }));
+    sched.start();
+    await api.create(pod('db', { spec: { volumes: [{ name: 'a', persistentVolumeClaim: { claimName: 'a' } }, { name: 'b', persistentVolumeClaim: { claimName: 'b' } }] } }));
+    await settle(sched);
+    const refOf = (n: string) => api.get<PersistentVolume>('PersistentVolume', '', n)!.spec.claimRef?.name;
+    expect([refOf('pv-2g'), refOf('pv-3g'), refOf('pv-5g')]).toEqual(['a', 'b', undefined]);
+    await completeBinding(api, 'a', 'pv-2g');
+    await settle(sched);
+    expect(get(api, 'db').spec.nodeName).toBeUndefined(); // b is not bound yet
+    await completeBinding(api, 'b', 'pv-3g');
+    await settle(sched);
+    expect(get(api, 'db').spec.nodeName).toBe('node-1');
+  });
+
+  it('a provisioner that gives up (drops selected-node) fails PreBind; the pod is retried after its backoff', async () => {
+    const { api, clock, sched } = setup();
+    await api.create(node('node-1'));
+    await api.create(sc('local', 'WaitForFirstConsumer'));
+    await api.create(pvc('data', { storageClassName: 'local' }));
+    sched.start();
+    await api.create(withClaim('db'));
+    await settle(sched);
+    await api.modify<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data', (c) => {
+      delete c.metadata.annotations!['volume.kubernetes.io/selected-node'];
+    });
+    await settle(sched);
+    const msg = 'running PreBind plugin "VolumeBinding": binding volumes: provisioning failed for PVC "data"';
+    expect(failedScheduling(api, 'db')).toContain(msg);
+    expect(scheduledCond(get(api, 'db'))).toMatchObject({ status: 'False', reason: 'SchedulerError', message: msg });
+    expect(sched.cache.node('node-1')!.pods.size).toBe(0); // the assumption is forgotten
+    expect(sched.stats.bindErrors).toBe(1);
+    // An error backoff is waited out even though the scheduler is idle.
     expect(api.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data')!.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBeUndefined();
+    clock.advance(1000);
+    await settle(sched);
+    expect(api.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data')!.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBe('node-1');
+    await provision(api, 'data', 'node-1');
+    await settle(sched);
+    expect(get(api, 'db').spec.nodeName).toBe('node-1');
+  });
+
+  it('a claim deleted while PreBind waits fails the bind; the retry reports the missing claim', async () => {
+    const { api, clock, sched } = setup();
+    await api.create(node('node-1'));
+    await api.create(sc('local', 'WaitForFirstConsumer'));
+    await api.create(pvc('data', { storageClassName: 'local' }));
+    sched.start();
+    await api.create(withClaim('db'));
+    await settle(sched);
+    await api.delete('PersistentVolumeClaim', 'default', 'data');
+    await settle(sched);
+    expect(failedScheduling(api, 'db')).toContain(
+      'running PreBind plugin "VolumeBinding": binding volumes: failed to check provisioning pvc: persistentvolumeclaim "data" not found',
+    );
+    clock.advance(1000);
+    await settle(sched);
+    expect(scheduledCond(get(api, 'db'))).toMatchObject({ status: 'False', reason: 'Unschedulable' });
+    expect(scheduledCond(get(api, 'db'))?.message).toContain('persistentvolumeclaim "data" not found');
+  });
+
+  it('gives up waiting for volumes after the bind timeout (600 s)', async () => {
+    const { api, clock, sched } = setup();
+    await api.create(node('node-1'));
+    await api.create(sc('local', 'WaitForFirstConsumer'));
+    await api.create(pvc('data', { storageClassName: 'local' }));
+    sched.start();
+    await api.create(withClaim('db'));
+    await settle(sched);
+    clock.advance(599_000);
+    await settle(sched);
+    expect(failedScheduling(api, 'db')).toEqual([]);
+    clock.advance(1000);
+    await settle(sched);
+    expect(failedScheduling(api, 'db')).toContain('running PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded');
+    expect(get(api, 'db').spec.nodeName).toBeUndefined();
+  });
+
+  it('a pod deleted while its volumes are provisioned is dropped quietly', async () => {
+    const { api, sched } = setup();
+    await api.create(node('node-1'));
+    await api.create(sc('local', 'WaitForFirstConsumer'));
+    await api.create(pvc('data', { storageClassName: 'local' }));
+    sched.start();
+    await api.create(withClaim('db'));
+    await settle(sched);
+    await api.delete('Pod', 'default', 'db', { gracePeriodSeconds: 0 });
+    await settle(sched);
+    expect(api.get('Pod', 'default', 'db')).toBeUndefined();
+    expect(failedScheduling(api, 'db')).toEqual([]);
+    expect(sched.cache.node('node-1')!.pods.size).toBe(0);
+    expect(sched.stats.bindErrors).toBe(0);
   });
 });
