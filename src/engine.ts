@@ -30,6 +30,7 @@ import { SERVER_VERSION } from './version.js';
 import { MemoryStore, openStore, type OpenedStore } from '../state/index.js';
 import Docker from 'dockerode';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -284,6 +285,7 @@ export class Engine {
         token,
         logs: this.logsFn(),
         exec: this.execFn(),
+        portForward: (ns, pod, port) => this.dialPod(ns, pod, port),
       });
       const { url } = await server.start();
       this.parts.push({ name: 'api server', part: server });
@@ -431,10 +433,37 @@ export class Engine {
    * loopback, this machine's addresses and kubeterm's own Docker pod network.
    */
   async portForward(opts: Omit<ForwardOptions, 'api' | 'destinations'>): Promise<PortForward> {
-    const net = this.config.network;
+    return forward({ ...opts, api: this.api, destinations: await this.forwardDestinations() });
+  }
+
+  /** Where a port-forward may connect: loopback, this machine's addresses, kubeterm's Docker pod networks. */
+  private async forwardDestinations(): Promise<DestinationPolicy> {
+    const network = this.config.network;
     const docker = this.info.runtime === 'docker' ? (this.drivers[0] as DockerDriver | undefined) : undefined;
-    const allowedCIDRs = [...(net ? (net.allowedCIDRs ?? []) : []), ...(docker ? await docker.networkSubnets() : [])];
-    return forward({ ...opts, api: this.api, destinations: new DestinationPolicy({ allowedCIDRs }) });
+    const allowedCIDRs = [...(network ? (network.allowedCIDRs ?? []) : []), ...(docker ? await docker.networkSubnets() : [])];
+    return new DestinationPolicy({ allowedCIDRs });
+  }
+
+  /**
+   * One connection to a pod's IP and port, under the same destination policy
+   * as portForward: what the API server's pods/portforward dials for each
+   * stream pair (the kubelet's part of `kubectl port-forward`).
+   */
+  async dialPod(namespace: string, pod: string, port: number): Promise<net.Socket> {
+    const p = this.api.get('Pod', namespace, pod);
+    const ip = p?.status?.podIP as string | undefined;
+    if (!ip) throw new Error(`pod ${namespace}/${pod} has no IP address`);
+    if (!(await this.forwardDestinations()).allows(ip)) throw new Error(`pod ${namespace}/${pod} has IP ${ip}, which is not on this machine; kubeterm never forwards off the host`);
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: ip, port });
+      // Worded as the kubelet's Go dialer reports it (kubectl prints it after "error forwarding port").
+      const failed = (e: NodeJS.ErrnoException) => reject(new Error(`dial tcp ${ip}:${port}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`));
+      socket.once('error', failed);
+      socket.once('connect', () => {
+        socket.off('error', failed);
+        resolve(socket);
+      });
+    });
   }
 
   /** Logs come from the kubelet of the node the pod runs on. */

@@ -48,7 +48,8 @@ export function exitStatus(exitCode: number, command: string[]): Record<string, 
   };
 }
 
-function rejectUpgrade(socket: Duplex, err: StatusError): void {
+/** Answers an upgrade request with a metav1.Status instead of switching protocols. */
+export function rejectUpgrade(socket: Duplex, err: StatusError): void {
   const body = JSON.stringify(err.toStatus());
   const reason = err.code === 401 ? 'Unauthorized' : err.code === 404 ? 'Not Found' : err.code === 403 ? 'Forbidden' : err.code === 503 ? 'Service Unavailable' : 'Bad Request';
   socket.end(`HTTP/1.1 ${err.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);

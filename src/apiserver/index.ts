@@ -5,5 +5,6 @@ export { ApiServer, type ApiServerConfig } from './server.js';
 export { ensureServingCert, ensureToken, writeKubeconfig, type KubeconfigInput, type ServingCert } from './credentials.js';
 export type { LogOptions, LogsFn } from './logs.js';
 export type { ExecFn, ExecIO } from './exec.js';
+export type { PodDialFn } from './portforward.js';
 export { KUBE_VERSION } from './discovery.js';
 export { PRINTERS, buildTable, printerFor, podStatusCells, type Printer } from './printers/index.js';

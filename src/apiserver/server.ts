@@ -1,13 +1,14 @@
 // ApiServer: Kubernetes REST over HTTP(S) in front of the Api, so the real
 // kubectl drives kubeterm. It authenticates (bearer token), routes
-// (discovery, OpenAPI, resources, subresources, watch, logs, exec), and turns
+// (discovery, OpenAPI, resources, subresources, watch, logs, exec,
+// port-forward), and turns
 // every failure into a metav1.Status. It holds no cluster state of its own.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Api } from '../api/api.js';
-import { methodNotAllowed } from '../api/errors.js';
+import { badRequest, methodNotAllowed } from '../api/errors.js';
 import { TokenAuthenticator, isPublicPath, unauthorized } from './auth.js';
 import { DEFAULT_MAX_BODY_BYTES } from './body.js';
 import { KUBE_VERSION, apiGroup, apiGroupList, apiResourceList, apiVersions, servesSubresource } from './discovery.js';
@@ -15,6 +16,7 @@ import { ExecHandler, type ExecFn } from './exec.js';
 import { handleLogs, type LogsFn } from './logs.js';
 import { boolParam, intParam, wantsTable, includeObject, selectorPredicate } from './negotiate.js';
 import { openApiDocument, openApiIndex } from './openapi.js';
+import { PortForwardHandler, type PodDialFn } from './portforward.js';
 import { parsePath, type ResourceRequest } from './request-info.js';
 import {
   handleCreate,
@@ -43,6 +45,8 @@ export interface ApiServerConfig {
   token: string;
   logs?: LogsFn;
   exec?: ExecFn;
+  /** Opens a connection to a pod's port (pods/portforward); without it port-forward answers 503. */
+  portForward?: PodDialFn;
   /** Request body cap; default 3 MiB like Kubernetes. Larger bodies get 413. */
   maxBodyBytes?: number;
   /** Interval of BOOKMARK events on watches that allow them; default 60 s. */
@@ -63,6 +67,7 @@ export class ApiServer {
   private readonly maxBodyBytes: number;
   private readonly now: () => number;
   private readonly execHandler: ExecHandler;
+  private readonly portForwardHandler: PortForwardHandler;
   private readonly watches = new Set<() => void>();
   private server?: Server;
   private address = '';
@@ -77,6 +82,7 @@ export class ApiServer {
     this.maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.now = config.now ?? Date.now;
     this.execHandler = new ExecHandler(this.api, config.exec);
+    this.portForwardHandler = new PortForwardHandler(this.api, config.portForward);
   }
 
   /** Starts listening; resolves with the URL clients should use (https:// when TLS is configured). */
@@ -107,6 +113,7 @@ export class ApiServer {
     this.server = undefined;
     for (const close of [...this.watches]) close();
     this.execHandler.close();
+    this.portForwardHandler.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -208,6 +215,10 @@ export class ApiServer {
     if (rr.subresource === 'exec') {
       throw methodNotAllowed('pods/exec needs a WebSocket upgrade (subprotocol v5.channel.k8s.io); SPDY is not supported by kubeterm');
     }
+    if (rr.subresource === 'portforward') {
+      // As the API server's upgrade-aware proxy answers a plain request.
+      throw badRequest('Upgrade request required');
+    }
     switch (method) {
       case 'GET':
         return rr.name ? handleGet(c) : handleList(c);
@@ -233,7 +244,8 @@ export class ApiServer {
       if (!this.auth.check(req)) throw unauthorized();
       const parsed = parsePath(url.pathname);
       if (parsed.type !== 'resource' || parsed.req.info.kind !== 'Pod' || !parsed.req.name) throw notFoundPath();
-      this.execHandler.upgrade(req, socket, head, parsed.req, url.searchParams);
+      if (parsed.req.subresource === 'portforward') this.portForwardHandler.upgrade(req, socket, head, parsed.req, url.searchParams);
+      else this.execHandler.upgrade(req, socket, head, parsed.req, url.searchParams);
     } catch (e) {
       const err = toStatusError(e);
       const body = JSON.stringify(err.toStatus());
