@@ -326,7 +326,11 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl against the ApiServer', () => {
   });
 
   it('get -w prints rows as the watch delivers them', { timeout: 150_000 }, async () => {
-    const child = spawn(KUBECTL, ['--kubeconfig', s.kubeconfig, '--cache-dir', join(s.dir, 'cache'), 'get', 'pods', '-w', '--output-watch-events'], {
+    // kubectl prints the header with the first row, and with no pod at all only when one arrives: a pod that is
+    // there from the start shows the watch is established, whatever the other tests left in the namespace.
+    await s.api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'watch-test' } } as KubeObject);
+    await s.api.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'already', namespace: 'watch-test' }, spec: { containers: [{ name: 'c', image: 'i' }] } } as KubeObject);
+    const child = spawn(KUBECTL, ['--kubeconfig', s.kubeconfig, '--cache-dir', join(s.dir, 'cache'), '-n', 'watch-test', 'get', 'pods', '-w', '--output-watch-events'], {
       env: { PATH: process.env.PATH ?? '', HOME: s.dir },
     });
     let out = '';
@@ -347,10 +351,11 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl against the ApiServer', () => {
       });
     try {
       await seen(/^EVENT\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
-      await s.api.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'watched', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'i' }] } } as KubeObject);
+      await seen(/ADDED\s+already\s+0\/1\s+Pending\s+0/);
+      await s.api.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'watched', namespace: 'watch-test' }, spec: { containers: [{ name: 'c', image: 'i' }] } } as KubeObject);
       // kubectl's column writer may repeat the event column when widths change mid-stream: match the row, not the line start.
       await seen(/ADDED\s+watched\s+0\/1\s+Pending\s+0/);
-      await s.api.delete('Pod', 'default', 'watched');
+      await s.api.delete('Pod', 'watch-test', 'watched');
       await seen(/DELETED\s+watched\s+0\/1\s+Pending\s+0/);
     } finally {
       child.kill();
