@@ -1,11 +1,12 @@
-// KubeClient.portForward, the remote half. kubeterm's own API server does not
-// serve pods/portforward (see src/apiserver/README.md), so the WebSocket leg
-// goes to a stand-in here that speaks the kubelet's WebSocket port-forward
-// protocol (v4.channel.k8s.io: channel 0 data, channel 1 errors, each opened
-// by the 2-byte little-endian port) and relays to a loopback "pod". Everything
-// else is real: the kubeconfig, the API server answering get/list/watch for
-// target resolution and pod-gone, client-node's PortForward framing, our
-// listener. Against a real cluster the stand-in is the API server itself.
+// KubeClient.portForward, the remote half, against a stand-in that speaks the
+// kubelet's WebSocket port-forward protocol (v4.channel.k8s.io: channel 0
+// data, channel 1 errors, each opened by the 2-byte little-endian port) and
+// relays to a loopback "pod": it pins the wire format a real cluster's
+// kubelet speaks, independently of our own server. The same client against
+// kubeterm's API server (which now serves pods/portforward) is proved in
+// test/apiserver/portforward-client-node.test.ts. Everything else here is
+// real: the kubeconfig, the API server answering get/list/watch for target
+// resolution and pod-gone, client-node's PortForward framing, our listener.
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
