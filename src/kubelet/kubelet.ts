@@ -374,10 +374,14 @@ export class Kubelet {
       await this.driver.stopContainer(c.id, 0).catch(() => undefined);
       await this.driver.removeContainer(c.id).catch(() => undefined);
     }
-    for (const sb of sandboxes) {
+    // A running sandbox is preferred; a dead one is adopted only when there is nothing better (the worker replaces it).
+    for (const sb of sandboxes.sort((a, b) => Number(a.running !== false) - Number(b.running !== false))) {
       const w = workerFor(sb.podUid);
-      if (w) w.adoptSandbox(sb);
-      else {
+      if (w) {
+        const prev = w.sandbox;
+        w.adoptSandbox(sb);
+        if (prev && prev.id !== sb.id && prev.running === false) await this.driver.removeContainer(prev.id).catch(() => undefined);
+      } else {
         await this.driver.stopSandbox(sb.podUid).catch(() => undefined);
         await this.driver.removeSandbox(sb.podUid).catch(() => undefined);
       }
@@ -398,6 +402,10 @@ export class Kubelet {
     const list = await this.driver.listContainers(this.cfg.instance);
     const seen = new Map<string, string>();
     for (const c of list) seen.set(c.id, `${c.podUid} ${c.state}`);
+    // A sandbox that stopped (or came back) matters as much as a container: its pod's network went with it.
+    if (this.driver.sandboxRunning) {
+      for (const sb of await this.driver.listSandboxes(this.cfg.instance)) seen.set(sb.id, `${sb.podUid} ${sb.running === false ? 'exited' : 'running'}`);
+    }
     const changed = new Set<string>();
     for (const [id, v] of seen) if (this.lastRelist.get(id) !== v) changed.add(v.split(' ')[0]);
     for (const [id, v] of this.lastRelist) if (!seen.has(id)) changed.add(v.split(' ')[0]);

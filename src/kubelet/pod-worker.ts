@@ -90,6 +90,8 @@ export class PodWorker {
   private readonly adopted = new Set<string>();
   /** The pod's resolv.conf bind mount, once written (mount undefined: the runtime's own file stays). */
   private resolv?: { mount?: Mount };
+  /** The sandbox died under a restartPolicy Never pod whose containers had run: no new one; the pod ends with what they did. */
+  private sandboxLost = false;
 
   constructor(
     private readonly host: WorkerHost,
@@ -206,6 +208,7 @@ export class PodWorker {
     if (this.finished) return;
     const now = this.host.clock.now();
     this.startTime ??= now;
+    if (this.sandbox && !this.sandboxLost && !(await this.sandboxAlive(this.sandbox))) await this.sandboxChanged();
     if (!this.sandbox) {
       try {
         this.sandbox = await this.driver.runSandbox({ pod: this.pod, instance: this.host.instance });
@@ -231,8 +234,13 @@ export class PodWorker {
     for (const c of this.pod.spec.initContainers ?? []) {
       const r = this.records.get(`init/${c.name}`)!;
       const st = r.status?.state;
+      if (this.sandboxLost) {
+        if (st !== 'exited' || r.status?.exitCode !== 0) this.initFailed = true;
+        break;
+      }
       if (r.sidecar) {
         if (!r.id) await this.start(r, c);
+        else if (st === 'created') await this.startCreated(r, c);
         else if (st === 'exited') await this.restartWithBackoff(r, c);
         if (r.status?.state !== 'running') {
           this.initDone = false;
@@ -243,17 +251,19 @@ export class PodWorker {
       if (st === 'exited' && r.status?.exitCode === 0) continue;
       this.initDone = false;
       if (!r.id) await this.start(r, c);
+      else if (st === 'created') await this.startCreated(r, c);
       else if (st === 'exited') {
         if (policy === 'Never') this.initFailed = true;
         else await this.restartWithBackoff(r, c);
       }
       break;
     }
-    if (this.initDone && !this.initFailed) {
+    if (this.initDone && !this.initFailed && !this.sandboxLost) {
       for (const c of this.pod.spec.containers) {
         const r = this.records.get(`app/${c.name}`)!;
         if (r.id && r.status && r.status.image !== (c.image ?? '')) await this.replace(r, c);
         else if (!r.id) await this.start(r, c);
+        else if (r.status?.state === 'created') await this.startCreated(r, c);
         else if (r.status?.state === 'exited' && shouldRestart(policy, r.status.exitCode)) await this.restartWithBackoff(r, c);
       }
     }
@@ -267,6 +277,65 @@ export class PodWorker {
       }
       await this.driver.stopSandbox(this.uid).catch(() => undefined);
     }
+  }
+
+  /** Whether the sandbox can still host containers (a driver that cannot tell: yes). */
+  private async sandboxAlive(sb: SandboxInfo): Promise<boolean> {
+    if (sb.running === false) return false;
+    if (!this.driver.sandboxRunning) return true;
+    return this.driver.sandboxRunning(sb.id);
+  }
+
+  /**
+   * The sandbox died (Docker restarted, its holder was stopped, or kubeterm
+   * was killed between creating and starting it): as the kubelet does, the
+   * pod's containers are killed (they lost their network with it) and,
+   * unless restartPolicy Never forbids a second run, a new sandbox is made on
+   * this sync, init containers run again from the first, and the app
+   * containers restart in it (restartCount grows, back-off applies).
+   */
+  private async sandboxChanged(): Promise<void> {
+    await this.event('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+    await this.refresh();
+    const grace = this.pod.spec.terminationGracePeriodSeconds ?? 30;
+    const live = [...this.records.entries()].filter(([, r]) => r.id && (r.status?.state === 'running' || r.status?.state === 'created'));
+    await Promise.all(
+      live.map(async ([key, r]) => {
+        this.dropProber(key);
+        await this.stopWithHooks(this.specOf(r), r.id!, grace);
+      }),
+    );
+    await this.refresh();
+    if ((this.pod.spec.restartPolicy ?? 'Always') === 'Never' && this.anyStarted()) {
+      this.sandboxLost = true;
+      return;
+    }
+    const old = this.sandbox!;
+    this.sandbox = undefined;
+    await this.driver.removeContainer(old.id).catch(() => undefined);
+    for (const r of this.records.values()) {
+      // A completed init container runs again in the new sandbox; the one dead attempt kept is its last run.
+      if (!r.init || r.sidecar || !r.id || r.status?.state !== 'exited') continue;
+      if (r.lastId) await this.driver.removeContainer(r.lastId).catch(() => undefined);
+      r.lastId = r.id;
+      r.last = r.status;
+      r.id = undefined;
+      r.status = undefined;
+      r.attempt++;
+    }
+  }
+
+  /** A container created but never started (kubeterm stopped in between): start it now, as the kubelet restarts a container found in the created state. */
+  private async startCreated(r: ContainerRecord, c: Container): Promise<void> {
+    try {
+      await this.driver.startContainer(r.id!);
+    } catch (e) {
+      r.waiting = { reason: 'RunContainerError', message: (e as Error).message };
+      await this.event('Warning', 'Failed', `Error: ${(e as Error).message}`);
+      return;
+    }
+    await this.event('Normal', 'Started', `Started container ${c.name}`);
+    r.status = await this.driver.containerStatus(r.id!);
   }
 
   /**

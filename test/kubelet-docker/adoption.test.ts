@@ -6,8 +6,7 @@
 // with a unix-socket proxy in front of the real engine that the test closes
 // (the shared dockerd itself is never stopped).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,7 @@ import { DockerDriver } from '../../src/kubelet/runtime/docker/index.js';
 import { realClock } from '../../src/util/clock.js';
 import { openStore } from '../../state/index.js';
 import { cleanupDocker, dockerOrSkipReason, uniqueInstance } from '../runtime/docker-env.js';
+import { dockerProxy } from './docker-proxy.js';
 import { TEST_IMAGE, containerStatus, dockerContainersOf, harness, idOf, podOf, running, waitFor, waitPod, type Harness } from './harness.js';
 
 const env = await dockerOrSkipReason();
@@ -74,43 +74,6 @@ describe.skipIf(!env.docker)('kubelet on Docker: re-adoption', { timeout: 90_000
     expect(await dockerContainersOf(env.docker!, h.instance, keep.metadata.uid!)).toHaveLength(1);
   });
 });
-
-/** A unix socket that forwards to the real engine; close() makes "Docker" disappear for whoever uses it. */
-function dockerProxy(path: string, target = '/var/run/docker.sock') {
-  const sockets = new Set<net.Socket>();
-  let server: net.Server | undefined;
-  return {
-    listen: () =>
-      new Promise<void>((resolve, reject) => {
-        if (existsSync(path)) unlinkSync(path);
-        server = net.createServer((client) => {
-          const up = net.connect(target);
-          sockets.add(client).add(up);
-          const drop = () => {
-            client.destroy();
-            up.destroy();
-            sockets.delete(client);
-            sockets.delete(up);
-          };
-          client.on('error', drop).on('close', drop);
-          up.on('error', drop).on('close', drop);
-          client.pipe(up).pipe(client);
-        });
-        server.once('error', reject);
-        server.listen(path, () => resolve());
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        sockets.clear();
-        if (!server) return resolve();
-        server.close(() => {
-          if (existsSync(path)) unlinkSync(path);
-          resolve();
-        });
-      }),
-  };
-}
 
 describe.skipIf(!env.docker)('kubelet on Docker: engine outage', { timeout: 90_000 }, () => {
   let h: Harness;

@@ -24,6 +24,8 @@ export interface SandboxInfo {
   id: string;
   podUid: string;
   ip: string;
+  /** false: the holder was not running when listed (absent: running, or the driver cannot tell). */
+  running?: boolean;
 }
 
 export interface EnvVar {
@@ -178,6 +180,13 @@ export interface RuntimeDriver {
    * kubelet decides from probes alone.
    */
   ready?(id: string): Promise<boolean>;
+  /**
+   * Optional: whether a pod's sandbox (by id) still runs. A sandbox that died
+   * (Docker restarted, the holder was stopped, kubeterm was killed between its
+   * create and start) cannot host containers: the kubelet kills the pod's
+   * containers and makes a new one (SandboxChanged). Absent: sandboxes never die.
+   */
+  sandboxRunning?(id: string): Promise<boolean>;
   /**
    * Optional: tells the kubelet at once when a container changed state (exited,
    * started), so it need not wait for its periodic relist. Returns an unsubscribe.

@@ -56,6 +56,10 @@ export const LABEL_NETWORK = 'io.kubeterm.network';
  */
 export const SANDBOX_SCRIPT = 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done';
 
+/** Log rotation per container, as the kubelet's containerLogMaxSize / containerLogMaxFiles defaults. */
+export const CONTAINER_LOG_MAX_SIZE = '10m'; // Docker reads this as 10 MiB
+export const CONTAINER_LOG_MAX_FILES = 5;
+
 /** Cap on what exec keeps in memory per stream (probes and `kubectl exec` output). */
 const EXEC_CAPTURE_LIMIT = 1 << 20;
 
@@ -284,6 +288,9 @@ export class DockerDriver implements RuntimeDriver {
       IpcMode: `container:${sandbox.id}`,
       RestartPolicy: { Name: 'no' },
       Binds: binds,
+      // The kubelet's own log rotation (containerLogMaxSize 10Mi, containerLogMaxFiles 5): a container that
+      // floods its output keeps at most 50 MiB of logs instead of filling the disk under Docker's data root.
+      LogConfig: { Type: 'json-file', Config: { 'max-size': CONTAINER_LOG_MAX_SIZE, 'max-file': String(CONTAINER_LOG_MAX_FILES) } },
     };
     if (cfg.cpuLimit !== undefined && cfg.cpuLimit > 0) hostConfig.NanoCpus = Math.round(cfg.cpuLimit * 1e9);
     if (cfg.memoryLimit !== undefined && cfg.memoryLimit > 0) {
@@ -360,7 +367,14 @@ export class DockerDriver implements RuntimeDriver {
       id: c.Id,
       podUid: c.Labels?.[LABEL_POD_UID] ?? '',
       ip: (c.NetworkSettings?.Networks?.[this.network] as { IPAddress?: string } | undefined)?.IPAddress ?? '',
+      // Only a dead holder is marked (absent means running, as for drivers that cannot tell).
+      ...(c.State === 'running' ? {} : { running: false }),
     }));
+  }
+
+  async sandboxRunning(id: string): Promise<boolean> {
+    const info = await this.inspect(id);
+    return !!info?.State.Running;
   }
 
   async listContainers(instance: string): Promise<ContainerStatus[]> {
@@ -395,8 +409,8 @@ export class DockerDriver implements RuntimeDriver {
       const { time, line } = splitTimestamp(raw);
       onChunk(time ? { stream, time, line } : { stream, line });
     };
-    const decoder = new FrameDecoder((s, payload) => splitters[s].push(payload.toString('utf8')));
-    const feed = (chunk: Buffer) => (tty ? splitters.stdout.push(chunk.toString('utf8')) : decoder.push(chunk));
+    const decoder = new FrameDecoder((s, payload) => splitters[s].push(payload));
+    const feed = (chunk: Buffer) => (tty ? splitters.stdout.push(chunk) : decoder.push(chunk));
     const flush = () => {
       splitters.stdout.flush();
       splitters.stderr.flush();
@@ -545,8 +559,8 @@ export class DockerDriver implements RuntimeDriver {
         try {
           const ev = JSON.parse(l) as { id?: string; Action?: string; status?: string; timeNano?: number; Actor?: { Attributes?: Record<string, string> } };
           if (ev.timeNano) lastMs = Math.max(lastMs, Math.floor(ev.timeNano / 1e6));
+          // Sandboxes too: a holder that dies takes the pod's network with it, and the kubelet must make a new one.
           const attrs = ev.Actor?.Attributes ?? {};
-          if (attrs[LABEL_SANDBOX] === 'true') return;
           const action = ev.Action ?? ev.status;
           const state: ContainerState = action === 'start' ? 'running' : 'exited';
           for (const fn of [...this.listeners]) fn({ id: ev.id ?? '', podUid: attrs[LABEL_POD_UID] ?? '', state });
@@ -554,7 +568,7 @@ export class DockerDriver implements RuntimeDriver {
           // a malformed event line is skipped; the kubelet's relist catches up
         }
       });
-      stream.on('data', (d: Buffer) => lines.push(d.toString('utf8')));
+      stream.on('data', (d: Buffer) => lines.push(d));
       let ended = false;
       const onEnd = () => {
         if (ended) return;

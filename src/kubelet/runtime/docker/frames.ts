@@ -27,21 +27,49 @@ export class FrameDecoder {
   }
 }
 
-/** Cuts a byte stream into lines; a trailing partial line is kept until more arrives or flush(). */
+/** A line longer than this is passed on in pieces (Docker itself cuts log entries at 16 KiB): a stream without newlines cannot grow memory. */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+/**
+ * Cuts a byte stream into lines; a trailing partial line is kept until more
+ * arrives or flush(). Works on bytes (a newline byte never occurs inside a
+ * UTF-8 sequence, so a character split across chunks survives) and decodes
+ * each line on its own: a line kept by a consumer (the UI's log buffer, a
+ * cache keyed by text) holds only its own bytes, never the whole chunk a
+ * substring of it would pin — under a log flood that difference is
+ * megabytes per second.
+ */
 export class LineSplitter {
-  private partial = '';
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
 
   constructor(private readonly onLine: (line: string) => void) {}
 
-  push(text: string): void {
-    const parts = (this.partial + text).split('\n');
-    this.partial = parts.pop() ?? '';
-    for (const p of parts) this.onLine(p.endsWith('\r') ? p.slice(0, -1) : p);
+  push(data: Buffer | string): void {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let start = 0;
+    for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+      this.emit(this.partialBytes ? Buffer.concat([...this.partial, buf.subarray(start, nl)]) : buf.subarray(start, nl));
+      this.partial = [];
+      this.partialBytes = 0;
+      start = nl + 1;
+    }
+    if (start >= buf.length) return;
+    // A copy: the kept tail must not pin the whole chunk.
+    this.partial.push(Buffer.from(buf.subarray(start)));
+    this.partialBytes += buf.length - start;
+    if (this.partialBytes >= MAX_LINE_BYTES) this.flush();
   }
 
   flush(): void {
-    if (this.partial !== '') this.onLine(this.partial);
-    this.partial = '';
+    if (this.partialBytes) this.emit(Buffer.concat(this.partial));
+    this.partial = [];
+    this.partialBytes = 0;
+  }
+
+  private emit(line: Buffer): void {
+    const end = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
+    this.onLine(line.toString('utf8', 0, end));
   }
 }
 

@@ -71,7 +71,8 @@ interface SimSandbox {
 }
 
 interface SimContainer {
-  status: ContainerStatus;
+  /** Frozen: replaced as a whole on every change, so listContainers can hand it out without a copy. */
+  status: Readonly<ContainerStatus>;
   instance: string;
   sandbox: SimSandbox;
   logs: LogChunk[];
@@ -191,15 +192,15 @@ export class SimDriver implements RuntimeDriver {
     if (!sb || sb.stopped) throw new Error(`sandbox ${sandbox.id} for pod ${cfg.podNamespace}/${cfg.podName} is not ready`);
     const id = hash(`${cfg.podUid}/${cfg.name}/${cfg.attempt}/${this.seq++}`);
     this.containers.set(id, {
-      status: {
+      status: Object.freeze({
         id,
         podUid: cfg.podUid,
         name: cfg.name,
         attempt: cfg.attempt,
         image: cfg.image,
         imageId: `sha256:${hash(cfg.image)}`,
-        state: 'created',
-      },
+        state: 'created' as const,
+      }),
       instance: sb.instance,
       sandbox: sb,
       logs: [],
@@ -214,7 +215,7 @@ export class SimDriver implements RuntimeDriver {
     if (c.status.state !== 'created') throw new Error(`container ${id.slice(0, 12)} is ${c.status.state}, not created`);
     const begin = () => {
       if (c.status.state !== 'created') return;
-      c.status = { ...c.status, state: 'running', startedAt: this.iso() };
+      c.status = Object.freeze({ ...c.status, state: 'running', startedAt: this.iso() });
       this.log(c, `starting ${c.status.name} (image ${c.status.image}, attempt ${c.status.attempt})`);
       this.log(c, `${c.status.name} is up`);
       this.emit(c);
@@ -246,7 +247,12 @@ export class SimDriver implements RuntimeDriver {
   }
 
   async listContainers(instance: string): Promise<ContainerStatus[]> {
-    return [...this.containers.values()].filter((c) => c.instance === instance).map((c) => ({ ...c.status }));
+    // Every kubelet relists each second: at 50,000 pods copying every status
+    // each time was most of an idle cluster's CPU. Statuses are frozen and
+    // replaced (never changed) when a container moves on, so they are shared.
+    const out: ContainerStatus[] = [];
+    for (const c of this.containers.values()) if (c.instance === instance) out.push(c.status);
+    return out;
   }
 
   async containerStatus(id: string): Promise<ContainerStatus | undefined> {
@@ -338,7 +344,7 @@ export class SimDriver implements RuntimeDriver {
     for (const t of c.timers) t.cancel();
     c.timers = [];
     this.log(c, `exiting with code ${code}`);
-    c.status = { ...c.status, state: 'exited', exitCode: code, reason, finishedAt: this.iso(), startedAt: c.status.startedAt ?? this.iso() };
+    c.status = Object.freeze({ ...c.status, state: 'exited', exitCode: code, reason, finishedAt: this.iso(), startedAt: c.status.startedAt ?? this.iso() });
     for (const f of [...c.followers]) f(null);
     this.emit(c);
   }
