@@ -74,6 +74,8 @@ export class PodWorker {
   private finished = false;
   private removed = false;
   private gone = false;
+  /** The grace period containers are being stopped with, once termination began (only ever shortened). */
+  private stoppingGrace?: number;
   private syncing = false;
   private dirty = false;
   private initDone = false;
@@ -109,13 +111,30 @@ export class PodWorker {
 
   update(pod: Pod): void {
     this.pod = pod;
+    const grace = pod.metadata.deletionGracePeriodSeconds;
+    if (grace !== undefined) this.shortenGrace(grace);
     this.requestSync();
   }
 
   /** The Pod object is gone (force delete): tear down without status writes. */
   podDeleted(): void {
     this.gone = true;
+    // A force delete ends the wait as the kubelet does: what is still stopping gets the minimum of 1 s.
+    this.shortenGrace(1);
     this.requestSync();
+  }
+
+  /**
+   * A second delete with a shorter grace period (`kubectl delete --grace-period=1`,
+   * `--force`) while containers are already stopping: as the kubelet does, the
+   * shorter period wins — stop them again with it rather than waiting out the first.
+   */
+  private shortenGrace(graceSeconds: number): void {
+    if (this.stoppingGrace === undefined || graceSeconds >= this.stoppingGrace) return;
+    this.stoppingGrace = graceSeconds;
+    for (const r of this.records.values()) {
+      if (r.id && (r.status?.state === 'running' || r.status?.state === 'created')) this.driver.stopContainer(r.id, graceSeconds).catch(() => undefined);
+    }
   }
 
   /** Re-adoption after a kubelet restart: a running (or dead) container of ours. */
@@ -302,7 +321,7 @@ export class PodWorker {
     await Promise.all(
       live.map(async ([key, r]) => {
         this.dropProber(key);
-        await this.stopWithHooks(this.specOf(r), r.id!, grace);
+        await this.stopWithHooks(this.specOf(r), r.id!, Math.min(grace, this.stoppingGrace ?? grace));
       }),
     );
     await this.refresh();
@@ -714,11 +733,12 @@ export class PodWorker {
     if (this.removed) return;
     this.stopTimers();
     const grace = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
+    this.stoppingGrace = Math.min(grace, this.stoppingGrace ?? grace);
     const running = [...this.records.values()].filter((r) => r.id && (r.status?.state === 'running' || r.status?.state === 'created'));
     await Promise.all(
       running.map(async (r) => {
         await this.event('Normal', 'Killing', `Stopping container ${r.name}`);
-        await this.stopWithHooks(this.specOf(r), r.id!, grace);
+        await this.stopWithHooks(this.specOf(r), r.id!, Math.min(grace, this.stoppingGrace ?? grace));
       }),
     );
     await this.refresh();
