@@ -18,8 +18,9 @@ import { clone, type KubeObject, type OwnerReference } from './meta.js';
 import { applyPatch, type PatchType } from './patch/index.js';
 import { clientSideApply, LAST_APPLIED } from './patch/apply.js';
 import type { DeleteOptions, ListOptions, ListResult, ObjectStore, WatchEvent, WatchHandle, WatchOptions } from './store-types.js';
-import { validateObject, validateUnknownFields } from './validation/index.js';
+import { checkFieldTypes, validateObject, validateUnknownFields } from './validation/index.js';
 import type { AdmissionPlugin } from './admission/types.js';
+import { needsConversion, toServedVersion, writeInStoredVersion } from './convert/index.js';
 
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 
@@ -80,6 +81,8 @@ export class Api {
   // ---- writes ------------------------------------------------------------
 
   async create<T extends KubeObject>(input: T, opts: WriteOptions = {}): Promise<T> {
+    // Objects of an older served version (autoscaling/v1 HPAs) are written in the stored version.
+    if (needsConversion(input)) return writeInStoredVersion(input, (o) => this.create(o as T, opts));
     const info = this.requireKind(input);
     const obj = this.prepare(input, opts);
     // Before name generation, as in Kubernetes: refusals name a generateName object by its prefix.
@@ -100,6 +103,7 @@ export class Api {
 
   /** Full replace (PUT). Status is kept from the stored object for kinds with a status subresource. */
   async update<T extends KubeObject>(input: T, opts: WriteOptions = {}): Promise<T> {
+    if (needsConversion(input)) return writeInStoredVersion(input, (o) => this.update(o as T, opts));
     const info = this.requireKind(input);
     const obj = this.prepare(input, opts);
     const name = obj.metadata.name ?? '';
@@ -115,6 +119,7 @@ export class Api {
 
   /** PUT .../status: only status changes; spec and metadata come from the stored object. */
   async updateStatus<T extends KubeObject>(input: T): Promise<T> {
+    if (needsConversion(input)) return writeInStoredVersion(input, (o) => this.updateStatus(o as T));
     const info = this.requireKind(input);
     const ns = this.scopeNs(info.kind, input.metadata.namespace ?? '');
     const name = input.metadata.name ?? '';
@@ -160,11 +165,13 @@ export class Api {
     name: string,
     type: PatchType,
     patch: unknown,
-    opts: WriteOptions & { subresource?: 'status' } = {},
+    opts: WriteOptions & { subresource?: 'status'; apiVersion?: string } = {},
   ): Promise<T> {
     const ns = this.scopeNs(kind, namespace);
-    const old = this.store.get(kind, ns, name);
-    if (!old) throw notFound(kind, name);
+    const stored = this.store.get(kind, ns, name);
+    if (!stored) throw notFound(kind, name);
+    // A patch is applied to the object as its client sees it (autoscaling/v1 for a v1 client); update converts back.
+    const old = opts.apiVersion ? toServedVersion(stored, opts.apiVersion) : stored;
     let next: KubeObject;
     try {
       next = applyPatch(clone(old), type, patch, kind) as KubeObject;
@@ -193,10 +200,12 @@ export class Api {
    * field removed from the manifest is removed from the object.
    */
   async apply<T extends KubeObject>(input: T, opts: WriteOptions = {}): Promise<{ object: T; action: 'created' | 'configured' | 'unchanged' }> {
+    if (needsConversion(input)) return writeInStoredVersion(input, (o) => this.apply(o as T, opts));
     const info = this.requireKind(input);
     if (!input.metadata || typeof input.metadata !== 'object') {
       throw invalid(info.kind, '', [{ type: 'Required', field: 'metadata', detail: 'metadata is required' }]);
     }
+    checkFieldTypes(input); // before the three-way merge, which assumes well-typed lists and maps
     const ns = this.scopeNs(info.kind, input.metadata.namespace ?? (info.namespaced ? 'default' : ''));
     const withNs = { ...input, metadata: { ...input.metadata, namespace: info.namespaced ? ns : undefined } } as T;
     const name = withNs.metadata.name ?? '';
@@ -303,6 +312,7 @@ export class Api {
     if (!input.metadata || typeof input.metadata !== 'object') {
       throw invalid(info.kind, '', [{ type: 'Required', field: 'metadata', detail: 'metadata is required' }]);
     }
+    checkFieldTypes(input); // a wrong JSON type is a decode error (400), before strict field validation
     if (opts.fieldValidation === 'Strict') {
       const unknown = validateUnknownFields(input);
       if (unknown.length) {

@@ -15,6 +15,13 @@ export interface KindInfo {
   subresources: string[]; // e.g. 'status', 'scale', 'log', 'exec'
   /** Order in which a folder sync applies kinds (lower first), as Argo CD/Flux order them. */
   applyOrder: number;
+  /**
+   * Older versions of the same group also served, as Kubernetes serves
+   * HorizontalPodAutoscaler as autoscaling/v2 and autoscaling/v1. `version` is
+   * the stored and preferred one; objects in these versions are converted at
+   * the edges (src/api/convert) so the store and controllers see one version.
+   */
+  alsoServed?: readonly string[];
 }
 
 function k(
@@ -24,7 +31,7 @@ function k(
   plural: string,
   shortNames: string[],
   namespaced: boolean,
-  opts: { categories?: string[]; subresources?: string[]; applyOrder?: number } = {},
+  opts: { categories?: string[]; subresources?: string[]; applyOrder?: number; alsoServed?: string[] } = {},
 ): KindInfo {
   return {
     kind,
@@ -37,6 +44,7 @@ function k(
     categories: opts.categories ?? [],
     subresources: opts.subresources ?? [],
     applyOrder: opts.applyOrder ?? 50,
+    alsoServed: opts.alsoServed ?? [],
   };
 }
 
@@ -75,6 +83,7 @@ export const KINDS: readonly KindInfo[] = [
     categories: ALL,
     subresources: ['status'],
     applyOrder: 40,
+    alsoServed: ['v1'],
   }),
   k('Ingress', 'networking.k8s.io', 'v1', 'ingresses', ['ing'], true, { subresources: ['status'], applyOrder: 40 }),
   k('Lease', 'coordination.k8s.io', 'v1', 'leases', [], true, { applyOrder: 60 }),
@@ -98,6 +107,25 @@ export function kindInfo(kind: string): KindInfo | undefined {
 export function resolveResource(name: string): KindInfo | undefined {
   const n = name.trim();
   return byName.get(n.toLowerCase()) ?? byKind.get(n);
+}
+
+/** Every version a kind is served in, the stored (preferred) one first. */
+export function servedVersions(info: KindInfo): string[] {
+  return [info.version, ...(info.alsoServed ?? [])];
+}
+
+/** True when `apiVersion` (e.g. `autoscaling/v1`) is one this kind is served in. */
+export function servesApiVersion(info: KindInfo, apiVersion: string): boolean {
+  const gv = parseApiVersion(apiVersion);
+  return gv.group === info.group && servedVersions(info).includes(gv.version);
+}
+
+/**
+ * The kind as seen in one of its served versions: the same facts with
+ * `version` replaced, so apiVersionOf() names the version a request used.
+ */
+export function atVersion(info: KindInfo, version: string): KindInfo {
+  return version === info.version ? info : { ...info, version };
 }
 
 export function apiVersionOf(info: KindInfo): string {

@@ -2,7 +2,7 @@
 // /apis, and one APIResourceList per group/version (the "legacy" discovery
 // format; kubectl accepts it when the response is plain application/json).
 // Resource names, short names, categories and subresources come from KINDS.
-import { KINDS, type KindInfo } from '../api/kinds.js';
+import { KINDS, atVersion, servedVersions, type KindInfo } from '../api/kinds.js';
 import { servedGroupVersions } from './request-info.js';
 
 export const KUBE_VERSION = {
@@ -60,7 +60,7 @@ export function apiGroup(group: string): Record<string, unknown> | undefined {
 
 export function apiResourceList(group: string, version: string): Record<string, unknown> {
   const resources: Record<string, unknown>[] = [];
-  for (const info of KINDS.filter((k) => k.group === group && k.version === version)) {
+  for (const info of KINDS.filter((k) => k.group === group && servedVersions(k).includes(version)).map((k) => atVersion(k, version))) {
     resources.push({
       name: info.plural,
       singularName: info.singular,

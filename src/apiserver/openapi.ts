@@ -8,7 +8,7 @@
 // parameters only — no component schemas — so kubectl falls back to its
 // built-in types for strategic-merge-patch metadata.
 import { createHash } from 'node:crypto';
-import { KINDS, type KindInfo } from '../api/kinds.js';
+import { KINDS, atVersion, servedVersions, type KindInfo } from '../api/kinds.js';
 import { servedGroupVersions } from './request-info.js';
 
 const param = (name: string, description: string) => ({ name, in: 'query', description, schema: { type: 'string', uniqueItems: true } });
@@ -67,7 +67,7 @@ function gvKey(group: string, version: string): string {
 const documents = new Map<string, { text: string; hash: string }>();
 for (const { group, version } of servedGroupVersions()) {
   const paths: Record<string, unknown> = {};
-  for (const info of KINDS.filter((k) => k.group === group && k.version === version)) Object.assign(paths, pathsFor(info));
+  for (const k of KINDS.filter((k) => k.group === group && servedVersions(k).includes(version))) Object.assign(paths, pathsFor(atVersion(k, version)));
   const doc = { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, components: { schemas: {} } };
   const text = JSON.stringify(doc);
   documents.set(gvKey(group, version), { text, hash: createHash('sha512').update(text).digest('hex').slice(0, 128).toUpperCase() });

@@ -4,8 +4,9 @@
 // runtime.Unknown {1 typeMeta {1 apiVersion, 2 kind}, 2 raw, 3 contentEncoding,
 // 4 contentType}, where raw is the object in the generated.proto layout of
 // k8s.io/api. Only the kinds in SCHEMAS are understood (field numbers from
-// k8s.io/api core/v1, apps/v1, batch/v1 generated.proto and apimachinery's
-// meta/v1), enough for what kubectl's typed create commands send; others are
+// k8s.io/api core/v1, apps/v1, batch/v1, autoscaling/v1 generated.proto and
+// apimachinery's meta/v1), enough for what kubectl's typed create commands
+// (and `kubectl autoscale`) send; others are
 // refused with 415 naming the kind, so the client can retry in JSON.
 import { StatusError, badRequest } from '../api/errors.js';
 
@@ -194,6 +195,20 @@ const SCHEMAS: Record<string, Schema> = {
   },
 };
 
+// Kinds whose wire layout differs between served versions, keyed by `apiVersion kind`
+// (k8s.io/api autoscaling/v1 generated.proto: what `kubectl autoscale` sends).
+const VERSIONED_SCHEMAS: Record<string, Schema> = {
+  'autoscaling/v1 HorizontalPodAutoscaler': {
+    1: meta,
+    2: msg('spec', {
+      1: msg('scaleTargetRef', { 1: str('kind'), 2: str('name'), 3: str('apiVersion') }),
+      2: int('minReplicas', true),
+      3: int('maxReplicas'),
+      4: int('targetCPUUtilizationPercentage', true),
+    }),
+  },
+};
+
 function decodeMessage(buf: Buffer, schema: Schema): Record<string, unknown> {
   const r = new Reader(buf);
   const out: Record<string, unknown> = {};
@@ -277,7 +292,7 @@ export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
   const tm = (unknown.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
   if (!tm.kind) throw badRequest("protobuf: Object 'Kind' is missing");
   if (unknown.contentEncoding) throw badRequest(`protobuf: unsupported content encoding ${String(unknown.contentEncoding)}`);
-  const schema = SCHEMAS[tm.kind];
+  const schema = VERSIONED_SCHEMAS[`${tm.apiVersion ?? ''} ${tm.kind}`] ?? SCHEMAS[tm.kind];
   if (!schema) {
     throw new StatusError(
       415,

@@ -4,7 +4,7 @@
 // core group, `/apis/<group>/<version>/...` the rest, `namespaces/<ns>/` scopes
 // a resource unless what follows is a namespace subresource (status, finalize),
 // and a leading `watch/` segment is the legacy watch form.
-import { resolveResource, type KindInfo, KINDS } from '../api/kinds.js';
+import { atVersion, resolveResource, servedVersions, type KindInfo, KINDS } from '../api/kinds.js';
 
 export interface ResourceRequest {
   group: string;
@@ -28,16 +28,18 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 export function servedGroupVersions(): { group: string; version: string }[] {
   const seen = new Map<string, { group: string; version: string }>();
+  // Stored versions first, so a group's first version is its preferred one (autoscaling: v2, then v1).
   for (const k of KINDS) seen.set(`${k.group}/${k.version}`, { group: k.group, version: k.version });
+  for (const k of KINDS) for (const version of servedVersions(k)) if (!seen.has(`${k.group}/${version}`)) seen.set(`${k.group}/${version}`, { group: k.group, version });
   return [...seen.values()];
 }
 
+/** The kind a URL names, as seen in the URL's version (apiVersionOf() of it is what the client asked for). */
 function kindFor(group: string, version: string, plural: string): KindInfo | undefined {
-  const info = resolveResource(plural);
-  if (!info || info.plural !== plural || info.group !== group || info.version !== version) {
-    return KINDS.find((k) => k.plural === plural && k.group === group && k.version === version);
-  }
-  return info;
+  const named = resolveResource(plural);
+  const serves = (k: KindInfo) => k.plural === plural && k.group === group && servedVersions(k).includes(version);
+  const info = named && serves(named) ? named : KINDS.find(serves);
+  return info && atVersion(info, version);
 }
 
 export function parsePath(pathname: string): ParsedPath {

@@ -14,6 +14,7 @@ import { buildTable } from './printers/index.js';
 import type { ResourceRequest } from './request-info.js';
 import { sendJson, successStatus } from './respond.js';
 import { serverSideApply } from './server-apply.js';
+import { checkBodyVersion, isConvertedVersion, outbound, tableOutbound } from './versions.js';
 
 export interface ResourceContext {
   api: Api;
@@ -110,21 +111,21 @@ export function handleList(c: ResourceContext): void {
     items = items.slice(0, limit);
   }
   if (wantsTable(c.req)) {
-    const table = buildTable(rr.info.kind, items, { now: c.now(), include: includeObject(query), resourceVersion: rv });
+    const table = tableOutbound(rr, buildTable(rr.info.kind, items, { now: c.now(), include: includeObject(query), resourceVersion: rv }));
     table.metadata = metadata as typeof table.metadata;
     sendJson(c.res, 200, table);
     return;
   }
-  sendJson(c.res, 200, { kind: `${rr.info.kind}List`, apiVersion: apiVersionOf(rr.info), metadata, items });
+  sendJson(c.res, 200, { kind: `${rr.info.kind}List`, apiVersion: apiVersionOf(rr.info), metadata, items: isConvertedVersion(rr) ? items.map((o) => outbound(rr, o)) : items });
 }
 
 export function handleGet(c: ResourceContext): void {
   const obj = c.api.mustGet(c.rr.info.kind, c.rr.namespace, c.rr.name);
   if (wantsTable(c.req)) {
-    sendJson(c.res, 200, buildTable(c.rr.info.kind, [obj], { now: c.now(), include: includeObject(c.query), resourceVersion: obj.metadata.resourceVersion }));
+    sendJson(c.res, 200, tableOutbound(c.rr, buildTable(c.rr.info.kind, [obj], { now: c.now(), include: includeObject(c.query), resourceVersion: obj.metadata.resourceVersion })));
     return;
   }
-  sendJson(c.res, 200, obj);
+  sendJson(c.res, 200, outbound(c.rr, obj));
 }
 
 export async function handleCreate(c: ResourceContext): Promise<void> {
@@ -135,8 +136,9 @@ export async function handleCreate(c: ResourceContext): Promise<void> {
   if (obj.kind && obj.kind !== rr.info.kind) {
     throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersionOf(rr.info)})`);
   }
+  checkBodyVersion(rr, obj);
   const created = await withStrictWording(rr, () => api.create(obj as KubeObject, writeOptions(c.query)));
-  sendJson(c.res, 201, created);
+  sendJson(c.res, 201, outbound(rr, created));
 }
 
 export async function handleUpdate(c: ResourceContext): Promise<void> {
@@ -149,11 +151,12 @@ export async function handleUpdate(c: ResourceContext): Promise<void> {
     throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${rr.name})`);
   }
   meta.name = rr.name;
+  checkBodyVersion(rr, obj);
   const opts = writeOptions(c.query);
   const out = rr.subresource === 'status'
     ? await api.updateStatus(obj as KubeObject)
     : await withStrictWording(rr, () => api.update(obj as KubeObject, opts));
-  sendJson(c.res, 200, out);
+  sendJson(c.res, 200, outbound(rr, out));
 }
 
 export async function handlePatch(c: ResourceContext): Promise<void> {
@@ -173,15 +176,19 @@ export async function handlePatch(c: ResourceContext): Promise<void> {
     const { object, created } = await withStrictWording(rr, () =>
       serverSideApply({ api, info: rr.info, namespace: rr.namespace, name: rr.name, config, manager, force: boolParam(query, 'force'), write: opts, now: c.now() }),
     );
-    sendJson(c.res, created ? 201 : 200, object);
+    sendJson(c.res, created ? 201 : 200, outbound(rr, object));
     return;
   }
   const patch = parseJson(body);
   if (rr.subresource && rr.subresource !== 'status') throw methodNotAllowed(`PATCH is not supported on ${rr.resource}/${rr.subresource}`);
   const out = await withStrictWording(rr, () =>
-    api.patch(rr.info.kind, rr.namespace, rr.name, type, patch, { ...opts, subresource: rr.subresource === 'status' ? 'status' : undefined }),
+    api.patch(rr.info.kind, rr.namespace, rr.name, type, patch, {
+      ...opts,
+      subresource: rr.subresource === 'status' ? 'status' : undefined,
+      apiVersion: isConvertedVersion(rr) ? apiVersionOf(rr.info) : undefined,
+    }),
   );
-  sendJson(c.res, 200, out);
+  sendJson(c.res, 200, outbound(rr, out));
 }
 
 async function deleteOptions(c: ResourceContext): Promise<ApiDeleteOptions> {
@@ -213,7 +220,7 @@ function deleteResponse(c: ResourceContext, obj: KubeObject): void {
   // Like the apiserver: an object that is only marked (finalizers, grace) comes back as 200 with
   // its new state; Pods always return the object; otherwise a Success Status.
   if (stillThere || c.rr.info.kind === 'Pod') {
-    sendJson(c.res, 200, stillThere ?? obj);
+    sendJson(c.res, 200, outbound(c.rr, stillThere ?? obj));
     return;
   }
   sendJson(c.res, 200, successStatus({ name: obj.metadata.name, group: c.rr.info.group, kind: c.rr.info.plural, uid: obj.metadata.uid } as never));
@@ -239,5 +246,5 @@ export async function handleDeleteCollection(c: ResourceContext): Promise<void> 
       if (!(e instanceof StatusError && e.code === 404)) throw e;
     }
   }
-  sendJson(c.res, 200, { kind: `${rr.info.kind}List`, apiVersion: apiVersionOf(rr.info), metadata: { resourceVersion: api.store.resourceVersion() }, items: out });
+  sendJson(c.res, 200, { kind: `${rr.info.kind}List`, apiVersion: apiVersionOf(rr.info), metadata: { resourceVersion: api.store.resourceVersion() }, items: out.map((o) => outbound(rr, o)) });
 }

@@ -16,6 +16,7 @@ import { StatusError, badRequest } from '../api/errors.js';
 import { apiVersionOf, qualifiedResource, type KindInfo } from '../api/kinds.js';
 import { clone, type KubeObject, type ManagedFieldsEntry } from '../api/meta.js';
 import { applyPatch } from '../api/patch/index.js';
+import { toServedVersion } from '../api/convert/index.js';
 import { rfc3339 } from './time.js';
 
 type Path = string[];
@@ -115,7 +116,9 @@ export async function serverSideApply(i: ServerApplyInput): Promise<{ object: Ku
   const apiVersion = apiVersionOf(info);
   const paths = leafPaths(config);
   const entry: ManagedFieldsEntry = { manager: i.manager, operation: 'Apply', apiVersion, time: rfc3339(i.now), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(paths) };
-  const live = api.get(info.kind, i.namespace, i.name);
+  // Merged in the URL's version (autoscaling/v1 for a v1 client): the Api converts the result back to the stored one.
+  const stored = api.get(info.kind, i.namespace, i.name);
+  const live = stored && toServedVersion(stored, apiVersion);
   if (!live) {
     const obj = clone(config) as KubeObject;
     obj.metadata = { ...(obj.metadata ?? {}), name: i.name, namespace: info.namespaced ? i.namespace : undefined, managedFields: [entry] };

@@ -17,6 +17,7 @@ import { buildTable, printerFor, tableRow, type IncludeObject } from './printers
 import type { ResourceRequest } from './request-info.js';
 import { toStatusError } from './respond.js';
 import { boolParam } from './negotiate.js';
+import { outbound } from './versions.js';
 
 export interface WatchStreamOptions {
   api: Api;
@@ -36,13 +37,16 @@ export interface WatchStreamOptions {
 }
 
 // Stored objects are frozen and shared by every watcher, so each is serialised
-// once no matter how many watchers receive it (watch fan-out).
-const jsonCache = new WeakMap<object, string>();
-function serialized(obj: KubeObject): string {
-  let s = jsonCache.get(obj);
+// once per served version no matter how many watchers receive it (watch fan-out).
+const jsonCaches = new Map<string, WeakMap<object, string>>();
+function serialized(obj: KubeObject, rr: ResourceRequest): string {
+  const version = apiVersionOf(rr.info);
+  let cache = jsonCaches.get(version);
+  if (!cache) jsonCaches.set(version, (cache = new WeakMap()));
+  let s = cache.get(obj);
   if (s === undefined) {
-    s = JSON.stringify(obj);
-    if (Object.isFrozen(obj)) jsonCache.set(obj, s);
+    s = JSON.stringify(outbound(rr, obj));
+    if (Object.isFrozen(obj)) cache.set(obj, s);
   }
   return s;
 }
@@ -67,13 +71,15 @@ export function serveWatch(o: WatchStreamOptions): void {
     if (!o.table || (obj as KubeObject).kind === 'Status') return obj;
     const table = buildTable(info.kind, [], { now: o.now(), include: o.table.include, noHeaders: sentTableHeader });
     sentTableHeader = true;
-    table.rows = [tableRow(obj as KubeObject, printer, o.now(), o.table.include)];
+    const row = tableRow(obj as KubeObject, printer, o.now(), o.table.include);
+    if (o.table.include === 'Object') row.object = outbound(rr, obj as KubeObject);
+    table.rows = [row];
     table.metadata = { resourceVersion: (obj as KubeObject).metadata.resourceVersion };
     return table;
   };
   const send = (type: string, obj: unknown): void => {
     if (closed) return;
-    const object = type === 'BOOKMARK' || type === 'ERROR' ? JSON.stringify(obj) : o.table ? JSON.stringify(encode(obj)) : serialized(obj as KubeObject);
+    const object = type === 'BOOKMARK' || type === 'ERROR' ? JSON.stringify(obj) : o.table ? JSON.stringify(encode(obj)) : serialized(obj as KubeObject, rr);
     res.write(`{"type":"${type}","object":${object}}\n`);
     if (res.writableLength > o.maxBufferedBytes) finish(); // too slow a reader: Kubernetes closes it too
   };

@@ -7,7 +7,7 @@
 // is octal, `yes` is a boolean) except that timestamps and sexagesimal numbers
 // stay strings, which is what a Kubernetes string field expects.
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node, type Tags } from 'yaml';
-import { apiVersionOf, kindInfo, parseApiVersion } from '../api/kinds.js';
+import { apiVersionOf, kindInfo, servesApiVersion } from '../api/kinds.js';
 import type { KubeObject } from '../api/meta.js';
 
 /** Files larger than this are refused rather than parsed (a runaway generator, a binary). */
@@ -170,8 +170,7 @@ export function checkObject(value: unknown): Problem[] {
   const kind = o.kind as string;
   const apiVersion = o.apiVersion as string;
   const info = kindInfo(kind);
-  const gv = parseApiVersion(apiVersion);
-  if (!info || info.group !== gv.group || info.version !== gv.version) {
+  if (!info || !servesApiVersion(info, apiVersion)) {
     const hint = info ? ` (kubeterm serves ${kind} as ${apiVersionOf(info)})` : '; ensure CRDs are installed first';
     return [{ message: `no matches for kind "${kind}" in version "${apiVersion}"${hint}` }];
   }

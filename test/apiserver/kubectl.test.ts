@@ -334,9 +334,11 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl against the ApiServer', () => {
       env: { PATH: process.env.PATH ?? '', HOME: s.dir },
     });
     let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const seen = (re: RegExp) =>
       new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`timed out waiting for ${re} in:\n${out}`)), 45_000);
+        const t = setTimeout(() => reject(new Error(`timed out waiting for ${re} in:\n${out}\nstderr:\n${err}`)), 45_000);
         const check = () => {
           if (re.test(out)) {
             clearTimeout(t);

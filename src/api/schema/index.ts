@@ -2,10 +2,12 @@
 // lists the dotted paths of fields the kind's schema does not know, e.g.
 // `spec.replicaz` or `spec.template.spec.containers[0].imagez`, in the order
 // they appear in the object. Maps with free keys (labels, data, limits …) are
-// leaves of the schema and never flagged.
+// leaves of the schema and never flagged. Also the decode-time type check
+// (./types.ts): a field whose JSON type its Go type cannot take.
 import type { KubeObject } from '../meta.js';
 import { KIND_SCHEMAS } from './kinds.js';
 import type { Node } from './tree.js';
+import { findTypeError } from './types.js';
 
 export type { Node } from './tree.js';
 export { KIND_SCHEMAS } from './kinds.js';
@@ -20,7 +22,7 @@ function walk(value: unknown, node: Node, path: string, out: string[]): void {
     const child = node[k];
     const p = path ? `${path}.${k}` : k;
     if (child === undefined) out.push(p);
-    else if (child !== true) walk(v, child, p, out);
+    else if (typeof child === 'object') walk(v, child, p, out);
   }
 }
 
@@ -31,4 +33,15 @@ export function findUnknownFields(obj: KubeObject): string[] {
   const out: string[] = [];
   walk(obj, schema, '', out);
   return out;
+}
+
+/**
+ * The decoder's error for the first field of `obj` with a JSON type its Go
+ * type cannot take (e.g. `json: cannot unmarshal bool into Go struct field
+ * Container.spec.containers.command of type string`); undefined when all fit
+ * or the kind has no schema.
+ */
+export function findFieldTypeError(obj: KubeObject): string | undefined {
+  const schema = KIND_SCHEMAS[obj.kind];
+  return schema ? findTypeError(obj, schema) : undefined;
 }

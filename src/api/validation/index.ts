@@ -2,7 +2,7 @@
 // validateObject runs on the defaulted object (as the API server validates
 // after defaulting); on update `old` is the stored version and the kind's
 // immutable-field rules apply too.
-import type { FieldError } from '../errors.js';
+import { badRequest, type FieldError } from '../errors.js';
 import type { KubeObject } from '../meta.js';
 import { kindInfo } from '../kinds.js';
 import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, type NameValidator } from '../names.js';
@@ -36,7 +36,7 @@ import { validateObjectMeta } from './meta.js';
 import { validateIngress, validateIngressClass, validateNetworkPolicy } from './networking.js';
 import { validatePod, validatePodUpdate } from './podkind.js';
 import { validateEndpointSlice, validateEndpoints, validateService, validateServiceUpdate } from './service.js';
-import { findUnknownFields } from '../schema/index.js';
+import { findFieldTypeError, findUnknownFields } from '../schema/index.js';
 
 type Validator = (obj: KubeObject) => FieldError[];
 type UpdateValidator = (obj: KubeObject, old: KubeObject) => FieldError[];
@@ -112,6 +112,20 @@ function dedupe(errs: FieldError[]): FieldError[] {
 /** Paths (e.g. `spec.replicaz`) of fields the kind's schema does not know, for fieldValidation=Strict. */
 export function validateUnknownFields(obj: KubeObject): string[] {
   return findUnknownFields(obj);
+}
+
+/**
+ * Refuses an object with a field of the wrong JSON type (`command: [true]`,
+ * `labels: {a: 1}`, `image: 1.0`) as the API server does when decoding the
+ * body: 400 BadRequest `Pod in version "v1" cannot be handled as a Pod: json:
+ * cannot unmarshal bool into Go struct field Container.spec.containers.command
+ * of type string`. Runs before defaulting, unknown-field and field validation.
+ */
+export function checkFieldTypes(obj: KubeObject): void {
+  const err = findFieldTypeError(obj);
+  if (err === undefined) return;
+  const version = kindInfo(obj.kind)?.version ?? '';
+  throw badRequest(`${obj.kind} in version "${version}" cannot be handled as a ${obj.kind}: ${err}`);
 }
 
 export { selectorMatches } from './meta.js';
