@@ -153,7 +153,7 @@ describe.skipIf(!HAVE_KUBECTL)('the seed manifests through kubectl against the e
     await kubectl('create', 'deployment', 'busy', '--image=nginx:1.25', '--replicas=1');
     expect(await kubectl('set', 'resources', 'deployment', 'busy', '--requests=cpu=1m')).toMatch(/resource requirements updated/);
     await kubectl('rollout', 'status', 'deployment/busy', '--timeout=60s');
-    // The seed's autoscaling/v2 HPA, retargeted (`kubectl autoscale` of kubectl 1.32 posts autoscaling/v1, which the engine does not serve).
+    // The seed's autoscaling/v2 HPA, retargeted (`kubectl autoscale`, which posts autoscaling/v1, is covered in kubectl-autoscale.test.ts).
     const file = join(home, 'busy-hpa.yaml');
     writeFileSync(
       file,
