@@ -31,7 +31,7 @@ export interface ChartSpec {
 
 const PANEL_W = 420;
 const PANEL_H = 260;
-const MARGIN = { left: 64, right: 16, top: 40, bottom: 46 };
+const MARGIN = { left: 64, right: 16, top: 50, bottom: 46 };
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -90,9 +90,9 @@ function panelSvg(p: Panel, xs: number[], xLabel: string, ox: number, oy: number
       out.push(`<circle cx="${xAt(x).toFixed(1)}" cy="${yAt(y).toFixed(1)}" r="3.5" fill="${s.color}"><title>${esc(s.name)}: ${fmt(y)} ${esc(p.unit)} at ${fmt(x)}</title></circle>`);
       out.push(`<text x="${(xAt(x) + 5).toFixed(1)}" y="${(yAt(y) - 6).toFixed(1)}" class="val" fill="${s.color}">${fmt(y)}</text>`);
     }
-    // Legend, top right inside the panel.
-    const ly = MARGIN.top + 14 + i * 15;
-    const lx = MARGIN.left + w - 150;
+    // Legend: one line under the panel title, clear of the data.
+    const ly = 38;
+    const lx = MARGIN.left + i * 150;
     out.push(`<line x1="${lx}" x2="${lx + 16}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"/>`);
     out.push(`<text x="${lx + 20}" y="${ly}" class="lg">${esc(s.name)}</text>`);
   });

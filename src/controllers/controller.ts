@@ -36,6 +36,8 @@ export interface ControllerOptions {
   onError?: (key: string, err: unknown) => void;
   /** Conflicts retried at once before falling back to backoff. */
   maxImmediateConflictRetries?: number;
+  /** Caches reconcile reads (e.g. an OwnerIndex), released when the controller stops. */
+  caches?: { stop(): void }[];
 }
 
 export class Controller {
@@ -78,6 +80,7 @@ export class Controller {
     this.queue.shutDown();
     await Promise.all(this.workers);
     this.workers = [];
+    for (const c of this.opts.caches ?? []) c.stop();
   }
 
   enqueue(key: string): void {

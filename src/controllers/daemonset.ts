@@ -8,11 +8,12 @@
 import { ownerRef, type Api } from '../api/api.js';
 import { EventRecorder } from '../api/events.js';
 import { isStatusError } from '../api/errors.js';
-import { clone, controllerRef, splitNsName, type KubeObject } from '../api/meta.js';
+import { clone, splitNsName, type KubeObject } from '../api/meta.js';
 import type { DaemonSet, DaemonSetStatus } from '../api/types/apps.js';
 import type { Toleration } from '../api/types/pod.js';
 import type { WatchEvent } from '../api/store-types.js';
 import type { Clock } from '../util/clock.js';
+import { sharedOwnerIndex } from './owner-index.js';
 import { Controller, type ReconcileResult } from './controller.js';
 import { CONTROLLER_REVISION_HASH, ensureCurrentRevision, truncateHistory } from './controller-revision.js';
 import { controllerOwnerKey, selfKey } from './informer.js';
@@ -109,6 +110,7 @@ export function daemonPodNode(pod: KubeObject): string | undefined {
 export function newDaemonSetController(opts: DaemonSetControllerOptions): Controller {
   const { api, clock } = opts;
   const recorder = new EventRecorder({ api, component: 'daemonset-controller' });
+  const ownedPods = sharedOwnerIndex(api, 'Pod');
 
   const allDaemonSets = (): string[] => api.list('DaemonSet').items.map((d) => `${d.metadata.namespace}/${d.metadata.name}`);
   const nodeKeys = (ev: WatchEvent): string[] => {
@@ -153,7 +155,7 @@ export function newDaemonSetController(opts: DaemonSetControllerOptions): Contro
     const now = clock.now();
     const { hash } = await ensureCurrentRevision(api, ds);
     const uid = ds.metadata.uid;
-    const owned = () => api.list('Pod', { namespace, filter: (p) => controllerRef(p)?.uid === uid }).items;
+    const owned = () => ownedPods.owned(uid, namespace);
     const nodes = api.list('Node').items;
     const nodeNames = new Set(nodes.map((n) => n.metadata.name!));
     const minReady = ds.spec.minReadySeconds ?? 0;
@@ -293,6 +295,7 @@ export function newDaemonSetController(opts: DaemonSetControllerOptions): Contro
     clock,
     reconcile,
     workers: opts.workers,
+    caches: [ownedPods],
     watches: [
       { kind: 'DaemonSet', toKeys: selfKey },
       { kind: 'Pod', toKeys: (ev) => ownerKeysFor(ev, 'DaemonSet') },

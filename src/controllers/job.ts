@@ -14,6 +14,7 @@ import { clone, controllerRef, splitNsName, type Condition, type KubeObject } fr
 import type { Job, JobStatus } from '../api/types/batch.js';
 import type { WatchEvent } from '../api/store-types.js';
 import type { Clock } from '../util/clock.js';
+import { sharedOwnerIndex } from './owner-index.js';
 import { Controller, type ReconcileResult } from './controller.js';
 import { controllerOwnerKey, selfKey } from './informer.js';
 import {
@@ -51,6 +52,7 @@ interface BackoffRecord {
 export function newJobController(opts: JobControllerOptions): Controller {
   const { api, clock } = opts;
   const recorder = new EventRecorder({ api, component: 'job-controller' });
+  const ownedPods = sharedOwnerIndex(api, 'Pod');
   /** Per Job uid, as Kubernetes' in-memory backoffRecordStore. */
   const backoff = new Map<string, BackoffRecord>();
   /** Pods this controller deleted on purpose: not counted as failures. */
@@ -108,7 +110,7 @@ export function newJobController(opts: JobControllerOptions): Controller {
     if (!stored) return;
     const now = clock.now();
     const uid = stored.metadata.uid!;
-    const owned = () => api.list('Pod', { namespace, filter: (p) => controllerRef(p)?.uid === uid }).items;
+    const owned = () => ownedPods.owned(uid, namespace);
 
     if (stored.metadata.deletionTimestamp) {
       for (const p of owned()) await removeFinalizer(p);
@@ -357,6 +359,7 @@ export function newJobController(opts: JobControllerOptions): Controller {
     clock,
     reconcile,
     workers: opts.workers,
+    caches: [ownedPods],
     watches: [
       { kind: 'Job', toKeys: selfKey },
       { kind: 'Pod', toKeys: podKeys },

@@ -13,6 +13,7 @@ import type { WatchEvent } from '../api/store-types.js';
 import type { Clock } from '../util/clock.js';
 import { Controller, type ReconcileResult } from './controller.js';
 import { controllerOwnerKey, selfKey } from './informer.js';
+import { sharedOwnerIndex, type OwnerIndexHandle } from './owner-index.js';
 import { labelSelectorAsSelector, selectorMatches } from '../api/selectors.js';
 import { compareForDeletion, isPodActive, isPodAvailable, isPodReady, msUntilAvailable } from './pod-util.js';
 
@@ -28,6 +29,7 @@ export interface ReplicaSetControllerOptions {
 export function newReplicaSetController(opts: ReplicaSetControllerOptions): Controller {
   const { api, clock } = opts;
   const recorder = new EventRecorder({ api, component: 'replicaset-controller' });
+  const pods = sharedOwnerIndex(api, 'Pod');
 
   /** Pod events → the owning ReplicaSet, or for orphans every ReplicaSet that selects them. */
   const podKeys = (ev: WatchEvent): string[] => {
@@ -49,11 +51,11 @@ export function newReplicaSetController(opts: ReplicaSetControllerOptions): Cont
     const { namespace, name } = splitNsName(key);
     const rs = api.get<ReplicaSet>('ReplicaSet', namespace, name);
     if (!rs) return;
-    const pods = await claimPods(api, rs);
+    const claimed = await claimPods(api, pods, rs);
     let manageErr: unknown;
     if (!rs.metadata.deletionTimestamp) {
       try {
-        await manageReplicas(api, recorder, rs, pods);
+        await manageReplicas(api, recorder, rs, claimed);
       } catch (e) {
         manageErr = e;
       }
@@ -61,7 +63,7 @@ export function newReplicaSetController(opts: ReplicaSetControllerOptions): Cont
     const fresh = api.get<ReplicaSet>('ReplicaSet', namespace, name);
     if (!fresh) return;
     const uid = fresh.metadata.uid;
-    const owned = api.list('Pod', { namespace, filter: (p) => isPodActive(p) && controllerRef(p)?.uid === uid }).items;
+    const owned = pods.owned(uid, namespace).filter(isPodActive);
     const now = clock.now();
     const status = calculateStatus(fresh, owned, now, manageErr);
     await api.modify<ReplicaSet>('ReplicaSet', namespace, name, (o) => {
@@ -84,6 +86,7 @@ export function newReplicaSetController(opts: ReplicaSetControllerOptions): Cont
     clock,
     reconcile,
     workers: opts.workers,
+    caches: [pods],
     watches: [
       { kind: 'ReplicaSet', toKeys: selfKey },
       { kind: 'Pod', toKeys: podKeys },
@@ -95,12 +98,14 @@ export function newReplicaSetController(opts: ReplicaSetControllerOptions): Cont
  * Active pods this ReplicaSet controls after adopting matching orphans and
  * releasing owned pods that no longer match (ControllerRefManager.ClaimPods).
  */
-async function claimPods(api: Api, rs: ReplicaSet): Promise<KubeObject[]> {
+async function claimPods(api: Api, index: OwnerIndexHandle, rs: ReplicaSet): Promise<KubeObject[]> {
   const ns = rs.metadata.namespace ?? 'default';
   const uid = rs.metadata.uid;
   const out: KubeObject[] = [];
   const selector = labelSelectorAsSelector(rs.spec.selector);
-  for (const pod of api.list('Pod', { namespace: ns }).items) {
+  // Only the candidates: pods this ReplicaSet controls and orphans it may adopt (others' pods are skipped below anyway).
+  const candidates = [...index.owned(uid, ns), ...index.orphans(ns)].sort(byName);
+  for (const pod of candidates) {
     if (!isPodActive(pod)) continue;
     const ref = controllerRef(pod);
     if (ref && ref.uid !== uid) continue; // someone else's: the common case, decided before any label work
@@ -118,6 +123,12 @@ async function claimPods(api: Api, rs: ReplicaSet): Promise<KubeObject[]> {
     if (adopted && controllerRef(adopted)?.uid === uid) out.push(adopted);
   }
   return out;
+}
+
+function byName(a: KubeObject, b: KubeObject): number {
+  const x = a.metadata.name ?? '';
+  const y = b.metadata.name ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 async function patchPodOwners(

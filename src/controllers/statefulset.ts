@@ -9,10 +9,11 @@
 import { ownerRef, type Api } from '../api/api.js';
 import { EventRecorder } from '../api/events.js';
 import { isStatusError } from '../api/errors.js';
-import { clone, controllerRef, splitNsName, type KubeObject, type OwnerReference } from '../api/meta.js';
+import { clone, splitNsName, type KubeObject, type OwnerReference } from '../api/meta.js';
 import type { ControllerRevision, StatefulSet, StatefulSetStatus } from '../api/types/apps.js';
 import type { PodTemplateSpec } from '../api/types/pod.js';
 import type { Clock } from '../util/clock.js';
+import { sharedOwnerIndex } from './owner-index.js';
 import { Controller, type ReconcileResult } from './controller.js';
 import { CONTROLLER_REVISION_HASH, ensureCurrentRevision, ownedRevisions, truncateHistory } from './controller-revision.js';
 import { ownerKeys, selfKey } from './informer.js';
@@ -77,6 +78,7 @@ const isRunningReady = (p: KubeObject) => p.status?.phase === 'Running' && isPod
 export function newStatefulSetController(opts: StatefulSetControllerOptions): Controller {
   const { api, clock } = opts;
   const recorder = new EventRecorder({ api, component: 'statefulset-controller' });
+  const ownedPods = sharedOwnerIndex(api, 'Pod');
 
   const reconcile = async (key: string): Promise<ReconcileResult | void> => {
     const { namespace, name } = splitNsName(key);
@@ -93,7 +95,7 @@ export function newStatefulSetController(opts: StatefulSetControllerOptions): Co
     const monotonic = (set.spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
     const minReady = set.spec.minReadySeconds ?? 0;
     const uid = set.metadata.uid;
-    const owned = () => api.list('Pod', { namespace, filter: (p) => controllerRef(p)?.uid === uid }).items;
+    const owned = () => ownedPods.owned(uid, namespace);
     const partition = (set.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate' ? (set.spec.updateStrategy?.rollingUpdate?.partition ?? 0) : 0;
     let requeue: number | undefined;
 
@@ -283,6 +285,7 @@ export function newStatefulSetController(opts: StatefulSetControllerOptions): Co
     clock,
     reconcile,
     workers: opts.workers,
+    caches: [ownedPods],
     watches: [
       { kind: 'StatefulSet', toKeys: selfKey },
       { kind: 'Pod', toKeys: ownerKeys('StatefulSet') },
