@@ -4,7 +4,6 @@
 // kubectl prints, by pod and by Service, over kubectl's default transport
 // (SPDY tunnelled in a WebSocket). The engine's dial hook connects to the
 // pod's IP on kubeterm's Docker network; nothing leaves this machine.
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,36 +13,13 @@ import { Engine } from '../../src/engine.js';
 import { kubectlAvailable } from '../apiserver/harness.js';
 import { kubectlPortForward } from '../apiserver/portforward-kubectl.js';
 import { dockerOrSkipReason } from '../runtime/docker-env.js';
+import { get } from '../helpers/http.js';
+import { until } from '../helpers/wait.js';
 
 const env = await dockerOrSkipReason();
 const HAVE_KUBECTL = kubectlAvailable();
 
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
-    req.on('error', reject);
-  });
-}
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const pod: KubeObject = {
   apiVersion: 'v1',
@@ -98,7 +74,7 @@ describe.skipIf(!env.docker || !HAVE_KUBECTL)('kubectl port-forward on real cont
     try {
       expect(fwd.remotePort).toBe(80);
       const first = await get(`http://127.0.0.1:${fwd.localPort}/`);
-      expect(first).toEqual({ status: 200, body: 'hello from kubeterm busybox\n' });
+      expect(first).toMatchObject({ status: 200, body: 'hello from kubeterm busybox\n' });
       // A second connection through the same forward (a new stream pair on the same tunnel).
       expect((await get(`http://127.0.0.1:${fwd.localPort}/index.html`)).body).toBe('hello from kubeterm busybox\n');
       expect((await get(`http://127.0.0.1:${fwd.localPort}/missing`)).status).toBe(404);
@@ -112,7 +88,7 @@ describe.skipIf(!env.docker || !HAVE_KUBECTL)('kubectl port-forward on real cont
     const fwd = await kubectlPortForward({ kubeconfig, home, args: ['svc/pf-web', ':8080'] });
     try {
       expect(fwd.remotePort).toBe(80);
-      expect(await get(`http://127.0.0.1:${fwd.localPort}/`)).toEqual({ status: 200, body: 'hello from kubeterm busybox\n' });
+      expect(await get(`http://127.0.0.1:${fwd.localPort}/`)).toMatchObject({ status: 200, body: 'hello from kubeterm busybox\n' });
     } finally {
       await fwd.stop();
     }

@@ -3,49 +3,15 @@
 // parallel, and each range is its own set of addresses on kubeterm0), plain
 // HTTP requests from the host that never reuse a connection (so each request
 // is a fresh trip through the proxy's endpoint choice), and a bounded wait.
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { Endpoints } from '../../src/api/types/service.js';
 import { Engine } from '../../src/engine.js';
-
-export interface Reply {
-  status: number;
-  body: string;
-  headers: http.IncomingHttpHeaders;
-}
-
-/** One GET on a new connection (agent: false); rejects on a connection error or after `timeoutMs`. */
-export function get(url: string, headers: Record<string, string> = {}, timeoutMs = 5000): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers, agent: false, timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
-    req.on('error', reject);
-  });
-}
-
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { get, type Reply } from '../helpers/http.js';
+export { until } from '../helpers/wait.js';
+import { until } from '../helpers/wait.js';
 
 export interface DockerCluster {
   engine: Engine;

@@ -5,7 +5,6 @@
 // the cluster DNS: nslookup and `wget http://test`), and through the ingress by the seed's `/testpath` rule.
 // A private service range keeps this engine's addresses apart from any other
 // kubeterm running at the same time. Traffic stays on this machine.
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,36 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import { Engine } from '../../src/engine.js';
 import { dockerOrSkipReason } from '../runtime/docker-env.js';
+import { get } from '../helpers/http.js';
+import { until } from '../helpers/wait.js';
 
 const env = await dockerOrSkipReason();
 const CIDR = '10.99.0.0/16';
 
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers, timeout: 5000 }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
-    req.on('error', reject);
-  });
-}
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const httpd = (name: string): KubeObject => ({
   apiVersion: 'apps/v1',

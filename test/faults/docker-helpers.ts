@@ -7,21 +7,7 @@ import type Dockerode from 'dockerode';
 import type { Api } from '../../src/api/api.js';
 import { LABEL_CONTAINER_NAME, LABEL_INSTANCE, LABEL_POD_UID, LABEL_SANDBOX } from '../../src/kubelet/runtime/types.js';
 
-/** Polls `fn` every 100 ms until it returns something truthy; the error names what was awaited and the last failure. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { until } from '../helpers/wait.js';
 
 export function eventsOf(api: Api, name: string, namespace = 'default') {
   return api
