@@ -5,16 +5,13 @@
 // in v1. Note: kubectl 1.32 resolves the short form `hpa.v1.autoscaling` to the
 // preferred version (client-go's shortcut expander drops the version), on a
 // real cluster too — the full resource name keeps it.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../src/engine.js';
-import { KUBECTL, kubectlAvailable } from '../apiserver/harness.js';
+import type { Engine } from '../../src/engine.js';
+import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
+import { kubectlAvailable } from '../apiserver/harness.js';
 
-const run = promisify(execFile);
 const HAVE_KUBECTL = kubectlAvailable();
 
 const cpu = (pct: number) => ({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: pct } } });
@@ -34,32 +31,22 @@ spec:
 `;
 
 describe.skipIf(!HAVE_KUBECTL)('kubectl autoscale and autoscaling/v1 HPAs against the embedded engine', { timeout: 120_000 }, () => {
+  let k: KubectlEngine;
   let engine: Engine;
   let home: string;
-  let kubeconfig: string;
-
-  const kubectl = async (...args: string[]): Promise<string> => {
-    const { stdout } = await run(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: home },
-      timeout: 90_000,
-    });
-    return stdout;
-  };
+  const kubectl = (...args: string[]) => k.kubectl(...args);
   const hpa = (name: string) => engine.api.get('HorizontalPodAutoscaler', 'default', name);
 
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'kubeterm-kubectl-autoscale-'));
-    engine = new Engine({ persist: false, runtime: 'sim', nodes: 1, apiServer: { host: '127.0.0.1', port: 0 }, dataDir: join(home, 'data') });
-    await engine.start();
-    expect(engine.apiServer?.error).toBeUndefined();
-    kubeconfig = engine.apiServer!.kubeconfig!;
+    k = await startKubectlEngine('kubectl-autoscale', { nodes: 1 });
+    engine = k.engine;
+    home = k.home;
     await kubectl('create', 'deployment', 'web', '--image=nginx:1.25');
     await kubectl('create', 'deployment', 'api', '--image=nginx:1.25');
   });
 
   afterAll(async () => {
-    await engine?.stop();
-    rmSync(home, { recursive: true, force: true });
+    await k?.stop();
   });
 
   it('kubectl autoscale creates the HPA, stored as autoscaling/v2', async () => {

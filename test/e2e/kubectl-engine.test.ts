@@ -3,45 +3,29 @@
 // through its own HTTPS API server and the kubeconfig it writes: apply, get -o
 // wide, rollout status, scale, set image, rollout history, rollout undo
 // (reusing the old ReplicaSet), logs, exec, describe, delete -f.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../src/engine.js';
-import { KUBECTL, kubectlAvailable } from '../apiserver/harness.js';
+import type { Engine } from '../../src/engine.js';
+import { kubectlAvailable } from '../apiserver/harness.js';
+import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 
-const run = promisify(execFile);
 const HAVE_KUBECTL = kubectlAvailable();
 const seed = join(import.meta.dirname, '../../examples/seeds/nginx-deployment.yaml');
 
 describe.skipIf(!HAVE_KUBECTL)('the seeds’ kubectl commands against the embedded engine', { timeout: 120_000 }, () => {
+  let k: KubectlEngine;
   let engine: Engine;
-  let home: string;
-  let kubeconfig: string;
-
-  const kubectl = async (...args: string[]): Promise<string> => {
-    const { stdout } = await run(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: home },
-      timeout: 90_000,
-    });
-    return stdout;
-  };
+  const kubectl = (...args: string[]) => k.kubectl(...args);
   const replicaSets = () => engine.api.list('ReplicaSet', { namespace: 'default' }).items;
   const image = () => engine.api.get('Deployment', 'default', 'nginx-deployment')?.spec.template.spec.containers[0].image;
 
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'kubeterm-kubectl-engine-'));
-    engine = new Engine({ persist: false, runtime: 'sim', nodes: 2, apiServer: { host: '127.0.0.1', port: 0 }, dataDir: join(home, 'data') });
-    await engine.start();
-    expect(engine.apiServer?.error).toBeUndefined();
-    kubeconfig = engine.apiServer!.kubeconfig!;
+    k = await startKubectlEngine('kubectl-engine');
+    engine = k.engine;
   });
 
   afterAll(async () => {
-    await engine?.stop();
-    rmSync(home, { recursive: true, force: true });
+    await k?.stop();
   });
 
   it('applies the seed Deployment and waits for its rollout', async () => {

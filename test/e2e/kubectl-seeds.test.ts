@@ -5,63 +5,31 @@
 // `kubectl autoscale` scaling a Deployment on the runtime's metrics; the
 // Ingress, the Service and a JSON manifest; namespaces. (Deployments, scale,
 // set image and rollout status/history/undo are in kubectl-engine.test.ts.)
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../src/engine.js';
-import { KUBECTL, kubectlAvailable } from '../apiserver/harness.js';
+import { kubectlAvailable } from '../apiserver/harness.js';
+import { until } from '../helpers/wait.js';
+import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 
-const run = promisify(execFile);
 const HAVE_KUBECTL = kubectlAvailable();
 const seeds = join(import.meta.dirname, '../../examples/seeds');
 const seed = (f: string) => join(seeds, f);
 
 describe.skipIf(!HAVE_KUBECTL)('the seed manifests through kubectl against the embedded engine', { timeout: 120_000 }, () => {
-  let engine: Engine;
+  let k: KubectlEngine;
   let home: string;
-  let kubeconfig: string;
-
-  const kubectl = async (...args: string[]): Promise<string> => {
-    const { stdout } = await run(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: home },
-      timeout: 90_000,
-    });
-    return stdout;
-  };
-  /** kubectl's exit status and stderr, for commands expected to fail. */
-  const kubectlFails = async (...args: string[]): Promise<string> => {
-    try {
-      await kubectl(...args);
-    } catch (e) {
-      return String((e as { stderr?: string }).stderr ?? e);
-    }
-    throw new Error(`kubectl ${args.join(' ')} succeeded`);
-  };
-  const until = async <T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const kubectl = (...args: string[]) => k.kubectl(...args);
+  const kubectlFails = (...args: string[]) => k.kubectlFails(...args);
 
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'kubeterm-kubectl-seeds-'));
-    engine = new Engine({ persist: false, runtime: 'sim', nodes: 2, apiServer: { host: '127.0.0.1', port: 0 }, dataDir: join(home, 'data') });
-    await engine.start();
-    expect(engine.apiServer?.error).toBeUndefined();
-    kubeconfig = engine.apiServer!.kubeconfig!;
+    k = await startKubectlEngine('kubectl-seeds');
+    home = k.home;
   });
 
   afterAll(async () => {
-    await engine?.stop();
-    rmSync(home, { recursive: true, force: true });
+    await k?.stop();
   });
 
   it('ConfigMap and Secret, and a Pod with env from both', async () => {
