@@ -16,6 +16,8 @@ import { rollbackPlan, type Revision } from './logic/rollout.js';
 import { selectorMatcher } from './logic/selector.js';
 import type { TableModel, TableRow } from './logic/table-model.js';
 import { selfHealWarning } from './logic/sync-managed.js';
+import type { HandedTerminal } from './terminal.js';
+import { edit, shell } from './terminal-actions.js';
 import type { StackEntry, SyncStatusLike, View, ViewUi } from './types.js';
 import type { LogsState } from './use-logs.js';
 import type { WatchCache } from './watch-cache.js';
@@ -54,6 +56,8 @@ export interface ActionContext {
   now: number;
   /** The folder sync's last status: actions on objects it manages warn that self-heal reverts them. */
   syncStatus?: SyncStatusLike;
+  /** Lends the terminal to `fn` (a shell, an editor) and redraws after; absent when the UI has no terminal to lend. */
+  withTerminal?: <T>(fn: (t: HandedTerminal) => Promise<T>) => Promise<T>;
 }
 
 const SCALABLE = new Set(['Deployment', 'ReplicaSet', 'StatefulSet']);
@@ -519,6 +523,16 @@ export function runAction(action: ActionId | 'runCommand', c: ActionContext, arg
     case 'suspend': {
       const o = needObj();
       if (o && o.kind === 'CronJob') toggleSuspend(c, o);
+      return;
+    }
+    case 'shell': {
+      const o = needObj();
+      if (o && o.kind === 'Pod') shell(c, o);
+      return;
+    }
+    case 'edit': {
+      const o = needObj();
+      if (o) edit(c, o);
       return;
     }
     case 'portForward': {

@@ -33,6 +33,7 @@ import { LogsView, logScreenLines } from './logs-view.js';
 import { Prompt } from './prompt.js';
 import { defaultRenderers, rendererFor, type RendererRegistry } from './render/index.js';
 import { ResourceTable } from './resource-table.js';
+import type { HandedTerminal, TerminalHandover } from './terminal.js';
 import { TextView } from './text-view.js';
 import { freshUi, type StackEntry, type SyncSource, type View, type ViewUi } from './types.js';
 import { useLogs } from './use-logs.js';
@@ -65,6 +66,8 @@ export interface AppProps {
   portForwards?: PortForwards;
   /** Called on :q / ctrl-c after the UI unmounts. */
   onExit?: () => void;
+  /** Lends the terminal to a shell or an editor (s, e); absent: those actions say they need a terminal. */
+  terminal?: TerminalHandover;
 }
 
 
@@ -252,6 +255,32 @@ export function App(props: AppProps) {
     [eventsPane, paneNs, now, cache.version],
   );
 
+  // While a shell or editor has the terminal, the App takes no keys (Ink then
+  // releases stdin: raw mode off, no reader) and draws a placeholder frame, so
+  // that coming back draws everything anew.
+  const [suspended, setSuspended] = useState(false);
+  const suspendAck = useRef<(() => void) | undefined>(undefined);
+  const terminal = props.terminal;
+  const withTerminal = useMemo(
+    () =>
+      terminal
+        ? async <T,>(fn: (t: HandedTerminal) => Promise<T>): Promise<T> => {
+            if (suspendAck.current) throw new Error('the terminal is already handed over');
+            await new Promise<void>((resolve) => {
+              suspendAck.current = resolve;
+              setSuspended(true);
+            });
+            try {
+              return await terminal.run(fn);
+            } finally {
+              suspendAck.current = undefined;
+              setSuspended(false);
+            }
+          }
+        : undefined,
+    [terminal],
+  );
+
   const scopes = scopesFor(view, true);
   const quit = useCallback(() => {
     cache.close();
@@ -292,6 +321,7 @@ export function App(props: AppProps) {
     quit,
     now,
     syncStatus,
+    withTerminal,
   };
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
@@ -358,11 +388,18 @@ export function App(props: AppProps) {
     [drainKeys],
   );
   useEffect(() => {
-    if (!awaitingRender.current) return;
+    // Keys queued behind `s`/`e` wait until the terminal is back.
+    if (!awaitingRender.current || suspended) return;
     awaitingRender.current = false;
     drainKeys();
   });
-  useInput(onInput);
+  useInput(onInput, { isActive: !suspended });
+  // Declared after useInput: its effect (releasing stdin) has run when this one tells withTerminal to go on.
+  useEffect(() => {
+    if (suspended) suspendAck.current?.();
+  }, [suspended]);
+
+  if (suspended) return <Text>{' '}</Text>;
 
   // What to show.
   const hints = activeBindings(bindings, scopes).filter((b) => b.hint);

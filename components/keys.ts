@@ -32,6 +32,8 @@ export type ActionId =
   | 'trigger'
   | 'suspend'
   | 'portForward'
+  | 'shell'
+  | 'edit'
   | 'stopForward'
   | 'sortPorts'
   | 'sortUrl'
@@ -85,6 +87,7 @@ export const BINDINGS: readonly Binding[] = [
   { key: 'shift-s', label: 'Sort Status', views: ['Pod'], action: 'sortStatus', group: 'navigation' },
   { key: 'shift-t', label: 'Sort Restart', views: ['Pod'], action: 'sortRestarts', group: 'navigation' },
   { key: 's', label: 'Scale', views: WORKLOADS, action: 'scale', group: 'resource', hint: true },
+  { key: 's', label: 'Shell', views: ['Pod'], action: 'shell', group: 'resource', hint: true },
   { key: 'r', label: 'Restart', views: ['Deployment', 'StatefulSet', 'DaemonSet'], action: 'restart', group: 'resource', hint: true },
   { key: 'u', label: 'Rollback', views: ['Deployment'], action: 'rollback', group: 'resource', hint: true },
   { key: 'shift-h', label: 'History', views: ['Deployment'], action: 'history', group: 'resource', hint: true },
@@ -106,6 +109,7 @@ export const BINDINGS: readonly Binding[] = [
   { key: 'enter', label: 'View', views: ['table'], action: 'enter', group: 'resource' },
   { key: 'd', label: 'Describe', views: ['table'], action: 'describe', group: 'resource', hint: true },
   { key: 'y', label: 'YAML', views: ['table'], action: 'yaml', group: 'resource', hint: true },
+  { key: 'e', label: 'Edit', views: ['table'], action: 'edit', group: 'resource', hint: true },
   { key: 'ctrl-d', label: 'Delete', views: ['table'], action: 'delete', group: 'resource', hint: true },
   { key: '0', label: 'All Namespaces', views: ['table'], action: 'allNamespaces', group: 'general', hint: true },
   { key: 'shift-n', label: 'Sort Name', views: ['table'], action: 'sortName', group: 'navigation' },

@@ -9,6 +9,7 @@ import React from 'react';
 import type { ClusterClient } from './client/types.js';
 import { parseCommandLine, USAGE, UsageError, type RunOptions } from './cli/args.js';
 import { startHeadless } from './cli/headless.js';
+import { createTerminalHandover } from './cli/terminal-handover.js';
 import type { KubeClient } from './client/kube.js';
 import { parseNodePool, type NodePool } from './controllers/cluster-autoscaler.js';
 import { Engine } from './engine.js';
@@ -153,16 +154,26 @@ async function runUi(_engine: Engine | undefined, client: ClusterClient, o: RunO
   // Loaded here, not at the top: headless runs never load the UI (faster start, and a UI fault cannot stop them).
   const [{ render }, { App }] = await Promise.all([import('ink'), import('../components/app.js')]);
   process.stdout.write('\x1b[?1049h'); // the alternate screen, as k9s and vim use: quitting gives the shell back as it was
-  const ink = render(<App client={client} sync={sync} version={VERSION} />);
+  // Shell (s) and edit (e) hand the terminal to another program; Ink renders through the handover's stdout, silenced meanwhile.
+  let clearInk = () => {};
+  const terminal = createTerminalHandover({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, altScreen: true, clearRenderer: () => clearInk() });
+  const ink = render(<App client={client} sync={sync} version={VERSION} terminal={terminal} />, { stdout: terminal.uiStdout });
+  clearInk = () => ink.clear();
   // Ctrl-C in the terminal reaches Ink as a key; a SIGINT/SIGTERM sent by another process ends the UI the same way.
+  // While a shell or an editor has the terminal, a Ctrl-C typed there is the program's (the whole process group gets the SIGINT).
   const onSignal = () => ink.unmount();
+  const onInterrupt = () => {
+    if (terminal.handedOver) return;
+    process.off('SIGINT', onInterrupt);
+    ink.unmount();
+  };
   process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  process.on('SIGINT', onInterrupt);
   // The sync runs behind the UI; its status (errors included) is shown by the UI.
   const syncing = sync?.start().catch(() => {});
   await ink.waitUntilExit().finally(() => process.stdout.write('\x1b[?1049l'));
   process.off('SIGTERM', onSignal);
-  process.off('SIGINT', onSignal);
+  process.off('SIGINT', onInterrupt);
   await syncing;
   await sync?.stop();
   return 0;

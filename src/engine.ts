@@ -317,13 +317,16 @@ export class Engine {
 
   /** The API server's exec over the kubelet of the pod's node. */
   private execFn(): ExecFn {
-    return async (ns, pod, container, command, io) => {
-      const p = this.api.get('Pod', ns, pod);
-      const kubelet = p?.spec?.nodeName ? this.kubelets.get(p.spec.nodeName) : undefined;
-      const exec = (kubelet as unknown as { exec?: ExecLike } | undefined)?.exec;
-      if (!kubelet || typeof exec !== 'function') throw new Error(`exec is not available for pod "${pod}" on this runtime`);
-      return exec.call(kubelet, ns, pod, container, command, { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, tty: io.tty });
-    };
+    return (ns, pod, container, command, io) => this.execStreams(ns, pod, container, command, io);
+  }
+
+  /** An exec attached to streams (kubectl exec through the API server, the UI's shell): the kubelet of the pod's node runs it. */
+  private async execStreams(ns: string, pod: string, container: string | undefined, command: string[], io: ExecStreamsIO): Promise<{ exitCode: number }> {
+    const p = this.api.get('Pod', ns, pod);
+    const kubelet = p?.spec?.nodeName ? this.kubelets.get(p.spec.nodeName) : undefined;
+    const exec = (kubelet as unknown as { exec?: ExecLike } | undefined)?.exec;
+    if (!kubelet || typeof exec !== 'function') throw new Error(`exec is not available for pod "${pod}" on this runtime`);
+    return exec.call(kubelet, ns, pod, container, command, { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, tty: io.tty, size: io.size, onResize: io.onResize });
   }
 
   /** Runs a command in a pod's container through its node's kubelet (what `kubectl exec` does), collecting its output. */
@@ -423,6 +426,7 @@ export class Engine {
         podMetrics: (ns) => this.podMetrics(ns),
         nodeMetrics: () => this.nodeMetrics(),
         portForward: (o) => this.portForward(o),
+        exec: (ns, pod, container, cmd, io) => this.execStreams(ns, pod, container, cmd, io),
       },
       { onClose: opts.ownsEngine ? () => this.stop() : undefined },
     );
@@ -575,7 +579,15 @@ export class Engine {
   }
 }
 
-type ExecLike = (ns: string, pod: string, container: string, cmd: string[], streams: Record<string, unknown>) => Promise<{ exitCode: number }>;
+type ExecLike = (ns: string, pod: string, container: string | undefined, cmd: string[], streams: Record<string, unknown>) => Promise<{ exitCode: number }>;
+type ExecStreamsIO = {
+  stdin?: NodeJS.ReadableStream;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  tty: boolean;
+  size?: { width: number; height: number };
+  onResize?(handler: (size: { width: number; height: number }) => void): void;
+};
 
 /** The Service allocator as an admission plugin: fills in (or refuses) ClusterIPs and node ports. */
 function serviceAllocation(allocator: ServiceAllocator): AdmissionPlugin {

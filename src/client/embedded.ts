@@ -3,7 +3,7 @@
 // the cluster facts and, when the engine has kubelets, logs and metrics), so
 // the UI and the folder sync never import the engine itself.
 import type { Api, PropagationPolicy } from '../api/api.js';
-import { badRequest, StatusError } from '../api/errors.js';
+import { badRequest, notFound, StatusError } from '../api/errors.js';
 import { kindInfo, resolveResource, type KindInfo } from '../api/kinds.js';
 import { clone, type KubeObject } from '../api/meta.js';
 import type { PatchType } from '../api/patch/index.js';
@@ -14,6 +14,8 @@ import type {
   ClientWatchOptions,
   ClusterClient,
   ClusterInfo,
+  ExecRequest,
+  ExecTerminal,
   LogLine,
   LogOptions,
   NodeMetrics,
@@ -29,6 +31,18 @@ import { rollbackDeployment } from './rollback.js';
 import { restartWorkload } from './restart.js';
 import { cordon, drain } from '../scheduler/node-ops.js';
 import { jobFromCronJob } from './cronjob-trigger.js';
+import { attachTerminal } from './exec-terminal.js';
+
+/** The streams of one exec, as the engine's kubelets take them (structural: the client does not import the kubelet). */
+export interface EngineExecIO {
+  stdin?: NodeJS.ReadableStream;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  tty: boolean;
+  /** The terminal's size now (TTY sessions). */
+  size?: { width: number; height: number };
+  onResize?(handler: (size: { width: number; height: number }) => void): void;
+}
 
 /** What the engine's forwarder (src/network/port-forward) hands back; structural, so the client does not import the network. */
 export interface EngineForward {
@@ -61,6 +75,8 @@ export interface EmbeddedBackend {
   nodeMetrics?(): Promise<NodeMetrics[]>;
   /** Port-forward on this host (the engine's network forwarder, which knows which pod addresses it may dial). */
   portForward?(opts: EngineForwardOptions): Promise<EngineForward>;
+  /** `kubectl exec` through the kubelet of the pod's node; container undefined: the default one. */
+  exec?(namespace: string, pod: string, container: string | undefined, command: string[], io: EngineExecIO): Promise<{ exitCode: number }>;
 }
 
 export interface EmbeddedClientOptions {
@@ -213,6 +229,29 @@ export class EmbeddedClient implements ClusterClient {
       return { stop() {} };
     }
     return this.backend.logs(namespace, pod, clone(opts), onLine, onEnd);
+  }
+
+  async execInteractive(req: ExecRequest, io: ExecTerminal): Promise<number> {
+    if (!this.backend.exec) throw new StatusError(503, 'ServiceUnavailable', 'exec is not available: this engine runs no kubelet');
+    if (this.info.runtime === 'simulated') {
+      // The simulated runtime has no processes to attach to: its exec only fakes probe commands.
+      throw badRequest(`exec into pod "${req.pod}" is not supported by the simulated runtime (no real containers); start kubeterm with Docker (--runtime docker) for a shell`);
+    }
+    if (!this.api.get('Pod', req.namespace, req.pod)) throw notFound('Pod', req.pod);
+    const term = attachTerminal(io, req.tty);
+    try {
+      const res = await this.backend.exec(req.namespace, req.pod, req.container, [...req.command], {
+        stdin: term.stdin,
+        stdout: term.stdout,
+        stderr: req.tty ? undefined : (io.stderr ?? term.stdout),
+        tty: req.tty,
+        size: term.size(),
+        onResize: (h) => term.onResize(h),
+      });
+      return res.exitCode;
+    } finally {
+      term.detach();
+    }
   }
 
   async portForward(req: PortForwardRequest): Promise<PortForwardHandle> {

@@ -6,9 +6,10 @@
 // client-side rollout undo, evictions for drain, logs, metrics-server.
 // Objects stay plain JSON (kind and apiVersion filled in on list items, as the
 // embedded store returns them); failures are the same StatusErrors.
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import type { Writable } from 'node:stream';
+import { Exec, KubeConfig, Watch } from '@kubernetes/client-node';
 import type { PropagationPolicy } from '../api/api.js';
-import { badRequest, isStatusError, StatusError } from '../api/errors.js';
+import { badRequest, isStatusError, notFound, StatusError } from '../api/errors.js';
 import { qualifiedResource } from '../api/kinds.js';
 import type { KubeObject } from '../api/meta.js';
 import { applyPatchFor, clientSideApply } from '../api/patch/apply.js';
@@ -16,6 +17,7 @@ import { hasStrategicSchema, type PatchType } from '../api/patch/index.js';
 import type { WatchEvent } from '../api/store-types.js';
 import { realClock, type Clock } from '../util/clock.js';
 import { KubeHttp, type Query } from './kube-http.js';
+import { attachTerminal, exitCodeOf } from './exec-terminal.js';
 import { streamLogs } from './kube-logs.js';
 import { kubePortForward, type WebSocketInterface } from './kube-port-forward.js';
 import { metricsAvailable, readNodeMetrics, readPodMetrics } from './kube-metrics.js';
@@ -28,6 +30,8 @@ import type {
   ClientWatchOptions,
   ClusterClient,
   ClusterInfo,
+  ExecRequest,
+  ExecTerminal,
   LogLine,
   LogOptions,
   NodeMetrics,
@@ -351,6 +355,41 @@ export class KubeClient implements ClusterClient {
       },
     );
     return tracked;
+  }
+
+  /**
+   * `kubectl exec -it` over the pod's exec subresource (WebSocket, channel
+   * protocol): client-node's Exec carries the keys, the output, the exit
+   * status and, for a TTY, the terminal's size and its changes.
+   */
+  async execInteractive(req: ExecRequest, io: ExecTerminal): Promise<number> {
+    if (this.closed) throw new Error('the client is closed');
+    const ns = req.namespace || this.defaultNamespace;
+    const pod = await this.get('Pod', ns, req.pod);
+    if (!pod) throw notFound('Pod', req.pod);
+    const phase = (pod.status as { phase?: string } | undefined)?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+    // As kubectl: the default-container annotation, else the first container.
+    const spec = pod.spec as { containers?: { name: string }[] } | undefined;
+    const container = req.container || pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'] || spec?.containers?.[0]?.name || '';
+    const term = attachTerminal(io, req.tty);
+    try {
+      let status: Parameters<typeof exitCodeOf>[0];
+      // A TTY merges stderr into its one output stream, as kubectl exec -t does.
+      const stderr = req.tty ? null : ((io.stderr as Writable | undefined) ?? term.stdout);
+      const ws = await new Exec(this.kc, this.webSocket).exec(ns, req.pod, container, [...req.command], term.stdout, stderr, term.stdin, req.tty, (s) => {
+        status = s as typeof status;
+      });
+      const failure = await new Promise<Error | undefined>((resolve) => {
+        ws.on('close', () => resolve(undefined));
+        ws.on('error', (e: Error) => resolve(e));
+      });
+      // A connection lost before the final Status says nothing of how the command ended.
+      if (!status && failure) throw new Error(`exec in pod "${req.pod}" lost its connection: ${failure.message}`, { cause: failure });
+      return exitCodeOf(status);
+    } finally {
+      term.detach();
+    }
   }
 
   /** `kubectl port-forward` over the pod's portforward subresource (see kube-port-forward.ts). */

@@ -114,6 +114,24 @@ export interface PortForwardHandle {
   stop(): Promise<void>;
 }
 
+/** `kubectl exec -it POD -c CONTAINER -- COMMAND`: what to run where. */
+export interface ExecRequest {
+  namespace: string;
+  pod: string;
+  /** Default: the pod's `kubectl.kubernetes.io/default-container`, else its first container. */
+  container?: string;
+  command: string[];
+  /** Allocate a TTY in the container (and put the local terminal in raw mode while it runs). */
+  tty: boolean;
+}
+
+/** The local end of an interactive exec: the user's terminal, handed over for the command's lifetime. */
+export interface ExecTerminal {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
+  stdout: NodeJS.WritableStream & { columns?: number; rows?: number; on(event: 'resize', cb: () => void): unknown; off(event: 'resize', cb: () => void): unknown };
+  stderr?: NodeJS.WritableStream;
+}
+
 export interface ClusterClient {
   readonly info: ClusterInfo;
 
@@ -144,6 +162,14 @@ export interface ClusterClient {
   triggerCronJob(namespace: string, name: string): Promise<KubeObject>;
 
   logs(namespace: string, pod: string, opts: LogOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Subscription;
+
+  /**
+   * `kubectl exec -it`: runs a command in a pod's container attached to the
+   * given terminal (its keys in, its output out, its size followed) and
+   * resolves with the command's exit code. Rejects when the pod or container
+   * cannot run it (not found, not running, a runtime without exec).
+   */
+  execInteractive(req: ExecRequest, io: ExecTerminal): Promise<number>;
 
   /**
    * Listens on the local address and forwards each connection to the pod (or

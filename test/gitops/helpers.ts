@@ -86,6 +86,7 @@ export function apiClient(api: Api): ClusterClient & { writes: number } {
     triggerCronJob: () => unsupported('triggerCronJob'),
     logs: () => unsupported('logs'),
     portForward: () => unsupported('portForward'),
+    execInteractive: () => unsupported('execInteractive'),
     async close() {},
   };
   return client as ClusterClient & { writes: number };

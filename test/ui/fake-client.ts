@@ -9,6 +9,8 @@ import type {
   ClientWatchOptions,
   ClusterClient,
   ClusterInfo,
+  ExecRequest,
+  ExecTerminal,
   LogLine,
   LogOptions,
   NodeMetrics,
@@ -202,6 +204,14 @@ export class FakeClusterClient implements ClusterClient {
 
   forwards: FakeForward[] = [];
   private nextLocalPort = 40000;
+
+  /** What an interactive exec does: default, exit 0 at once. Tests may write to the terminal or fail. */
+  execBehaviour: (req: ExecRequest, io: ExecTerminal) => Promise<number> = async () => 0;
+
+  async execInteractive(req: ExecRequest, io: ExecTerminal): Promise<number> {
+    this.record('execInteractive', req);
+    return this.execBehaviour(req, io);
+  }
 
   async portForward(req: PortForwardRequest): Promise<PortForwardHandle> {
     this.record('portForward', req);

@@ -90,6 +90,9 @@ export interface ExecStreams {
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
   tty?: boolean;
+  /** TTY sessions: the terminal's size at start and its changes (drivers that can resize follow them). */
+  size?: { width: number; height: number };
+  onResize?(handler: (size: { width: number; height: number }) => void): void;
 }
 
 export interface LogChunk {

@@ -461,6 +461,12 @@ export class DockerDriver implements RuntimeDriver {
     } catch (e) {
       throw this.fail(`exec in ${short(id)}`, e);
     }
+    if (tty) {
+      // The TTY starts at the caller's terminal size and follows it (docker exec's resize); a failed resize only mis-sizes the screen.
+      const resize = (s: { width: number; height: number }) => void exec.resize({ h: s.height, w: s.width }).catch(() => undefined);
+      if (streams?.size) resize(streams.size);
+      streams?.onResize?.(resize);
+    }
     const captured = { stdout: '', stderr: '' };
     const take = (s: StreamName, payload: Buffer) => {
       if (captured[s].length < EXEC_CAPTURE_LIMIT) captured[s] += payload.toString('utf8');
