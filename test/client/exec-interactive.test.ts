@@ -163,12 +163,16 @@ describe.skipIf(!env.docker)('execInteractive on the Docker runtime: a real TTY'
   it('runs what is typed in the shell, at the terminal\'s size, following a resize, and returns its exit code', async () => {
     const t = fakeTerminal(123, 45);
     const code = engine.client().execInteractive({ namespace: 'default', pod: 'sh-target', command: ['sh', '-c', 'command -v bash >/dev/null && exec bash || exec sh'], tty: true }, t.io);
-    // Typed-ahead input can be discarded when the shell sets up its line editing (as in any terminal), so the
-    // command is typed again until the shell has answered it.
+    // Docker before API 1.42 cannot create an exec at a size: the size is set by a resize just after the start,
+    // as the docker CLI does, so a command typed at once may still see no size (and typed-ahead input can be
+    // dropped while the shell sets up its line editing). Ask again until the shell answers with the size.
     await until('the first size and the echo', () => {
-      if (!/^inside-42\r?$/m.test(t.output())) t.stdin.write('stty size; echo inside-$((6*7))\n');
-      return /^45 123\r?$/m.test(t.output()) && /^inside-42\r?$/m.test(t.output());
-    }, 30_000, 500);
+      const seen = /^45 123\r?$/m.test(t.output()) && /^inside-42\r?$/m.test(t.output());
+      if (!seen) t.stdin.write('stty size; echo inside-$((6*7))\n');
+      return seen;
+    }, 30_000, 500).catch((e: Error) => {
+      throw new Error(`${e.message}; the terminal showed: ${JSON.stringify(t.output().slice(-600))}`);
+    });
     t.resize(100, 20);
     // The resize reaches Docker asynchronously: ask again until the TTY reports it.
     await until('the new size', () => {
