@@ -70,6 +70,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       : false,
     apiServer: options.api,
     nodePools,
+    eventTTLMs: options.eventTTLMs,
     hostPath: {
       allow: [...(options.folder !== undefined ? [path.resolve(options.folder)] : []), ...options.allowHostPaths.map((d) => path.resolve(d))],
     },

@@ -18,6 +18,7 @@ import { clusterAutoscalerFactory, type NodePool } from './controllers/cluster-a
 import { hpaControllerFactory } from './controllers/hpa.js';
 import { CONTROLLER_FACTORIES, startControllers, type ControllerFactory, type RunningControllers } from './controllers/index.js';
 import { pvControllerFactory } from './controllers/pv-controller.js';
+import { newEventTTLController } from './controllers/event-ttl.js';
 import { DestinationPolicy, forward, Network, podDnsConfig, type ForwardOptions, type NetworkConfig, type NetworkStatus, type PortForward } from './network/index.js';
 import { ProcessDriver } from './kubelet/runtime/process/index.js';
 import type { DockerDriver } from './kubelet/runtime/docker/index.js';
@@ -53,6 +54,8 @@ export interface EngineConfig {
   nodeCapacity?: NodeCapacity;
   /** false: a memory-only store (tests, benchmarks). Default true. */
   persist?: boolean;
+  /** How long Events are kept (kube-apiserver --event-ttl); default one hour. */
+  eventTTLMs?: number;
   /** Where the Docker engine is asked; default DOCKER_HOST or /var/run/docker.sock. */
   docker?: DockerEndpoint;
   /** Services, DNS and ingress on this host (src/network). Default off (tests); the CLI turns it on. */
@@ -170,8 +173,9 @@ export class Engine {
     this._info = { context: 'kubeterm (embedded)', mode: 'embedded', runtime, runtimeReason: reason, serverVersion: SERVER_VERSION };
 
     const clock = this.clock;
+    const eventTTLMs = this.config.eventTTLMs;
     const factories: ControllerFactory[] = [
-      ...CONTROLLER_FACTORIES,
+      ...CONTROLLER_FACTORIES.map((f): ControllerFactory => (f === newEventTTLController && eventTTLMs !== undefined ? (deps) => newEventTTLController({ ...deps, ttlMs: eventTTLMs }) : f)),
       hpaControllerFactory({ podMetrics: (ns) => this.podMetrics(ns) }),
       pvControllerFactory(dataDir),
     ];

@@ -35,6 +35,8 @@ export interface RunOptions {
   nodePools: string[];
   /** Extra folders hostPath volumes may use as they are. */
   allowHostPaths: string[];
+  /** How long Events are kept (kube-apiserver --event-ttl); undefined: the default hour. */
+  eventTTLMs?: number;
 }
 
 export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: RunOptions };
@@ -75,6 +77,7 @@ Flags:
       --ingress-port N        the ingress HTTP port (default 8080); --ingress-tls-port N for HTTPS (default 8443)
       --node-pool SPEC        a simulated node pool for the cluster autoscaler, e.g. small:min=1,max=10,cpu=2,memory=4Gi
                               (repeatable)
+      --event-ttl DURATION    how long Events are kept, as kube-apiserver's --event-ttl (default 1h; e.g. 10m, 90s)
       --allow-host-path DIR   let hostPath volumes use DIR on this machine as it is (repeatable; other host paths
                               are kept in a private folder)
       --kubeconfig FILE       attach to the Kubernetes cluster of FILE instead of running the embedded engine
@@ -128,6 +131,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'no-network': { type: 'boolean' },
         'node-address': { type: 'string' },
         'ingress-port': { type: 'string' },
+        'event-ttl': { type: 'string' },
         'ingress-tls-port': { type: 'string' },
         'node-pool': { type: 'string', multiple: true },
         'allow-host-path': { type: 'string', multiple: true },
@@ -177,7 +181,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     if (v.kubeconfig !== undefined && v.kubeconfig.trim() === '') throw new UsageError('--kubeconfig needs a file path');
     if (v.context !== undefined && v.context.trim() === '') throw new UsageError('--context needs a context name');
     // The attached cluster runs its own nodes and keeps its own state: engine flags would silently do nothing.
-    const engineFlags = (['state', 'runtime', 'nodes', 'node-cpu', 'node-memory', 'api', 'no-api', 'no-network', 'node-address', 'ingress-port', 'ingress-tls-port', 'node-pool', 'allow-host-path'] as const).filter((f) => v[f] !== undefined);
+    const engineFlags = (['state', 'runtime', 'nodes', 'node-cpu', 'node-memory', 'api', 'no-api', 'no-network', 'node-address', 'ingress-port', 'ingress-tls-port', 'node-pool', 'allow-host-path', 'event-ttl'] as const).filter((f) => v[f] !== undefined);
     if (engineFlags.length) {
       throw new UsageError(`--${engineFlags[0]} configures the embedded engine and cannot be used with ${v.kubeconfig !== undefined ? '--kubeconfig' : '--context'}`);
     }
@@ -198,6 +202,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
     if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw new UsageError(`invalid value "${raw}" for --${flag}: must be a port number from 0 to 65535`);
     return Number(raw);
   };
+  let eventTTLMs: number | undefined;
+  if (v['event-ttl'] !== undefined) {
+    eventTTLMs = parseGoDuration(v['event-ttl']);
+    if (eventTTLMs === undefined || eventTTLMs <= 0) throw new UsageError(`invalid value "${v['event-ttl']}" for --event-ttl: expected a duration such as 1h, 10m or 90s`);
+  }
   const nodeAddress = v['node-address'] ?? '127.0.0.1';
   if (!/^[0-9.]+$|^[0-9a-fA-F:]+$|^localhost$/.test(nodeAddress)) throw new UsageError(`invalid value "${nodeAddress}" for --node-address: expected an IP address`);
   for (const d of v['allow-host-path'] ?? []) if (d.trim() === '') throw new UsageError('--allow-host-path needs a folder');
@@ -224,8 +233,21 @@ export function parseCommandLine(argv: readonly string[]): Command {
       ingressTlsPort: port('ingress-tls-port', 8443),
       nodePools: v['node-pool'] ?? [],
       allowHostPaths: v['allow-host-path'] ?? [],
+      ...(eventTTLMs !== undefined ? { eventTTLMs } : {}),
     },
   };
+}
+
+const GO_DURATION_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go's time.ParseDuration (`1h30m`, `90s`, `1.5h`), in milliseconds; undefined when it does not parse. */
+export function parseGoDuration(text: string): number | undefined {
+  const m = /^([0-9]*\.?[0-9]+(?:ns|us|µs|ms|s|m|h))+$/.test(text) ? text.match(/[0-9]*\.?[0-9]+(ns|us|µs|ms|s|m|h)/g) : null;
+  if (!m) return text === '0' ? 0 : undefined;
+  return m.reduce((ms, part) => {
+    const [, n, unit] = /^([0-9]*\.?[0-9]+)(.+)$/.exec(part)!;
+    return ms + Number(n) * GO_DURATION_UNITS[unit];
+  }, 0);
 }
 
 /** node:util's messages name the flag; say what to do next, kubectl-style. */
