@@ -33,10 +33,10 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   await fsyncDir(dirname(file));
 }
 
-/** Copies `from` to `to` atomically with mode 0600 (the backup of the last good file). */
+/** Copies `from` to `to` atomically with mode 0600 (the backup of the last good file); a reflink where the file system can. */
 export async function copyFileAtomic(from: string, to: string, mode = 0o600): Promise<void> {
   const tmp = tempPathFor(to);
-  await copyFile(from, tmp);
+  await copyFile(from, tmp, constants.COPYFILE_FICLONE);
   const fh = await open(tmp, 'r+');
   try {
     await fh.chmod(mode);

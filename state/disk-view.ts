@@ -44,7 +44,7 @@ export function readStateOnDisk(file: string, attempts = 5): StateOnDisk {
     const snapText = readIfExists(file);
     const doc = snapText === undefined ? undefined : (JSON.parse(snapText) as { schemaVersion?: number; resourceVersion?: string; objects?: StoredObject[] });
     const snapshot = { resourceVersion: doc?.resourceVersion ?? '0', objects: doc?.objects ?? [] };
-    let parsed: ParsedJournal = { records: [], rv: 0, lines: 0 };
+    let parsed: ParsedJournal = { records: [], rv: 0, lines: 0, goodBytes: 0 };
     if (journalText !== undefined) parsed = parseJournal(journalText, journalPathFor(file));
     try {
       const r = replayJournal(snapshot, parsed, { state: file, journal: journalPathFor(file) }, (o) => o as StoredObject);

@@ -98,12 +98,20 @@ export class StateFileEncoder {
 }
 
 /** Parses and checks a state file's text. `backup` is named in the error so the user knows the way back. */
-export function decodeStateFile(text: string, file: string, backup: { path: string; exists: boolean }, codec?: ObjectCodec): StateFile {
+export function decodeStateFile(
+  text: string,
+  file: string,
+  /** `journal`: the backup's journal copy, when the state that loaded had a journal (see backup.ts). */
+  backup: { path: string; exists: boolean; journal?: string },
+  codec?: ObjectCodec,
+): StateFile {
   const corrupt = (why: string, cause?: unknown) =>
     new StateFileError(
       `state file ${file} is corrupt (${why}); kubeterm will not start over it. ` +
         (backup.exists
-          ? `A backup of the last good state is at ${backup.path}: inspect it and copy it over ${file} to restore`
+          ? `A backup of the last good state is at ${backup.path}` +
+            (backup.journal ? ` with its journal ${backup.journal} (copy that over ${file}.journal too)` : '') +
+            `: inspect it and copy it over ${file} to restore`
           : `No backup exists at ${backup.path}; move the file aside to start empty`) +
         ', or use --state to choose another file.',
       file,

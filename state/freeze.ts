@@ -5,7 +5,9 @@
 export function deepFreeze<T>(v: T): T {
   if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return v;
   Object.freeze(v);
-  for (const child of Object.values(v as Record<string, unknown>)) deepFreeze(child);
+  // Plain loops, not Object.values(): no array per object (a start freezes every stored object).
+  if (Array.isArray(v)) for (let i = 0; i < v.length; i++) deepFreeze(v[i]);
+  else for (const k in v as Record<string, unknown>) deepFreeze((v as Record<string, unknown>)[k]);
   return v;
 }
 

@@ -1,11 +1,16 @@
 // Opening the durable store: take the lock, load the state file and replay
 // its journal (or start empty when there is none), keep a backup of the last
 // good state, and wire group-commit persistence into a MemoryStore.
+//
+// Start is kept to reading: the journal a crash left is continued as it is
+// (compaction folds it in the background later) and the backup is a file
+// copy of what loaded, so nothing is re-encoded before the engine can start.
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { copyFileAtomic, tempPathFor } from './atomic-file.js';
+import { tempPathFor } from './atomic-file.js';
+import { backupJournalFor, backUpLoadedState } from './backup.js';
 import { EncryptionKeyError, keyFileFor, SecretCodec } from './encryption.js';
 import { StateFileError, type ObjectCodec } from './file-format.js';
 import { StateLock, type StateLockOptions } from './lock.js';
@@ -42,6 +47,8 @@ export interface OpenStoreOptions {
   warn?: (message: string) => void;
   /** Crash-point hook, for tests. */
   onStep?: (step: PersistenceStep) => void;
+  /** A commit larger than this many characters is written as several journal lines (default 8 Mi; tests). */
+  maxJournalLineChars?: number;
 }
 
 export interface OpenedStore {
@@ -71,12 +78,13 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<OpenedStor
     const persistence = new FilePersistence({
       file,
       backupFile,
-      backupExists: () => existsSync(backupFile),
+      backupExists: () => existsSync(backupFile) || existsSync(backupJournalFor(backupFile)),
       codec,
       now: opts.now,
       compaction: opts.compaction,
       warn: opts.warn,
       onStep: opts.onStep,
+      maxLineChars: opts.maxJournalLineChars,
     });
     const initial = await loadNamingKey(persistence);
     // Loaded (or new): any encrypted Secret decoded with this key, so creating one now cannot orphan data.
@@ -85,16 +93,23 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<OpenedStor
     await rm(tempPathFor(file), { force: true });
     await rm(tempPathFor(persistence.journalFile), { force: true });
     // Rewritten as one current snapshot at once, and only then backed up: a file from before
-    // encryption (Secrets in clear: no plaintext copy may be left behind), a journal left by a
-    // crash (the backup must hold the whole state, and a torn last line must go before anything
-    // is appended), or a schema-1 file (an older kubeterm would ignore the journal).
+    // encryption (Secrets in clear: no plaintext copy may be left behind) or a schema-1 file
+    // (an older kubeterm would ignore a journal beside it). Anything else starts as it is.
     const migrate = !!initial && (persistence.needsRewrite() || (!!secrets && secrets.plaintextSecrets > 0));
-    // This file just loaded cleanly: it becomes the last good backup before anything overwrites it.
-    if (initial && !migrate) await copyFileAtomic(file, backupFile);
-    const store = new MemoryStore({ now: opts.now, newUid: opts.newUid, logSize: opts.logSize, persistence, initial });
+    const files = { file, journalFile: persistence.journalFile, backupFile };
+    if (initial && !migrate) {
+      // A journal left by a crash is continued, its torn tail (if any) cut off before anything is appended.
+      await persistence.continueJournal();
+      // What just loaded cleanly becomes the last good backup before anything overwrites it.
+      const loaded = persistence.loaded!;
+      await backUpLoadedState(files, { snapshot: loaded.schemaVersion !== undefined, journal: loaded.journal && existsSync(persistence.journalFile) });
+    }
+    // The objects were parsed from the files for this store alone: frozen in place, not copied.
+    const store = new MemoryStore({ now: opts.now, newUid: opts.newUid, logSize: opts.logSize, persistence, initial, initialOwned: true });
+    persistence.source(() => store.snapshot());
     if (migrate) {
       await persistence.commit(() => store.snapshot());
-      await copyFileAtomic(file, backupFile);
+      await backUpLoadedState(files, { snapshot: true, journal: false });
     }
     let closed: Promise<void> | undefined;
     return {

@@ -1,6 +1,7 @@
-// The journal file's I/O: append a line and fsync it (creating the file, mode
-// 0600, with its header on first use), rotate it after a compaction (keep only
-// what was appended since the snapshot was taken), remove it. The caller
+// The journal file's I/O: append a commit's lines and fsync them (creating the
+// file, mode 0600, with its header on first use), take over a journal left by
+// an earlier run (its torn tail cut off), rotate it after a compaction (keep
+// only what was appended since the snapshot was taken), remove it. The caller
 // serialises these calls; none runs while another does.
 import { constants } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
@@ -31,13 +32,36 @@ export class JournalFile {
   }
 
   /**
-   * Appends `line` and fsyncs. A new file starts with a header naming `base`,
-   * the rv of the snapshot it continues. On failure the file is cut back to
-   * its last good size, so a later append never follows a torn line.
+   * Continues the journal an earlier run left (already replayed): the bytes
+   * after `goodBytes` (a torn last commit, never acknowledged) are cut off and
+   * the cut made durable before anything is appended; later appends follow.
+   * With no whole line left (a torn header), the file is removed instead.
    */
-  async append(line: string, base: string): Promise<number> {
+  async adopt(goodBytes: number): Promise<void> {
+    if (goodBytes <= 0) return this.remove();
+    const fh = await open(this.path, constants.O_RDWR | constants.O_APPEND);
+    try {
+      await fh.chmod(0o600);
+      if ((await fh.stat()).size !== goodBytes) {
+        await fh.truncate(goodBytes);
+        await fh.sync();
+      }
+    } catch (e) {
+      await fh.close().catch(() => {});
+      throw e;
+    }
+    this.fh = fh;
+    this.size = goodBytes;
+  }
+
+  /**
+   * Appends `lines` (one commit: a line, or its parts) and fsyncs once. A new
+   * file starts with a header naming `base`, the rv of the snapshot it
+   * continues. On failure the file is cut back to its last good size, so a
+   * later append never follows a torn line or a partial commit.
+   */
+  async append(lines: string | readonly string[], base: string): Promise<number> {
     if (this.broken) throw new Error(`journal ${this.path} may end in a torn line; a full snapshot must replace it first`);
-    let created = false;
     if (!this.fh) {
       const fh = await open(this.path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND, 0o600);
       try {
@@ -48,12 +72,16 @@ export class JournalFile {
         throw e;
       }
       this.fh = fh;
-      created = this.size === 0;
     }
-    const buf = Buffer.from(created ? journalHeader(base) + line : line, 'utf8');
+    // Empty (new, or cut back to nothing after a failed first append): it needs its header.
+    const created = this.size === 0;
+    const pieces = typeof lines === 'string' ? [lines] : lines;
     const before = this.size;
+    let written = 0;
     try {
-      await writeAll(this.fh, buf);
+      if (created) written += await this.write(journalHeader(base));
+      // Piece by piece: a commit of many parts is never one giant buffer.
+      for (const piece of pieces) written += await this.write(piece);
       await this.fh.sync();
     } catch (e) {
       try {
@@ -66,7 +94,13 @@ export class JournalFile {
     }
     // A new file's directory entry must be durable too, or the whole journal could vanish.
     if (created) await fsyncDir(dirname(this.path));
-    this.size = before + buf.length;
+    this.size = before + written;
+    return written;
+  }
+
+  private async write(text: string): Promise<number> {
+    const buf = Buffer.from(text, 'utf8');
+    await writeAll(this.fh!, buf);
     return buf.length;
   }
 

@@ -3,7 +3,8 @@
 //
 // Group commit: every mutation asks for durability; the first request after a
 // write schedules the next one, and that write carries every change queued
-// since — one JSON line appended to the journal and fsynced (journal-format.ts).
+// since — one JSON line (or, for a very large commit, a few lines that replay
+// all or nothing) appended to the journal and fsynced (journal-format.ts).
 // A mutation's promise resolves only once the line holding it is on disk, so
 // acknowledged changes survive kill -9, and each write costs what changed
 // rather than the whole state.
@@ -16,11 +17,16 @@
 // taken (or removed). Every step is crash-safe: replay applies only records
 // newer than the snapshot, so an old journal over a new snapshot replays to
 // the same state.
+//
+// Start: the journal an earlier run left is replayed and then simply
+// continued (its torn tail, if any, cut off first); the normal compaction
+// folds it later. Nothing is rewritten before the engine can start.
+import { existsSync } from 'node:fs';
 import { Low } from 'lowdb';
 import { DurableTextAdapter, readTextIfExists } from './atomic-file.js';
 import { decodeStateFile, SCHEMA_VERSION, StateFileEncoder, type ObjectCodec, type StateFile } from './file-format.js';
 import { JournalFile } from './journal-file.js';
-import { journalLine, journalPathFor, parseJournal, replayJournal } from './journal-format.js';
+import { commitLines, journalPathFor, MAX_LINE_CHARS, parseJournal, replayJournal } from './journal-format.js';
 import type { KubeObject } from '../src/api/meta.js';
 import type { Persistence, StoreChange, StoreSnapshot } from './types.js';
 
@@ -51,6 +57,8 @@ export interface FilePersistenceOptions {
   warn?: (message: string) => void;
   /** Called at each crash point (tests). */
   onStep?: (step: PersistenceStep) => void;
+  /** A commit larger than this many characters is written as several journal lines (default 8 Mi). */
+  maxLineChars?: number;
 }
 
 export interface PersistenceStats {
@@ -88,6 +96,8 @@ export interface LoadReport {
   journal: boolean;
   /** Journal records applied over the snapshot. */
   replayed: number;
+  /** A torn last commit was dropped from the journal (cut off by continueJournal()). */
+  droppedTail: boolean;
 }
 
 interface Waiter {
@@ -113,6 +123,9 @@ export class FilePersistence implements Persistence {
   private readonly minBytes: number;
   private readonly ratio: number;
   private readonly everyCommit: boolean;
+  private readonly maxLineChars: number;
+  /** The journal load() replayed: its whole commits end here. */
+  private journalGoodBytes?: number;
   private pending = new Map<string, StoreChange>();
   private waiting: Waiter[] = [];
   private latest?: () => StoreSnapshot;
@@ -153,13 +166,16 @@ export class FilePersistence implements Persistence {
     this.minBytes = opts.compaction?.minBytes ?? 4 * MIB;
     this.ratio = opts.compaction?.ratio ?? 1;
     this.everyCommit = opts.compaction?.everyCommit ?? false;
+    this.maxLineChars = opts.maxLineChars ?? MAX_LINE_CHARS;
     this.encoder = new StateFileEncoder(opts.codec);
     const backup = opts.backupFile ?? `${opts.file}.bak`;
     this.adapter = new DurableTextAdapter<StateFile>(
       opts.file,
       (text) => {
         this.counters.snapshotBytes = Buffer.byteLength(text);
-        return decodeStateFile(text, opts.file, { path: backup, exists: opts.backupExists?.() ?? false }, opts.codec);
+        const bakJournal = journalPathFor(backup);
+        const journal = opts.backupExists?.() && existsSync(bakJournal) ? bakJournal : undefined;
+        return decodeStateFile(text, opts.file, { path: backup, exists: opts.backupExists?.() ?? false, journal }, opts.codec);
       },
       (data) => this.encoder.encodeChunks(data),
       () => this.step('snapshot-temp'),
@@ -171,12 +187,13 @@ export class FilePersistence implements Persistence {
   /**
    * Reads the snapshot and replays the journal over it: undefined when neither
    * exists yet; throws StateFileError when they cannot be used. A torn last
-   * journal line (a crash mid-append: never acknowledged) is dropped with a warning.
+   * journal commit (a crash mid-append: never acknowledged) is dropped with a
+   * warning. Writes nothing: continueJournal() or a rewrite decides what follows.
    */
   async load(): Promise<StoreSnapshot | undefined> {
     const data = await this.adapter.read();
     const text = await readTextIfExists(this.journalFile);
-    this.loaded = { schemaVersion: data?.schemaVersion, journal: text !== undefined, replayed: 0 };
+    this.loaded = { schemaVersion: data?.schemaVersion, journal: text !== undefined, replayed: 0, droppedTail: false };
     if (!data && text === undefined) return undefined;
     if (data) this.db.data = data;
     const snapshot: StoreSnapshot = { resourceVersion: data?.resourceVersion ?? '0', objects: data?.objects ?? [] };
@@ -189,16 +206,38 @@ export class FilePersistence implements Persistence {
         `state journal ${this.journalFile}: dropped its last line (line ${d.line}, ${d.bytes} bytes: ${d.why}); ` +
           'a write cut short by a crash, never acknowledged',
       );
+      this.loaded.droppedTail = true;
     }
+    this.journalGoodBytes = parsed.goodBytes;
     const replayed = replayJournal(snapshot, parsed, { state: this.file, journal: this.journalFile }, (stored) => this.decode(stored));
     this.loaded.replayed = replayed.applied;
     return { resourceVersion: replayed.resourceVersion, objects: replayed.objects };
   }
 
-  /** True when what load() found should be rewritten as one current snapshot before use. */
+  /**
+   * True when what load() found must be rewritten as one current snapshot
+   * before use: a schema-1 file (an older kubeterm would read it and ignore a
+   * journal beside it). A journal alone needs no rewrite: continueJournal().
+   */
   needsRewrite(): boolean {
     const l = this.loaded;
-    return !!l && (l.journal || (l.schemaVersion !== undefined && l.schemaVersion < SCHEMA_VERSION));
+    return !!l && l.schemaVersion !== undefined && l.schemaVersion < SCHEMA_VERSION;
+  }
+
+  /**
+   * After load(), when no rewrite follows: the journal it replayed is
+   * continued as it is — its torn last commit, if any, cut off durably before
+   * anything is appended — and compaction folds it in as usual.
+   */
+  async continueJournal(): Promise<void> {
+    if (this.journalGoodBytes === undefined) return;
+    await this.exclusive(() => this.journal.adopt(this.journalGoodBytes!));
+    this.journalGoodBytes = undefined;
+  }
+
+  /** Where whole snapshots come from before the first commit (close() folds an adopted journal with it). */
+  source(snapshot: () => StoreSnapshot): void {
+    this.latest ??= snapshot;
   }
 
   commit(snapshot: () => StoreSnapshot, change?: StoreChange): Promise<void> {
@@ -293,14 +332,15 @@ export class FilePersistence implements Persistence {
     const changes = this.pending;
     this.pending = new Map();
     if (changes.size === 0) return 0; // only idle() waiters
-    const line = journalLine([...changes.values()], (o) => this.encoder.object(o));
+    const lines = commitLines([...changes.values()], (o) => this.encoder.object(o), this.maxLineChars);
     // Decided before the append, while the store is exactly at this batch's rv:
-    // a snapshot taken now holds everything up to this line and nothing after.
-    const grown = this.journal.size + Buffer.byteLength(line);
+    // a snapshot taken now holds everything up to this commit and nothing after.
+    let grown = this.journal.size;
+    for (const l of lines) grown += Buffer.byteLength(l);
     const compactFrom = !this.compacting && grown >= this.retryCompactionAt && grown > this.threshold() ? this.latest?.() : undefined;
     let bytes: number;
     try {
-      bytes = await this.exclusive(() => this.journal.append(line, this.snapshotRv));
+      bytes = await this.exclusive(() => this.journal.append(lines, this.snapshotRv));
     } catch (e) {
       for (const [k, c] of changes) if (!this.pending.has(k)) this.pending.set(k, c);
       throw e;

@@ -31,6 +31,12 @@ export interface MemoryStoreConfig {
   persistence?: Persistence;
   /** Objects and rv counter to start from (a loaded state file). */
   initial?: StoreSnapshot;
+  /**
+   * The initial objects belong to this store (freshly parsed from the files,
+   * shared with no one): they are frozen in place instead of copied, which
+   * halves the work of a start with many objects.
+   */
+  initialOwned?: boolean;
   /** Where a watch handler's exception goes (default: console.error). It never fails the write. */
   onHandlerError?: HandlerErrorSink;
 }
@@ -54,7 +60,7 @@ export class MemoryStore implements ObjectStore {
     this.persistence = config.persistence;
     let rv = Number(config.initial?.resourceVersion ?? 0) || 0;
     for (const o of config.initial?.objects ?? []) {
-      const obj = deepFreeze(JSON.parse(JSON.stringify(o)) as KubeObject);
+      const obj = deepFreeze(config.initialOwned ? o : (JSON.parse(JSON.stringify(o)) as KubeObject));
       this.put(obj.kind, scopeNs(obj.kind, obj.metadata.namespace), obj.metadata.name ?? '', obj);
       rv = Math.max(rv, Number(obj.metadata.resourceVersion) || 0);
     }

@@ -45,7 +45,7 @@ function crash(name: string): string {
 }
 
 describe('state journal', () => {
-  it('holds every acknowledged change (mode 0600) and is replayed after a crash, then folded into a fresh snapshot and backup', async () => {
+  it('holds every acknowledged change (mode 0600) and is replayed after a crash, then continued as it is; the backup is the pair that loaded', async () => {
     const { s, file } = await liveStore();
     try {
       // Nothing compacted yet: the journal alone holds the state; there is no snapshot.
@@ -66,19 +66,26 @@ describe('state journal', () => {
       const r = await openStore({ file: img, warn: (m) => warnings.push(m) });
       try {
         expect(warnings).toEqual([]);
-        expect(r.persistence.loaded).toEqual({ schemaVersion: undefined, journal: true, replayed: 5 });
+        expect(r.persistence.loaded).toEqual({ schemaVersion: undefined, journal: true, replayed: 5, droppedTail: false });
+        const atLoad = readFileSync(`${img}.journal`, 'utf8');
         expect(image(r.store.get('Pod', 'default', 'a'))).toBe('nginx:2');
         expect(r.store.get('Pod', 'default', 'b')).toBeUndefined();
         expect(r.store.get('Node', '', 'n1')?.metadata.uid).toBe(s.store.get('Node', '', 'n1')?.metadata.uid);
         expect(r.store.resourceVersion()).toBe('5');
         expect((await r.store.create(pod('c'))).metadata.resourceVersion).toBe('6');
-        // The replayed journal became one snapshot (schema 2), which is also the backup.
-        const doc = JSON.parse(readFileSync(`${img}.bak`, 'utf8'));
-        expect(doc).toMatchObject({ schemaVersion: SCHEMA_VERSION, resourceVersion: '5' });
-        expect(doc.objects.map((o: KubeObject) => o.metadata.name).sort()).toEqual(['a', 'n1']);
-        expect(readFileSync(img, 'utf8')).toBe(readFileSync(`${img}.bak`, 'utf8'));
-        expect(journalLines(img)).toHaveLength(2); // a new journal: header (base 5) and pod c
-        expect(JSON.parse(journalLines(img)[0]).base).toBe('5');
+        // Nothing was rewritten at the start: the journal is continued (base 0, pod c appended after
+        // the five replayed lines) and no snapshot exists yet.
+        expect(existsSync(img)).toBe(false);
+        expect(journalLines(img)).toHaveLength(7);
+        expect(JSON.parse(journalLines(img)[0]).base).toBe('0');
+        expect(readFileSync(`${img}.journal`, 'utf8').startsWith(atLoad)).toBe(true);
+        // The backup is the journal exactly as it loaded (there was no snapshot to copy), and opens to that state.
+        expect(existsSync(`${img}.bak`)).toBe(false);
+        expect(readFileSync(`${img}.bak.journal`, 'utf8')).toBe(atLoad);
+        expect(statSync(`${img}.bak.journal`).mode & 0o777).toBe(0o600);
+        const bak = readStateOnDisk(`${img}.bak`);
+        expect(bak.resourceVersion).toBe('5');
+        expect(bak.objects.map((o) => o.metadata.name).sort()).toEqual(['a', 'n1']);
       } finally {
         await r.close();
       }
@@ -112,9 +119,11 @@ describe('state journal', () => {
           expect(image(r.store.get('Pod', 'default', 'a'))).toBe('nginx:2');
           expect(r.store.get('Node', '', 'n1')).toBeUndefined(); // its line was the torn one
           expect(r.store.resourceVersion()).toBe('4');
-          // The torn bytes are gone before anything new is appended.
-          expect(existsSync(`${copy}.journal`)).toBe(false);
+          // The torn bytes are cut off before anything new is appended; the whole lines stay.
+          expect(readFileSync(`${copy}.journal`, 'utf8')).toBe(whole.slice(0, whole.length - journalLines(img).at(-1)!.length - 1));
+          expect(r.persistence.loaded?.droppedTail).toBe(true);
           await r.store.create(pod('d'));
+          expect(readStateOnDisk(copy).droppedLastLine).toBe(false);
         } finally {
           await r.close();
         }
@@ -206,7 +215,8 @@ describe('state journal', () => {
       } finally {
         await r.close();
       }
-      for (const f of [img, `${img}.bak`]) expect(readFileSync(f, 'utf8')).not.toContain(b64);
+      for (const f of [img, `${img}.journal`, `${img}.bak.journal`]) if (existsSync(f)) expect(readFileSync(f, 'utf8')).not.toContain(b64);
+      expect(readFileSync(`${img}.bak.journal`, 'utf8')).toContain(`"encrypted":"${AESGCM_PREFIX}`);
     } finally {
       await s.close();
     }
