@@ -3,6 +3,10 @@
 // one PodWorker per pod bound to the node. It learns about container exits from
 // the runtime (onContainerEvent when the driver offers it) and from a periodic
 // relist (the PLEG), so a missed event only delays, never loses, a restart.
+// A driver whose events cannot be lost (reliableEvents: the simulated and
+// process runtimes) is relisted only every few minutes, as Kubernetes' Evented
+// PLEG (KEP-3386) does: an idle node then costs nothing per pod per second.
+// Docker's event stream can miss things, so it keeps the 1 s relist.
 //
 // On start it re-adopts: containers of pods that still exist on this node are
 // taken over (not recreated); containers and sandboxes of pods that are gone
@@ -45,8 +49,14 @@ export interface KubeletConfig {
   heartbeatIntervalMs?: number;
   /** Node status is re-posted at least this often even when unchanged. Default 5 min (Kubernetes' nodeStatusReportFrequency). */
   nodeStatusReportMs?: number;
-  /** Relist period of the pod lifecycle event generator. Default 1 s. */
+  /** Relist period of the pod lifecycle event generator for a driver whose events may be lost (Docker). Default 1 s. */
   relistIntervalMs?: number;
+  /**
+   * Relist period when the driver reports every container change as an event
+   * (`reliableEvents`): only a safety net then. Default 300 s, Kubernetes'
+   * Evented PLEG relist period.
+   */
+  eventedRelistIntervalMs?: number;
   /** External readiness opinion (in addition to the pod's own probes). */
   readiness?: ReadinessHook;
   /**
@@ -141,7 +151,15 @@ export class Kubelet {
     await this.registerNode();
     await this.renewLease();
     await this.adopt();
-    this.unsubscribe = this.driver.onContainerEvent?.((ev) => this.workers.get(ev.podUid)?.requestSync());
+    // Subscribed before the pod watch opens: its replay syncs every worker, so a change between adopt() and now is seen too.
+    const evented = this.evented();
+    this.unsubscribe = this.driver.onContainerEvent?.((ev) => {
+      // Events that cannot be lost keep the relist's baseline current, so the
+      // safety-net relist syncs only pods whose change no event told of.
+      // (Docker's may race its own inspect, so there the relist still re-checks.)
+      if (evented) this.lastRelist.set(ev.id, `${ev.podUid} ${ev.state}`);
+      this.workers.get(ev.podUid)?.requestSync();
+    });
     this.watch = this.api.watch(
       'Pod',
       { resourceVersion: '0', filter: (o) => (o as Pod).spec?.nodeName === this.nodeName },
@@ -365,6 +383,9 @@ export class Kubelet {
       }
       return w;
     };
+    // The first relist compares with what was adopted (not with nothing, which would sync every pod once more).
+    for (const c of containers) this.lastRelist.set(c.id, `${c.podUid} ${c.state}`);
+    if (this.driver.sandboxRunning) for (const sb of sandboxes) this.lastRelist.set(sb.id, `${sb.podUid} ${sb.running === false ? 'exited' : 'running'}`);
     const orphans: ContainerStatus[] = [];
     for (const c of containers.sort((a, b) => a.attempt - b.attempt)) {
       const w = workerFor(c.podUid);
@@ -393,7 +414,17 @@ export class Kubelet {
       if (!this.running) return;
       this.track(this.relist());
       this.scheduleRelist();
-    }, this.cfg.relistIntervalMs ?? 1000);
+    }, this.relistPeriodMs());
+  }
+
+  /** Whether the driver's events cannot be lost (the relist is then only a safety net). */
+  private evented(): boolean {
+    return this.driver.reliableEvents === true && typeof this.driver.onContainerEvent === 'function';
+  }
+
+  /** The PLEG period: 1 s when events may be lost, minutes when they cannot. */
+  private relistPeriodMs(): number {
+    return this.evented() ? (this.cfg.eventedRelistIntervalMs ?? 300_000) : (this.cfg.relistIntervalMs ?? 1000);
   }
 
   /** The PLEG: a pod whose containers changed state since the last relist is synced. */

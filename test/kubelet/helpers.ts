@@ -7,11 +7,11 @@ import { SimDriver, type SimDriverConfig } from '../../src/kubelet/runtime/sim/s
 import { FakeClock } from '../../src/util/clock.js';
 import { MemoryStore } from '../../state/store.js';
 
-export function kubeletEnv(opts: { sim?: Partial<SimDriverConfig>; kubelet?: Partial<KubeletConfig> } = {}) {
+export function kubeletEnv(opts: { sim?: Partial<SimDriverConfig>; kubelet?: Partial<KubeletConfig>; driverClass?: typeof SimDriver } = {}) {
   const clock = new FakeClock();
   const store = new MemoryStore({ now: () => clock.now() });
   const api = new Api({ store, now: () => clock.now() });
-  const driver = new SimDriver({ clock, startDelayMs: 0, ...(opts.sim ?? {}) });
+  const driver = new (opts.driverClass ?? SimDriver)({ clock, startDelayMs: 0, ...(opts.sim ?? {}) });
   const make = () => new Kubelet({ api, clock, nodeName: 'node-1', driver, instance: 'test-instance', ...(opts.kubelet ?? {}) });
   const kubelet = make();
   return { clock, store, api, driver, kubelet, make };

@@ -195,6 +195,14 @@ export interface RuntimeDriver {
    * started), so it need not wait for its periodic relist. Returns an unsubscribe.
    */
   onContainerEvent?(listener: (ev: ContainerEvent) => void): () => void;
+  /**
+   * Optional: true when onContainerEvent reports every state change the
+   * runtime makes on its own (a container started or exited) and cannot lose
+   * one. The kubelet then reacts to events and relists only as a slow safety
+   * net, as Kubernetes' Evented PLEG (KEP-3386) does. Absent or false: the
+   * events only speed things up and the kubelet relists every second.
+   */
+  readonly reliableEvents?: boolean;
 }
 
 export interface ContainerEvent {

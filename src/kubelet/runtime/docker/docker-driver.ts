@@ -528,6 +528,14 @@ export class DockerDriver implements RuntimeDriver {
 
   // ---- container events -----------------------------------------------------
 
+  // No `reliableEvents` here: the kubelet keeps relisting every second on
+  // Docker. The stream is a socket to dockerd that can drop (engine restart,
+  // socket hiccup) and is reattached only after 2 s; the replay from the last
+  // seen time covers at most the engine's last 256 events, and none from
+  // before a dockerd restart; it attaches asynchronously after subscription;
+  // and it follows only start/die/oom, so a container removed or changed by
+  // someone else (`docker rm` of a created one, `docker pause`) sends nothing.
+  // The events only make the common case (an exit) faster.
   onContainerEvent(listener: (ev: ContainerEvent) => void): () => void {
     this.listeners.add(listener);
     if (!this.eventsActive && !this.closed) {

@@ -90,6 +90,12 @@ export class ProcessDriver implements RuntimeDriver {
   private readonly sandboxes = new Map<string, ProcSandbox>();
   private readonly containers = new Map<string, ProcContainer>();
   private readonly listeners = new Set<(ev: ContainerEvent) => void>();
+  /**
+   * A container's state changes on its own only when its child process
+   * starts or exits, and both emit an event in this process: none can be
+   * lost, so the kubelet relists only as a slow safety net.
+   */
+  readonly reliableEvents = true;
 
   constructor(config: ProcessDriverConfig) {
     if (!config?.instance) throw new Error('ProcessDriver: instance is required');

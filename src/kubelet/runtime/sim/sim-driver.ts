@@ -96,6 +96,13 @@ function hash(s: string): string {
 
 export class SimDriver implements RuntimeDriver {
   readonly name = 'simulated' as const;
+  /**
+   * Every state change a container makes on its own (started, exited) goes
+   * through emit(), in this process: no event can be lost, so the kubelet
+   * relists only as a slow safety net. Changes the kubelet itself asks for
+   * (create, remove) need no event; it knows of them.
+   */
+  readonly reliableEvents: boolean = true;
   private readonly clock: Clock;
   private readonly cfg: Required<Omit<SimDriverConfig, 'clock' | 'resources' | 'images' | 'unpullable'>>;
   private readonly resources: NodeResources;
@@ -127,6 +134,16 @@ export class SimDriver implements RuntimeDriver {
   /** Makes ping() fail with `message` (or succeed again with undefined): a runtime outage. */
   setDown(message: string | undefined): void {
     this.down = message;
+  }
+
+  /**
+   * Test hook: the container exits with `code` and NO event is emitted, as if
+   * the runtime's event were lost. Only the kubelet's periodic relist can
+   * notice it.
+   */
+  exitSilently(id: string, code = 137): void {
+    const c = this.mustGet(id);
+    this.exit(c, code, code === 0 ? 'Completed' : 'Error', false);
   }
 
   async ping(): Promise<void> {
@@ -247,8 +264,8 @@ export class SimDriver implements RuntimeDriver {
   }
 
   async listContainers(instance: string): Promise<ContainerStatus[]> {
-    // Every kubelet relists each second: at 50,000 pods copying every status
-    // each time was most of an idle cluster's CPU. Statuses are frozen and
+    // A kubelet relists (each second before evented relisting): at 50,000 pods
+    // copying every status each time was most of an idle cluster's CPU. Statuses are frozen and
     // replaced (never changed) when a container moves on, so they are shared.
     const out: ContainerStatus[] = [];
     for (const c of this.containers.values()) if (c.instance === instance) out.push(c.status);
@@ -339,14 +356,14 @@ export class SimDriver implements RuntimeDriver {
     else if (a[ANNOTATION_RUN_SECONDS] !== undefined) after((Number(a[ANNOTATION_RUN_SECONDS]) || 0) * 1000, 0);
   }
 
-  private exit(c: SimContainer, code: number, reason: string): void {
+  private exit(c: SimContainer, code: number, reason: string, notify = true): void {
     if (c.status.state === 'exited') return;
     for (const t of c.timers) t.cancel();
     c.timers = [];
     this.log(c, `exiting with code ${code}`);
     c.status = Object.freeze({ ...c.status, state: 'exited', exitCode: code, reason, finishedAt: this.iso(), startedAt: c.status.startedAt ?? this.iso() });
     for (const f of [...c.followers]) f(null);
-    this.emit(c);
+    if (notify) this.emit(c);
   }
 
   private drop(id: string): void {
