@@ -7,18 +7,9 @@ import type { ClusterClient, PortForwardEnd, PortForwardHandle, PortForwardReque
 
 export type PortForwardStatus = 'Active' | 'PodGone' | 'Failed';
 
-export interface PortForwardEntry {
+/** A forward as the `:pf` view lists it: what its handle says, plus its id, URL and state. */
+export interface PortForwardEntry extends Pick<PortForwardHandle, 'namespace' | 'kind' | 'name' | 'pod' | 'container' | 'remotePort' | 'address' | 'localPort'> {
   id: string;
-  namespace: string;
-  kind: 'Pod' | 'Service';
-  /** What was asked for (a Service's name for a Service). */
-  name: string;
-  /** The pod connections reach. */
-  pod: string;
-  container?: string;
-  remotePort: number;
-  address: string;
-  localPort: number;
   /** Where to point a browser: http://127.0.0.1:8080/. */
   url: string;
   status: PortForwardStatus;
