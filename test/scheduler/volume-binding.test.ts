@@ -21,6 +21,18 @@ function setup() {
   return { ...e, sched };
 }
 
+/** Pod `db` on node-1, waiting in PreBind for its WaitForFirstConsumer claim `data` to be provisioned. */
+async function waitingInPreBind() {
+  const e = setup();
+  await e.api.create(node('node-1'));
+  await e.api.create(sc('local', 'WaitForFirstConsumer'));
+  await e.api.create(pvc('data', { storageClassName: 'local' }));
+  e.sched.start();
+  await e.api.create(withClaim('db'));
+  await settle(e.sched);
+  return e;
+}
+
 function sc(name: string, mode: 'Immediate' | 'WaitForFirstConsumer', provisioner = 'kubeterm.io/local'): StorageClass {
   return { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner, volumeBindingMode: mode, reclaimPolicy: 'Delete' };
 }
@@ -260,13 +272,7 @@ describe('VolumeBinding', () => {
   });
 
   it('a provisioner that gives up (drops selected-node) fails PreBind; the pod is retried after its backoff', async () => {
-    const { api, clock, sched } = setup();
-    await api.create(node('node-1'));
-    await api.create(sc('local', 'WaitForFirstConsumer'));
-    await api.create(pvc('data', { storageClassName: 'local' }));
-    sched.start();
-    await api.create(withClaim('db'));
-    await settle(sched);
+    const { api, clock, sched } = await waitingInPreBind();
     await api.modify<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data', (c) => {
       delete c.metadata.annotations!['volume.kubernetes.io/selected-node'];
     });
@@ -287,13 +293,7 @@ describe('VolumeBinding', () => {
   });
 
   it('a claim deleted while PreBind waits fails the bind; the retry reports the missing claim', async () => {
-    const { api, clock, sched } = setup();
-    await api.create(node('node-1'));
-    await api.create(sc('local', 'WaitForFirstConsumer'));
-    await api.create(pvc('data', { storageClassName: 'local' }));
-    sched.start();
-    await api.create(withClaim('db'));
-    await settle(sched);
+    const { api, clock, sched } = await waitingInPreBind();
     await api.delete('PersistentVolumeClaim', 'default', 'data');
     await settle(sched);
     expect(failedScheduling(api, 'db')).toContain(
@@ -306,13 +306,7 @@ describe('VolumeBinding', () => {
   });
 
   it('gives up waiting for volumes after the bind timeout (600 s)', async () => {
-    const { api, clock, sched } = setup();
-    await api.create(node('node-1'));
-    await api.create(sc('local', 'WaitForFirstConsumer'));
-    await api.create(pvc('data', { storageClassName: 'local' }));
-    sched.start();
-    await api.create(withClaim('db'));
-    await settle(sched);
+    const { api, clock, sched } = await waitingInPreBind();
     clock.advance(599_000);
     await settle(sched);
     expect(failedScheduling(api, 'db')).toEqual([]);
@@ -323,13 +317,7 @@ describe('VolumeBinding', () => {
   });
 
   it('a pod deleted while its volumes are provisioned is dropped quietly', async () => {
-    const { api, sched } = setup();
-    await api.create(node('node-1'));
-    await api.create(sc('local', 'WaitForFirstConsumer'));
-    await api.create(pvc('data', { storageClassName: 'local' }));
-    sched.start();
-    await api.create(withClaim('db'));
-    await settle(sched);
+    const { api, sched } = await waitingInPreBind();
     await api.delete('Pod', 'default', 'db', { gracePeriodSeconds: 0 });
     await settle(sched);
     expect(api.get('Pod', 'default', 'db')).toBeUndefined();
