@@ -1,8 +1,10 @@
 // Builders and a settle() helper shared by the scheduler tests.
+import { afterEach } from 'vitest';
 import { Api } from '../../src/api/api.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { Node, Taint } from '../../src/api/types/node.js';
 import type { Pod, PodSpec } from '../../src/api/types/pod.js';
+import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { MemoryStore } from '../../state/store.js';
 
@@ -11,6 +13,23 @@ export function env() {
   const store = new MemoryStore({ now: () => clock.now() });
   const api = new Api({ store, now: () => clock.now() });
   return { clock, store, api };
+}
+
+/**
+ * A `setup()` that gives each test a fresh env and a Scheduler with a fixed
+ * tie-break, stopped after the test. Call once per file, at the top level.
+ */
+export function useScheduler(random: number) {
+  let sched: Scheduler | undefined;
+  afterEach(async () => {
+    await sched?.stop();
+    sched = undefined;
+  });
+  return () => {
+    const e = env();
+    sched = new Scheduler({ api: e.api, clock: e.clock, random: () => random });
+    return { ...e, sched };
+  };
 }
 
 export function node(

@@ -1,24 +1,14 @@
 // PriorityClass resolution, priority ordering of the queue and preemption,
 // against MemoryStore + Api on a FakeClock.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PriorityClass } from '../../src/api/types/config.js';
 import type { Pod } from '../../src/api/types/pod.js';
-import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { env, node, pod, settle } from './helpers.js';
+import { env, node, pod, settle, useScheduler } from './helpers.js';
 
-let sched: Scheduler | undefined;
-afterEach(async () => {
-  await sched?.stop();
-  sched = undefined;
-});
 
 type Env = ReturnType<typeof env>;
 
-function setup() {
-  const e = env();
-  sched = new Scheduler({ api: e.api, clock: e.clock, random: () => 0 });
-  return { ...e, sched };
-}
+const setup = useScheduler(0);
 
 function pc(name: string, value: number, o: Partial<PriorityClass> = {}): PriorityClass {
   return { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, ...o };

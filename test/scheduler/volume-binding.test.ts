@@ -1,25 +1,15 @@
 // VolumeBinding: missing and unbound claims, WaitForFirstConsumer claims and
 // the selected-node annotation, volume node affinity, and retries when claims
 // change — against MemoryStore + Api on a FakeClock.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/api/types/pod.js';
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../src/api/types/storage.js';
-import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { env, node, pod, settle } from './helpers.js';
+import { env, node, pod, settle, useScheduler } from './helpers.js';
 
-let sched: Scheduler | undefined;
-afterEach(async () => {
-  await sched?.stop();
-  sched = undefined;
-});
 
 type Env = ReturnType<typeof env>;
 
-function setup() {
-  const e = env();
-  sched = new Scheduler({ api: e.api, clock: e.clock, random: () => 0 });
-  return { ...e, sched };
-}
+const setup = useScheduler(0);
 
 /** Pod `db` on node-1, waiting in PreBind for its WaitForFirstConsumer claim `data` to be provisioned. */
 async function waitingInPreBind() {
