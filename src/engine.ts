@@ -19,6 +19,8 @@ import { hpaControllerFactory } from './controllers/hpa.js';
 import { CONTROLLER_FACTORIES, startControllers, type ControllerFactory, type RunningControllers } from './controllers/index.js';
 import { pvControllerFactory } from './controllers/pv-controller.js';
 import { newEventTTLController } from './controllers/event-ttl.js';
+import { registerEstablishedCrds } from './controllers/crd.js';
+import { KindRegistry } from './api/kinds.js';
 import { DestinationPolicy, forward, Network, podDnsConfig, type ForwardOptions, type NetworkConfig, type NetworkStatus, type PortForward } from './network/index.js';
 import { ProcessDriver } from './kubelet/runtime/process/index.js';
 import type { DockerDriver } from './kubelet/runtime/docker/index.js';
@@ -163,7 +165,9 @@ export class Engine {
     // Admission: LimitRange defaults, ResourceQuota, then ClusterIP/NodePort allocation.
     const allocator = createServiceAllocator({ serviceCIDR: this.config.network ? this.config.network.serviceCIDR : undefined });
     const admission: AdmissionPlugin[] = [...defaultAdmissionPlugins(), serviceAllocation(allocator)];
-    const api = (this._api = new Api({ store, now, admission }));
+    const api = (this._api = new Api({ store, now, admission, kinds: new KindRegistry() }));
+    // Custom kinds are served from the first request on: a restart loads the CRDs' kinds before anything reads their objects.
+    registerEstablishedCrds(api);
     const allocWatch = allocator.attach(api);
     this.parts.push({ name: 'service allocator', part: { stop: () => allocWatch.stop() } });
     await this.ensureNamespaces(api);

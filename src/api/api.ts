@@ -13,7 +13,7 @@ import {
   isStatusError,
   notFound,
 } from './errors.js';
-import { kindInfo, parseApiVersion, apiVersionOf, qualifiedResource } from './kinds.js';
+import { KindRegistry, parseApiVersion, apiVersionOf, qualifiedResource, type KindInfo } from './kinds.js';
 import { clone, type KubeObject, type OwnerReference } from './meta.js';
 import { applyPatch, type PatchType } from './patch/index.js';
 import { clientSideApply, LAST_APPLIED } from './patch/apply.js';
@@ -21,6 +21,9 @@ import type { DeleteOptions, ListOptions, ListResult, ObjectStore, WatchEvent, W
 import { checkFieldTypes, validateObject, validateUnknownFields } from './validation/index.js';
 import type { AdmissionPlugin } from './admission/types.js';
 import { needsConversion, toServedVersion, writeInStoredVersion } from './convert/index.js';
+import { writeSpecReplicas } from './scale-subresource.js';
+import { prepareCustom, requireServedVersion, validateCustom } from './custom-resources.js';
+import type { CustomVersion } from './kinds.js';
 
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 
@@ -42,17 +45,25 @@ export interface ApiOptions {
   now?: () => number;
   /** Admission plugins (src/api/admission), run on create and update after defaulting, before validation. */
   admission?: AdmissionPlugin[];
+  /** The kinds this engine serves (built-ins plus Established CRDs); default: a fresh registry of the built-ins. */
+  kinds?: KindRegistry;
 }
+
+/** Held by a CRD until its custom resources are gone (apiextensions' customresourcecleanup finalizer). */
+export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export class Api {
   readonly store: ObjectStore;
+  /** The kinds served: built-ins and the custom kinds of Established CRDs. */
+  readonly kinds: KindRegistry;
   private readonly now: () => number;
   private readonly admission: AdmissionPlugin[];
 
   constructor(opts: ApiOptions) {
     this.store = opts.store;
+    this.kinds = opts.kinds ?? new KindRegistry();
     this.now = opts.now ?? Date.now;
     this.admission = opts.admission ?? [];
   }
@@ -84,7 +95,10 @@ export class Api {
     // Objects of an older served version (autoscaling/v1 HPAs) are written in the stored version.
     if (needsConversion(input)) return writeInStoredVersion(input, (o) => this.create(o as T, opts));
     const info = this.requireKind(input);
-    const obj = this.prepare(input, opts);
+    if (info.custom && this.store.get('CustomResourceDefinition', '', info.custom.crd)?.metadata.deletionTimestamp) {
+      throw new StatusError(405, 'MethodNotAllowed', 'create not allowed while custom resource definition is terminating');
+    }
+    const obj = this.prepare(input, { ...opts, create: true });
     // Before name generation, as in Kubernetes: refusals name a generateName object by its prefix.
     for (const p of this.admission) p.admit({ operation: 'CREATE', object: obj, store: this.store, dryRun: opts.dryRun });
     if (!obj.metadata.name && obj.metadata.generateName) {
@@ -177,11 +191,11 @@ export class Api {
       next = applyPatch(clone(old), type, patch, kind) as KubeObject;
     } catch (e) {
       if (e instanceof StatusError) throw e;
-      throw badRequest(`the patch could not be applied to ${qualifiedResource(kindInfo(kind)!)} "${name}": ${(e as Error).message}`);
+      throw badRequest(`the patch could not be applied to ${qualifiedResource(this.infoOf(kind))} "${name}": ${(e as Error).message}`);
     }
     // A merge patch of `null`, `5` or `[]` replaces the whole document: refuse rather than store a non-object.
     if (!next || typeof next !== 'object' || Array.isArray(next)) {
-      throw badRequest(`the patch could not be applied to ${qualifiedResource(kindInfo(kind)!)} "${name}": the result is not a JSON object`);
+      throw badRequest(`the patch could not be applied to ${qualifiedResource(this.infoOf(kind))} "${name}": the result is not a JSON object`);
     }
     next.kind = old.kind;
     next.apiVersion = old.apiVersion;
@@ -265,6 +279,12 @@ export class Api {
         o.status = { ...(o.status ?? {}), phase: 'Terminating' };
       }, { status: true });
     }
+    if (kind === 'CustomResourceDefinition' && !old.metadata.deletionTimestamp && !old.metadata.finalizers?.includes(CRD_CLEANUP_FINALIZER)) {
+      // As the CRD registry's Delete: its custom resources go first (src/controllers/crd.ts finalizes).
+      await this.modify(kind, ns, name, (o) => {
+        o.metadata.finalizers = [...(o.metadata.finalizers ?? []), CRD_CLEANUP_FINALIZER];
+      });
+    }
     if (finalizer && !old.metadata.finalizers?.includes(finalizer) && !old.metadata.deletionTimestamp) {
       await this.modify(kind, ns, name, (o) => {
         o.metadata.finalizers = [...(o.metadata.finalizers ?? []), finalizer];
@@ -279,13 +299,14 @@ export class Api {
     return this.store.delete(kind, ns, name, { preconditions: opts.preconditions, gracePeriodSeconds: grace });
   }
 
-  /** The scale subresource as Deployments/ReplicaSets/StatefulSets expose it. */
+  /** The scale subresource as Deployments/ReplicaSets/StatefulSets and custom kinds with one expose it. */
   async scale(kind: string, namespace: string, name: string, replicas: number): Promise<KubeObject> {
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw invalid(kind, name, [{ type: 'Invalid', field: 'spec.replicas', value: replicas, detail: 'must be greater than or equal to 0' }]);
     }
+    const info = this.infoOf(kind);
     const out = await this.modify(kind, namespace, name, (o) => {
-      o.spec = { ...(o.spec ?? {}), replicas };
+      writeSpecReplicas(info, o, replicas);
     });
     return out!;
   }
@@ -295,7 +316,7 @@ export class Api {
   private requireKind(obj: KubeObject) {
     if (!obj || typeof obj !== 'object') throw badRequest('Object is not a JSON object');
     if (!obj.kind) throw badRequest("Object 'Kind' is missing");
-    const info = kindInfo(obj.kind);
+    const info = this.kinds.get(obj.kind);
     if (!info) throw badRequest(`no kind "${obj.kind}" is registered for version "${obj.apiVersion}"`);
     const { group } = parseApiVersion(typeof obj.apiVersion === 'string' ? obj.apiVersion : '');
     if (!obj.apiVersion || typeof obj.apiVersion !== 'string' || group !== info.group) {
@@ -303,15 +324,17 @@ export class Api {
         `no kind "${obj.kind}" is registered for version "${obj.apiVersion ?? ''}" (kubeterm serves ${info.kind} as ${apiVersionOf(info)})`,
       );
     }
+    if (info.custom) requireServedVersion(info, obj.apiVersion);
     return info;
   }
 
   /** Copy, default, normalise namespace; optionally reject unknown fields. */
-  private prepare<T extends KubeObject>(input: T, opts: WriteOptions): T {
+  private prepare<T extends KubeObject>(input: T, opts: WriteOptions & { create?: boolean }): T {
     const info = this.requireKind(input);
     if (!input.metadata || typeof input.metadata !== 'object') {
       throw invalid(info.kind, '', [{ type: 'Required', field: 'metadata', detail: 'metadata is required' }]);
     }
+    if (info.custom) return this.prepareCustomObject(info, input, opts);
     checkFieldTypes(input); // a wrong JSON type is a decode error (400), before strict field validation
     if (opts.fieldValidation === 'Strict') {
       const unknown = validateUnknownFields(input);
@@ -326,8 +349,27 @@ export class Api {
     return applyDefaults(obj) as T;
   }
 
+  /** A custom resource: the schema of the version it was written in defaults, prunes and (later) validates it. */
+  private prepareCustomObject<T extends KubeObject>(info: KindInfo, input: T, opts: WriteOptions & { create?: boolean }): T {
+    const version = requireServedVersion(info, input.apiVersion);
+    const obj = clone(input);
+    const { unknownFields } = prepareCustom(info, obj, version, { create: opts.create ?? false });
+    if (opts.fieldValidation === 'Strict' && unknownFields.length) {
+      throw badRequest(`strict decoding error: ${unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`);
+    }
+    if (info.namespaced) obj.metadata.namespace = obj.metadata.namespace || 'default';
+    else delete obj.metadata.namespace;
+    this.writtenIn.set(obj, version);
+    return obj;
+  }
+
+  /** The CRD version each prepared custom object was written in: its schema validates it. */
+  private readonly writtenIn = new WeakMap<KubeObject, CustomVersion>();
+
   private validate(obj: KubeObject, old: KubeObject | undefined): void {
     const errs = validateObject(obj, old);
+    const version = this.writtenIn.get(obj);
+    if (version) errs.push(...validateCustom(version, obj, old));
     if (errs.length) throw invalid(obj.kind, obj.metadata.name ?? '', errs);
   }
 
@@ -355,8 +397,8 @@ export class Api {
       throw new StatusError(
         403,
         'Forbidden',
-        `${qualifiedResource(kindInfo(obj.kind)!)} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
-        { name: obj.metadata.name, kind: kindInfo(obj.kind)!.plural },
+        `${qualifiedResource(this.infoOf(obj.kind))} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        { name: obj.metadata.name, kind: this.infoOf(obj.kind).plural },
       );
     }
   }
@@ -371,8 +413,15 @@ export class Api {
     }
   }
 
+  /** A served kind's facts; throws NotFound-style 404 for a kind nobody serves (a CRD deleted meanwhile). */
+  infoOf(kind: string): KindInfo {
+    const info = this.kinds.get(kind);
+    if (!info) throw badRequest(`no kind "${kind}" is registered`);
+    return info;
+  }
+
   private scopeNs(kind: string, namespace: string): string {
-    const info = kindInfo(kind);
+    const info = this.kinds.get(kind);
     if (!info) return namespace;
     return info.namespaced ? namespace || 'default' : '';
   }

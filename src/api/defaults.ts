@@ -12,6 +12,8 @@ import { defaultPod } from './defaults/pod.js';
 import { defaultPV, defaultPVC, defaultStorageClass } from './defaults/storage.js';
 import { defaultCronJob, defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultStatefulSet } from './defaults/workloads.js';
 
+import { defaultCrd } from './crd/defaults-crd.js';
+
 export { imageTag } from './defaults/pod.js';
 
 const byKind: Record<string, (obj: Json) => void> = {
@@ -36,6 +38,7 @@ const byKind: Record<string, (obj: Json) => void> = {
   Node: defaultNode,
   LimitRange: defaultLimitRange,
   PriorityClass: defaultPriorityClass,
+  CustomResourceDefinition: defaultCrd as unknown as (obj: Json) => void,
 };
 
 /** Returns the object with Kubernetes' defaults applied. May mutate and return its argument (callers pass a private copy). */

@@ -1,7 +1,9 @@
 // The kinds kubeterm serves, with the facts discovery, kubectl, the UI prompt
 // and the folder sync all need: group/version, plural, short names, scope,
-// categories and subresources. One table, passed around — never a global
-// mutable registry.
+// categories and subresources. The built-in kinds are one constant table
+// (KINDS); a KindRegistry (one per engine, owned by its Api) starts from it
+// and grows and shrinks as CustomResourceDefinitions become Established and
+// go away. Everything that must see custom kinds asks the registry.
 
 export interface KindInfo {
   kind: string;
@@ -22,6 +24,49 @@ export interface KindInfo {
    * the edges (src/api/convert) so the store and controllers see one version.
    */
   alsoServed?: readonly string[];
+  /** `FooList`: the kind of a list of these (custom kinds name it in their CRD). */
+  listKind?: string;
+  /** Set for kinds defined by a CustomResourceDefinition. */
+  custom?: CustomKind;
+}
+
+/** A CRD's additionalPrinterColumns entry (apiextensions.k8s.io/v1 CustomResourceColumnDefinition). */
+export interface PrinterColumn {
+  name: string;
+  /** integer, number, string, boolean, date */
+  type: string;
+  jsonPath: string;
+  description?: string;
+  priority?: number;
+  format?: string;
+}
+
+/** The scale subresource of a custom kind: where replicas and the selector live (JSON paths like `.spec.replicas`). */
+export interface CustomScale {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+}
+
+/** One version of a custom kind, as its CRD declares it. */
+export interface CustomVersion {
+  name: string;
+  served: boolean;
+  storage: boolean;
+  /** The version's openAPIV3Schema (structural), if any. */
+  schema?: Record<string, unknown>;
+  printerColumns: PrinterColumn[];
+  status: boolean;
+  scale?: CustomScale;
+  deprecated?: boolean;
+  deprecationWarning?: string;
+}
+
+/** What a CustomResourceDefinition says of its kind beyond the KindInfo facts. */
+export interface CustomKind {
+  /** The CRD's name (`plural.group`). */
+  crd: string;
+  versions: CustomVersion[];
 }
 
 function k(
@@ -87,26 +132,155 @@ export const KINDS: readonly KindInfo[] = [
   }),
   k('Ingress', 'networking.k8s.io', 'v1', 'ingresses', ['ing'], true, { subresources: ['status'], applyOrder: 40 }),
   k('Lease', 'coordination.k8s.io', 'v1', 'leases', [], true, { applyOrder: 60 }),
+  k('CustomResourceDefinition', 'apiextensions.k8s.io', 'v1', 'customresourcedefinitions', ['crd', 'crds'], false, {
+    subresources: ['status'],
+    applyOrder: -1,
+  }),
   k('Event', '', 'v1', 'events', ['ev'], true, { applyOrder: 60 }),
 ];
 
-const byKind = new Map(KINDS.map((i) => [i.kind, i]));
-const byName = new Map<string, KindInfo>();
-for (const info of KINDS) {
-  for (const n of [info.plural, info.singular, info.kind.toLowerCase(), ...info.shortNames]) {
-    if (!byName.has(n)) byName.set(n, info);
+/** The names a kind answers to: plural, singular, lower-case kind, short names (first wins on a clash). */
+function namesOf(info: KindInfo): string[] {
+  return [info.plural, info.singular, info.kind.toLowerCase(), ...info.shortNames];
+}
+
+/**
+ * The kinds one engine serves: the built-ins plus the custom kinds of its
+ * Established CRDs. Listeners hear every change (discovery, OpenAPI, the UI's
+ * prompt and the folder sync follow it); `generation` counts them, so caches
+ * (discovery ETags, OpenAPI hashes) know when to rebuild.
+ */
+export class KindRegistry {
+  private readonly builtins: readonly KindInfo[];
+  private readonly custom = new Map<string, KindInfo>();
+  private byKind = new Map<string, KindInfo>();
+  private byName = new Map<string, KindInfo>();
+  private listAll: readonly KindInfo[] = [];
+  private readonly listeners = new Set<() => void>();
+  generation = 0;
+
+  constructor(builtins: readonly KindInfo[] = KINDS) {
+    this.builtins = builtins;
+    this.rebuild();
+    LIVE_REGISTRIES.add(new WeakRef(this));
   }
-  byName.set(`${info.plural}.${info.group}`, info);
+
+  /** By kind name (`Deployment`, `Certificate`). */
+  get(kind: string): KindInfo | undefined {
+    return this.byKind.get(kind);
+  }
+
+  /** True for a kind this registry serves that a CRD defines. */
+  isCustom(kind: string): boolean {
+    return this.custom.has(kind);
+  }
+
+  /** Resolves `pods`, `pod`, `po`, `Pod`, `deployments.apps`, `certificates.cert.example.com` … as kubectl and the k9s prompt do. */
+  resolve(name: string): KindInfo | undefined {
+    const n = name.trim();
+    return this.byName.get(n.toLowerCase()) ?? this.byKind.get(n);
+  }
+
+  /** Every kind served, built-ins first. */
+  all(): readonly KindInfo[] {
+    return this.listAll;
+  }
+
+  /** Kinds in a category (`all`), as `kubectl get all` expands it. */
+  inCategory(category: string): KindInfo[] {
+    return this.listAll.filter((k) => k.categories.includes(category));
+  }
+
+  /** The kind served at /apis/GROUP/VERSION/PLURAL, seen in that version. */
+  lookup(group: string, version: string, plural: string): KindInfo | undefined {
+    const info = this.listAll.find((k) => k.plural === plural && k.group === group && servedVersions(k).includes(version));
+    return info && atVersion(info, version);
+  }
+
+  /** Kinds served in one group/version, each seen in that version. */
+  forGroupVersion(group: string, version: string): KindInfo[] {
+    return this.listAll.filter((k) => k.group === group && servedVersions(k).includes(version)).map((k) => atVersion(k, version));
+  }
+
+  /** Every served group/version; a group's stored (preferred) version comes first. */
+  groupVersions(): { group: string; version: string }[] {
+    const seen = new Map<string, { group: string; version: string }>();
+    for (const k of this.listAll) if (!seen.has(`${k.group}/${k.version}`)) seen.set(`${k.group}/${k.version}`, { group: k.group, version: k.version });
+    for (const k of this.listAll) for (const version of servedVersions(k)) if (!seen.has(`${k.group}/${version}`)) seen.set(`${k.group}/${version}`, { group: k.group, version });
+    return [...seen.values()];
+  }
+
+  /** Adds or replaces a custom kind. */
+  register(info: KindInfo): void {
+    const builtin = this.builtins.find((b) => b.kind === info.kind);
+    if (builtin) throw new Error(`kind ${info.kind} is built in (${apiVersionOf(builtin)}); a CustomResourceDefinition cannot redefine it`);
+    this.custom.set(info.kind, info);
+    this.rebuild();
+  }
+
+  unregister(kind: string): void {
+    if (this.custom.delete(kind)) this.rebuild();
+  }
+
+  /** Calls `fn` after every change; returns the unsubscribe. */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private rebuild(): void {
+    this.listAll = [...this.builtins, ...[...this.custom.values()].sort((a, b) => a.kind.localeCompare(b.kind))];
+    this.byKind = new Map(this.listAll.map((i) => [i.kind, i]));
+    this.byName = new Map();
+    for (const info of this.listAll) {
+      for (const n of namesOf(info)) if (!this.byName.has(n)) this.byName.set(n, info);
+      this.byName.set(`${info.plural}.${info.group}`, info);
+      for (const v of servedVersions(info)) this.byName.set(`${info.plural}.${v}.${info.group}`, info);
+    }
+    this.generation++;
+    for (const fn of [...this.listeners]) fn();
+  }
 }
 
+/**
+ * Every live registry, so the few context-free helpers that only need to
+ * *name* a kind (error messages, a store key's scope) can find a custom kind
+ * without being handed a registry. What is served is decided by the
+ * registry an Api owns, never by this list.
+ */
+const LIVE_REGISTRIES = new Set<WeakRef<KindRegistry>>();
+
+const builtinByKind = new Map(KINDS.map((i) => [i.kind, i]));
+const builtinByName = new Map<string, KindInfo>();
+for (const info of KINDS) {
+  for (const n of namesOf(info)) if (!builtinByName.has(n)) builtinByName.set(n, info);
+  builtinByName.set(`${info.plural}.${info.group}`, info);
+}
+
+/**
+ * The facts of a kind by name: a built-in, else a custom kind some live
+ * engine serves. For naming and scoping only; whether a kind is served is the
+ * owning registry's answer.
+ */
 export function kindInfo(kind: string): KindInfo | undefined {
-  return byKind.get(kind);
+  const b = builtinByKind.get(kind);
+  if (b) return b;
+  for (const ref of LIVE_REGISTRIES) {
+    const r = ref.deref();
+    if (!r) {
+      LIVE_REGISTRIES.delete(ref);
+      continue;
+    }
+    const i = r.get(kind);
+    if (i) return i;
+  }
+  return undefined;
 }
 
-/** Resolves `pods`, `pod`, `po`, `Pod`, `deployments.apps` … to a kind, as kubectl and the k9s prompt do. */
+/** Resolves a built-in kind by `pods`, `pod`, `po`, `Pod`, `deployments.apps` …; custom kinds need a KindRegistry. */
 export function resolveResource(name: string): KindInfo | undefined {
   const n = name.trim();
-  return byName.get(n.toLowerCase()) ?? byKind.get(n);
+  return builtinByName.get(n.toLowerCase()) ?? builtinByKind.get(n);
 }
 
 /** Every version a kind is served in, the stored (preferred) one first. */

@@ -1,9 +1,9 @@
 // Discovery documents kubectl reads before anything else: /version, /api,
 // /apis, and one APIResourceList per group/version (the "legacy" discovery
 // format; kubectl accepts it when the response is plain application/json).
-// Resource names, short names, categories and subresources come from KINDS.
-import { KINDS, atVersion, servedVersions, type KindInfo } from '../api/kinds.js';
-import { servedGroupVersions } from './request-info.js';
+// Resource names, short names, categories and subresources come from the
+// engine's KindRegistry, so a CRD's kind appears (and goes) live.
+import type { KindInfo, KindRegistry } from '../api/kinds.js';
 
 export const KUBE_VERSION = {
   major: '1',
@@ -17,10 +17,10 @@ export const KUBE_VERSION = {
   platform: `${process.platform === 'win32' ? 'windows' : process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
 };
 
-const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+export const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** Subresources this server actually serves, with the kind and verbs discovery announces. */
-const SUBRESOURCES: Record<string, { group?: string; version?: string; kind?: string; verbs: string[] }> = {
+export const SUBRESOURCES: Record<string, { group?: string; version?: string; kind?: string; verbs: string[] }> = {
   status: { verbs: ['get', 'patch', 'update'] },
   scale: { group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
   log: { kind: 'Pod', verbs: ['get'] },
@@ -41,26 +41,27 @@ export function apiVersions(serverAddress: string): Record<string, unknown> {
   };
 }
 
-function groupDoc(group: string): Record<string, unknown> {
-  const versions = servedGroupVersions()
+function groupDoc(kinds: KindRegistry, group: string): Record<string, unknown> {
+  const versions = kinds
+    .groupVersions()
     .filter((gv) => gv.group === group)
     .map((gv) => ({ groupVersion: `${group}/${gv.version}`, version: gv.version }));
   return { name: group, versions, preferredVersion: versions[0] };
 }
 
-export function apiGroupList(): Record<string, unknown> {
-  const groups = [...new Set(servedGroupVersions().map((gv) => gv.group))].filter((g) => g !== '');
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(groupDoc) };
+export function apiGroupList(kinds: KindRegistry): Record<string, unknown> {
+  const groups = [...new Set(kinds.groupVersions().map((gv) => gv.group))].filter((g) => g !== '');
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map((g) => groupDoc(kinds, g)) };
 }
 
-export function apiGroup(group: string): Record<string, unknown> | undefined {
-  if (!servedGroupVersions().some((gv) => gv.group === group && group !== '')) return undefined;
-  return { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(group) };
+export function apiGroup(kinds: KindRegistry, group: string): Record<string, unknown> | undefined {
+  if (!kinds.groupVersions().some((gv) => gv.group === group && group !== '')) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(kinds, group) };
 }
 
-export function apiResourceList(group: string, version: string): Record<string, unknown> {
+export function apiResourceList(kinds: KindRegistry, group: string, version: string): Record<string, unknown> {
   const resources: Record<string, unknown>[] = [];
-  for (const info of KINDS.filter((k) => k.group === group && servedVersions(k).includes(version)).map((k) => atVersion(k, version))) {
+  for (const info of kinds.forGroupVersion(group, version)) {
     resources.push({
       name: info.plural,
       singularName: info.singular,

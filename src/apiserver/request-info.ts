@@ -4,7 +4,7 @@
 // core group, `/apis/<group>/<version>/...` the rest, `namespaces/<ns>/` scopes
 // a resource unless what follows is a namespace subresource (status, finalize),
 // and a leading `watch/` segment is the legacy watch form.
-import { atVersion, resolveResource, servedVersions, type KindInfo, KINDS } from '../api/kinds.js';
+import type { KindInfo, KindRegistry } from '../api/kinds.js';
 
 export interface ResourceRequest {
   group: string;
@@ -26,23 +26,8 @@ export type ParsedPath =
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
-export function servedGroupVersions(): { group: string; version: string }[] {
-  const seen = new Map<string, { group: string; version: string }>();
-  // Stored versions first, so a group's first version is its preferred one (autoscaling: v2, then v1).
-  for (const k of KINDS) seen.set(`${k.group}/${k.version}`, { group: k.group, version: k.version });
-  for (const k of KINDS) for (const version of servedVersions(k)) if (!seen.has(`${k.group}/${version}`)) seen.set(`${k.group}/${version}`, { group: k.group, version });
-  return [...seen.values()];
-}
-
-/** The kind a URL names, as seen in the URL's version (apiVersionOf() of it is what the client asked for). */
-function kindFor(group: string, version: string, plural: string): KindInfo | undefined {
-  const named = resolveResource(plural);
-  const serves = (k: KindInfo) => k.plural === plural && k.group === group && servedVersions(k).includes(version);
-  const info = named && serves(named) ? named : KINDS.find(serves);
-  return info && atVersion(info, version);
-}
-
-export function parsePath(pathname: string): ParsedPath {
+/** Parses a request path against the kinds `kinds` serves right now (custom kinds come and go with their CRDs). */
+export function parsePath(pathname: string, kinds: KindRegistry): ParsedPath {
   let segs: string[];
   try {
     segs = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
@@ -65,7 +50,7 @@ export function parsePath(pathname: string): ParsedPath {
   } else {
     return { type: 'unknown' };
   }
-  if (!servedGroupVersions().some((gv) => gv.group === group && gv.version === version)) return { type: 'unknown' };
+  if (!kinds.groupVersions().some((gv) => gv.group === group && gv.version === version)) return { type: 'unknown' };
   if (rest.length === 0) return { type: 'groupVersion', group, version };
   let legacyWatch = false;
   if (rest[0] === 'watch') {
@@ -84,7 +69,7 @@ export function parsePath(pathname: string): ParsedPath {
   }
   const [resource, name = '', subresource = '', ...extra] = rest;
   if (extra.length) return { type: 'unknown' };
-  const info = kindFor(group, version, resource);
+  const info = kinds.lookup(group, version, resource);
   if (!info) return { type: 'unknown' };
   if (!info.namespaced && namespace) return { type: 'unknown' };
   return { type: 'resource', req: { group, version, namespace, resource, info, name, subresource, legacyWatch } };

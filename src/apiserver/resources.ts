@@ -111,18 +111,18 @@ export function handleList(c: ResourceContext): void {
     items = items.slice(0, limit);
   }
   if (wantsTable(c.req)) {
-    const table = tableOutbound(rr, buildTable(rr.info.kind, items, { now: c.now(), include: includeObject(query), resourceVersion: rv }));
+    const table = tableOutbound(rr, buildTable(rr.info, items, { now: c.now(), include: includeObject(query), resourceVersion: rv }));
     table.metadata = metadata as typeof table.metadata;
     sendJson(c.res, 200, table);
     return;
   }
-  sendJson(c.res, 200, { kind: `${rr.info.kind}List`, apiVersion: apiVersionOf(rr.info), metadata, items: isConvertedVersion(rr) ? items.map((o) => outbound(rr, o)) : items });
+  sendJson(c.res, 200, { kind: rr.info.listKind ?? `${rr.info.kind}List`, apiVersion: apiVersionOf(rr.info), metadata, items: isConvertedVersion(rr) ? items.map((o) => outbound(rr, o)) : items });
 }
 
 export function handleGet(c: ResourceContext): void {
   const obj = c.api.mustGet(c.rr.info.kind, c.rr.namespace, c.rr.name);
   if (wantsTable(c.req)) {
-    sendJson(c.res, 200, tableOutbound(c.rr, buildTable(c.rr.info.kind, [obj], { now: c.now(), include: includeObject(c.query), resourceVersion: obj.metadata.resourceVersion })));
+    sendJson(c.res, 200, tableOutbound(c.rr, buildTable(c.rr.info, [obj], { now: c.now(), include: includeObject(c.query), resourceVersion: obj.metadata.resourceVersion })));
     return;
   }
   sendJson(c.res, 200, outbound(c.rr, obj));
@@ -164,6 +164,10 @@ export async function handlePatch(c: ResourceContext): Promise<void> {
   const type = PATCH_CONTENT_TYPES[mediaType(c.req)];
   if (!type) {
     throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${Object.keys(PATCH_CONTENT_TYPES).join(', ')}`);
+  }
+  if (type === 'strategic' && rr.info.custom) {
+    // As the apiextensions-apiserver: custom resources have no strategic-merge metadata.
+    throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
   }
   const body = await readBody(c.req, c.maxBodyBytes);
   const opts = writeOptions(query);

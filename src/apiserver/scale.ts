@@ -6,25 +6,21 @@ import type { Api } from '../api/api.js';
 import { StatusError, badRequest, invalid, staleConflict } from '../api/errors.js';
 import type { KubeObject } from '../api/meta.js';
 import { PATCH_CONTENT_TYPES, applyPatch } from '../api/patch/index.js';
-import { labelSelectorAsSelector } from '../api/selectors.js';
+import type { KindInfo } from '../api/kinds.js';
+import { readScale } from '../api/scale-subresource.js';
 import { decodeObject, mediaType, parseJson, readBody } from './body.js';
 import type { ResourceContext } from './resources.js';
 import { sendJson } from './respond.js';
 
-export function toScale(obj: KubeObject): KubeObject {
-  let selector = '';
-  try {
-    selector = labelSelectorAsSelector(obj.spec?.selector).toString();
-  } catch {
-    selector = '';
-  }
+export function toScale(info: KindInfo, obj: KubeObject): KubeObject {
+  const s = readScale(info, obj);
   const m = obj.metadata;
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
-    spec: { replicas: obj.spec?.replicas ?? 0 },
-    status: { replicas: obj.status?.replicas ?? 0, selector },
+    spec: { replicas: s.specReplicas },
+    status: { replicas: s.statusReplicas, selector: s.selector },
   };
 }
 
@@ -38,7 +34,7 @@ async function setReplicas(api: Api, c: ResourceContext, scale: KubeObject, curr
   const rv = scale.metadata?.resourceVersion;
   if (rv && rv !== current.metadata.resourceVersion) throw staleConflict(c.rr.info.kind, c.rr.name);
   const out = await api.scale(c.rr.info.kind, c.rr.namespace, c.rr.name, replicas);
-  sendJson(c.res, 200, toScale(out));
+  sendJson(c.res, 200, toScale(c.rr.info, out));
 }
 
 export async function handleScale(c: ResourceContext): Promise<void> {
@@ -46,7 +42,7 @@ export async function handleScale(c: ResourceContext): Promise<void> {
   const current = api.mustGet(rr.info.kind, rr.namespace, rr.name);
   const method = c.req.method;
   if (method === 'GET') {
-    sendJson(c.res, 200, toScale(current));
+    sendJson(c.res, 200, toScale(rr.info, current));
     return;
   }
   const body = await readBody(c.req, c.maxBodyBytes);
@@ -59,7 +55,7 @@ export async function handleScale(c: ResourceContext): Promise<void> {
   if (!type || type === 'apply') throw badRequest(`unsupported patch type for the scale subresource: ${mediaType(c.req)}`);
   let next: KubeObject;
   try {
-    next = applyPatch(toScale(current), type, parseJson(body), 'Scale') as KubeObject;
+    next = applyPatch(toScale(rr.info, current), type, parseJson(body), 'Scale') as KubeObject;
   } catch (e) {
     throw badRequest(`the patch could not be applied to the scale of ${rr.info.kind} "${rr.name}": ${(e as Error).message}`);
   }

@@ -65,11 +65,11 @@ export function serveWatch(o: WatchStreamOptions): void {
   let closed = false;
   let handle: WatchHandle | undefined;
   let sentTableHeader = false;
-  const printer = printerFor(info.kind);
+  const printer = printerFor(info);
 
   const encode = (obj: unknown): unknown => {
     if (!o.table || (obj as KubeObject).kind === 'Status') return obj;
-    const table = buildTable(info.kind, [], { now: o.now(), include: o.table.include, noHeaders: sentTableHeader });
+    const table = buildTable(info, [], { now: o.now(), include: o.table.include, noHeaders: sentTableHeader });
     sentTableHeader = true;
     const row = tableRow(obj as KubeObject, printer, o.now(), o.table.include);
     if (o.table.include === 'Object') row.object = outbound(rr, obj as KubeObject);

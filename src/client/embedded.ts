@@ -4,7 +4,7 @@
 // the UI and the folder sync never import the engine itself.
 import type { Api, PropagationPolicy } from '../api/api.js';
 import { badRequest, notFound, StatusError } from '../api/errors.js';
-import { kindInfo, resolveResource, type KindInfo } from '../api/kinds.js';
+import type { KindInfo, KindRegistry } from '../api/kinds.js';
 import { clone, type KubeObject } from '../api/meta.js';
 import type { PatchType } from '../api/patch/index.js';
 import type { WatchEvent } from '../api/store-types.js';
@@ -86,9 +86,9 @@ export interface EmbeddedClientOptions {
   onClose?: () => Promise<void>;
 }
 
-/** `pods`, `po`, `Pod`, `deployments.apps` … → the KindInfo, or the error kubectl prints. */
-export function requireKind(kind: string): KindInfo {
-  const info = kindInfo(kind) ?? resolveResource(kind);
+/** `pods`, `po`, `Pod`, `deployments.apps`, a custom kind … → the KindInfo the registry serves, or the error kubectl prints. */
+export function requireKind(kinds: KindRegistry, kind: string): KindInfo {
+  const info = kinds.get(kind) ?? kinds.resolve(kind);
   if (!info) throw badRequest(`the server doesn't have a resource type "${kind}"`);
   return info;
 }
@@ -115,16 +115,27 @@ export class EmbeddedClient implements ClusterClient {
   podMetrics?: (namespace?: string) => Promise<PodMetrics[]>;
   nodeMetrics?: () => Promise<NodeMetrics[]>;
 
+  // ---- discovery ---------------------------------------------------------
+
+  resources(): readonly KindInfo[] {
+    return this.api.kinds.all();
+  }
+
+  onResourcesChanged(fn: () => void): Subscription {
+    const off = this.api.kinds.onChange(fn);
+    return { stop: () => void off() };
+  }
+
   // ---- reads -------------------------------------------------------------
 
   async list(kind: string, opts: ClientListOptions = {}): Promise<{ items: KubeObject[]; resourceVersion: string }> {
-    const info = requireKind(kind);
+    const info = requireKind(this.api.kinds, kind);
     const filter = buildFilter(info.kind, opts.labelSelector, opts.fieldSelector);
     return this.api.list(info.kind, { namespace: nsFilter(info, opts.namespace), filter });
   }
 
   async get(kind: string, namespace: string, name: string): Promise<KubeObject | undefined> {
-    const info = requireKind(kind);
+    const info = requireKind(this.api.kinds, kind);
     return this.api.get(info.kind, namespace, name);
   }
 
@@ -132,7 +143,7 @@ export class EmbeddedClient implements ClusterClient {
     let info: KindInfo;
     let filter: ((o: KubeObject) => boolean) | undefined;
     try {
-      info = requireKind(kind);
+      info = requireKind(this.api.kinds, kind);
       filter = buildFilter(info.kind, opts.labelSelector, opts.fieldSelector);
     } catch (e) {
       // A bad kind or selector is reported like a failed request, never thrown from watch().
@@ -174,7 +185,7 @@ export class EmbeddedClient implements ClusterClient {
   }
 
   async patch(kind: string, namespace: string, name: string, type: PatchType, patch: unknown): Promise<KubeObject> {
-    const info = requireKind(kind);
+    const info = requireKind(this.api.kinds, kind);
     return this.api.patch(info.kind, namespace, name, type, patch, { fieldManager: this.fieldManager });
   }
 
@@ -184,14 +195,14 @@ export class EmbeddedClient implements ClusterClient {
     name: string,
     opts: { propagationPolicy?: PropagationPolicy; gracePeriodSeconds?: number } = {},
   ): Promise<void> {
-    const info = requireKind(kind);
+    const info = requireKind(this.api.kinds, kind);
     await this.api.delete(info.kind, namespace, name, opts);
   }
 
   // ---- subresources and kubectl verbs ------------------------------------------
 
   async scale(kind: string, namespace: string, name: string, replicas: number): Promise<void> {
-    const info = requireKind(kind);
+    const info = requireKind(this.api.kinds, kind);
     if (!info.subresources.includes('scale')) {
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', { kind: info.plural, name });
     }
@@ -203,7 +214,7 @@ export class EmbeddedClient implements ClusterClient {
   }
 
   async restart(kind: string, namespace: string, name: string): Promise<void> {
-    const info = requireKind(kind);
+    const info = requireKind(this.api.kinds, kind);
     await restartWorkload(this.api, info.kind, info.plural, namespace, name);
   }
 

@@ -2,6 +2,7 @@
 // change a cluster. `embedded` implements it over the in-process engine; `kube`
 // over any Kubernetes API server. Nothing here knows which one it talks to.
 import type { PropagationPolicy } from '../api/api.js';
+import type { KindInfo } from '../api/kinds.js';
 import type { KubeObject } from '../api/meta.js';
 import type { PatchType } from '../api/patch/index.js';
 import type { WatchEvent } from '../api/store-types.js';
@@ -134,6 +135,15 @@ export interface ExecTerminal {
 
 export interface ClusterClient {
   readonly info: ClusterInfo;
+
+  /**
+   * The resources the cluster serves now — built-in kinds and the kinds of
+   * Established CustomResourceDefinitions — as discovery reports them. The UI's
+   * `:` prompt and views, and the folder sync, take kinds from here only.
+   */
+  resources(): readonly KindInfo[];
+  /** Called after every change of resources() (a CRD established, changed or deleted). */
+  onResourcesChanged(fn: () => void): Subscription;
 
   list(kind: string, opts?: ClientListOptions): Promise<{ items: KubeObject[]; resourceVersion: string }>;
   get(kind: string, namespace: string, name: string): Promise<KubeObject | undefined>;

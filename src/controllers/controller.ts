@@ -83,6 +83,11 @@ export class Controller {
     for (const c of this.opts.caches ?? []) c.stop();
   }
 
+  /** Runs reconcile for one key now, outside the queue: tests feed one key and assert the writes it made (sample-controller's syncHandler). */
+  reconcileNow(key: string): Promise<ReconcileResult | void> {
+    return this.opts.reconcile(key);
+  }
+
   enqueue(key: string): void {
     this.queue.add(key);
   }

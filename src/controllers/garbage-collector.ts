@@ -10,7 +10,6 @@
 // dependents, so finding the dependents of an owner does not scan the store.
 import type { Api } from '../api/api.js';
 import { isStatusError } from '../api/errors.js';
-import { kindInfo } from '../api/kinds.js';
 import type { KubeObject, OwnerReference } from '../api/meta.js';
 import type { WatchEvent } from '../api/store-types.js';
 import type { Clock } from '../util/clock.js';
@@ -151,7 +150,7 @@ export function newGarbageCollector(opts: GarbageCollectorOptions): Controller {
 
   /** An owner reference is dangling when no object of that kind and name has that uid. */
   const ownerState = (dep: KubeObject, r: OwnerReference): 'absent' | 'waiting' | 'present' | 'unknown' => {
-    const info = kindInfo(r.kind);
+    const info = api.kinds.get(r.kind); // custom kinds too, while their CRD is served
     if (!info) return 'unknown';
     const owner = api.get(r.kind, info.namespaced ? dep.metadata.namespace ?? '' : '', r.name);
     if (!owner || owner.metadata.uid !== r.uid) return 'absent';

@@ -10,7 +10,8 @@ import type { Api } from '../api/api.js';
 import { EventRecorder } from '../api/events.js';
 import { splitNsName, type Condition, type KubeObject } from '../api/meta.js';
 import { milliQuantity, quantityMilliValue } from '../api/quantity.js';
-import { labelSelectorAsSelector } from '../api/selectors.js';
+import { parseSelector } from '../api/selectors.js';
+import { hasScale, readScale } from '../api/scale-subresource.js';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus, MetricSpec, MetricStatus } from '../api/types/autoscaling.js';
 import { formatQuantity } from '../api/quantity.js';
 import type { Clock } from '../util/clock.js';
@@ -87,7 +88,10 @@ export function newHPAController(opts: HPAControllerOptions): Controller {
     const now = clock.now();
     const conds: Condition[] = structuredClone((hpa.status?.conditions ?? []) as Condition[]);
     const ref = hpa.spec.scaleTargetRef;
-    const target = SCALABLE_KINDS.includes(ref.kind) ? api.get(ref.kind, namespace, ref.name) : undefined;
+    // Any served kind with a scale subresource: the built-in workloads and custom kinds whose CRD declares one.
+    const targetInfo = api.kinds.get(ref.kind);
+    const scalable = hasScale(targetInfo);
+    const target = scalable ? api.get(ref.kind, namespace, ref.name) : undefined;
     const prevStatus = hpa.status;
     const write = async (st: HorizontalPodAutoscalerStatus) => {
       await api.modify<HorizontalPodAutoscaler>('HorizontalPodAutoscaler', namespace, name, (o) => {
@@ -95,8 +99,8 @@ export function newHPAController(opts: HPAControllerOptions): Controller {
       }, { status: true });
     };
     if (!target) {
-      const why = SCALABLE_KINDS.includes(ref.kind)
-        ? `${ref.kind.toLowerCase()}s.${ref.kind === 'Deployment' || ref.kind === 'ReplicaSet' || ref.kind === 'StatefulSet' ? 'apps' : ''} "${ref.name}" not found`
+      const why = scalable && targetInfo
+        ? `${targetInfo.plural}${targetInfo.group ? `.${targetInfo.group}` : ''} "${ref.name}" not found`
         : `the server could not find the requested resource (kind ${ref.kind} has no scale subresource)`;
       setCondition(conds, 'AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: ${why}`, now);
       await recorder.event(hpa, 'Warning', 'FailedGetScale', why);
@@ -104,7 +108,8 @@ export function newHPAController(opts: HPAControllerOptions): Controller {
       return { requeueAfterMs: period };
     }
     setCondition(conds, 'AbleToScale', 'True', 'SucceededGetScale', "the HPA controller was able to get the target's current scale", now);
-    const currentReplicas: number = target.spec?.replicas ?? 1;
+    const scaleView = readScale(targetInfo!, target);
+    const currentReplicas: number = scaleView.specReplicas;
     const minReplicas = hpa.spec.minReplicas ?? 1;
     const maxReplicas = hpa.spec.maxReplicas;
     let desired = currentReplicas;
@@ -123,7 +128,7 @@ export function newHPAController(opts: HPAControllerOptions): Controller {
       rescaleReason = 'Current number of replicas below Spec.MinReplicas';
       desired = minReplicas;
     } else {
-      const computed = await computeReplicasForMetrics(hpa, target, currentReplicas, now);
+      const computed = await computeReplicasForMetrics(hpa, scaleView.selector, currentReplicas, now);
       metricStatuses = computed.statuses;
       if (computed.replicas === -1) {
         setCondition(conds, 'ScalingActive', 'False', computed.failReason!, `the HPA was unable to compute the replica count: ${computed.error}`, now);
@@ -175,9 +180,9 @@ export function newHPAController(opts: HPAControllerOptions): Controller {
   };
 
   /** computeReplicasForMetrics: the largest proposal of the valid metrics. */
-  const computeReplicasForMetrics = async (hpa: HorizontalPodAutoscaler, target: KubeObject, current: number, now: number) => {
+  const computeReplicasForMetrics = async (hpa: HorizontalPodAutoscaler, selectorText: string, current: number, now: number) => {
     const namespace = hpa.metadata.namespace ?? 'default';
-    const selector = labelSelectorAsSelector(target.spec?.selector);
+    const selector = parseSelector(selectorText);
     const pods = api.list('Pod', { namespace, filter: (p) => selector.matches(p.metadata.labels) }).items;
     let samples: PodMetricsSample[] = [];
     let fetchError: string | undefined;

@@ -16,6 +16,7 @@ import { newCronJobController } from './cronjob.js';
 import { newDaemonSetController } from './daemonset.js';
 import { newStatefulSetController } from './statefulset.js';
 import { newResourceQuotaController } from './quota.js';
+import { newCrdController } from './crd.js';
 
 export interface ControllerDeps {
   api: Api;
@@ -39,6 +40,7 @@ export type ControllerFactory = (deps: ControllerDeps) => ManagedController;
 
 /** Every controller the engine runs, in start order. */
 export const CONTROLLER_FACTORIES: readonly ControllerFactory[] = [
+  newCrdController,
   newNamespaceController,
   newGarbageCollector,
   newReplicaSetController,

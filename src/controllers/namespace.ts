@@ -4,7 +4,6 @@
 // the `kubernetes` spec finalizer and removes the namespace for good.
 import type { Api } from '../api/api.js';
 import { isStatusError } from '../api/errors.js';
-import { KINDS } from '../api/kinds.js';
 import { clone, type Condition, type KubeObject } from '../api/meta.js';
 import type { WatchEvent } from '../api/store-types.js';
 import type { Clock } from '../util/clock.js';
@@ -23,7 +22,8 @@ export interface NamespaceControllerOptions {
 
 export function newNamespaceController(opts: NamespaceControllerOptions): Controller {
   const { api, clock } = opts;
-  const namespacedKinds = KINDS.filter((k) => k.namespaced).map((k) => k.kind);
+  /** Every namespaced kind served now, custom kinds included (read per reconcile: CRDs come and go). */
+  const namespacedKinds = () => api.kinds.all().filter((k) => k.namespaced);
 
   const nsKeys = (ev: WatchEvent): string[] => [ev.object.metadata.name ?? ''];
   /** Anything leaving a terminating namespace may make it empty. */
@@ -53,7 +53,7 @@ export function newNamespaceController(opts: NamespaceControllerOptions): Contro
       }, { status: true });
     }
     const deleteErrors: string[] = [];
-    for (const kind of namespacedKinds) {
+    for (const { kind } of namespacedKinds()) {
       for (const obj of api.list(kind, { namespace: name }).items) {
         if (obj.metadata.deletionTimestamp) continue;
         const err = await deleteQuietly(api, obj);
@@ -63,10 +63,9 @@ export function newNamespaceController(opts: NamespaceControllerOptions): Contro
     // Objects that went at once are gone; what is left is waiting on grace periods or finalizers.
     const byResource = new Map<string, number>();
     const byFinalizer = new Map<string, number>();
-    for (const kind of namespacedKinds) {
-      const left = api.list(kind, { namespace: name }).items;
+    for (const info of namespacedKinds()) {
+      const left = api.list(info.kind, { namespace: name }).items;
       if (!left.length) continue;
-      const info = KINDS.find((k) => k.kind === kind)!;
       byResource.set(`${info.plural}.${info.group}`, left.length);
       for (const o of left) for (const f of o.metadata.finalizers ?? []) byFinalizer.set(f, (byFinalizer.get(f) ?? 0) + 1);
     }

@@ -5,6 +5,7 @@
 // and, for HTTP, on the way out.
 import { StatusError } from '../errors.js';
 import type { KubeObject } from '../meta.js';
+import { kindInfo } from '../kinds.js';
 import { hpaV1FieldPath, hpaV1ToV2, hpaV2ToV1 } from './hpa-v1.js';
 
 interface Converter {
@@ -47,7 +48,10 @@ export function toStoredVersion<T extends KubeObject>(obj: T): T {
 export function toServedVersion<T extends KubeObject>(obj: T, apiVersion: string): T {
   if (obj.apiVersion === apiVersion) return obj;
   const c = converter(obj.kind, apiVersion);
-  return c ? (c.down(obj) as T) : obj;
+  if (c) return c.down(obj) as T;
+  // A custom kind's versions convert with strategy None: only apiVersion changes.
+  if (kindInfo(obj.kind)?.custom) return { ...obj, apiVersion };
+  return obj;
 }
 
 /**

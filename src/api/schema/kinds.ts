@@ -213,4 +213,19 @@ export const KIND_SCHEMAS: Record<string, Node> = {
     'secrets[]': objectReference,
     'imagePullSecrets[]': f('v1.LocalObjectReference', 'name'),
   }),
+  CustomResourceDefinition: kind('v1.CustomResourceDefinition', '', {
+    spec: f('v1.CustomResourceDefinitionSpec', 'group scope:v1.ResourceScope preserveUnknownFields:bool', {
+      names: f('v1.CustomResourceDefinitionNames', `plural singular kind listKind shortNames:${SS} categories:${SS}`),
+      'versions[]': f('v1.CustomResourceDefinitionVersion', 'name served:bool storage:bool deprecated:bool deprecationWarning', {
+        // The schema itself is free-form JSON (JSONSchemaProps); src/api/crd validates it.
+        schema: f('v1.CustomResourceValidation', 'openAPIV3Schema:*'),
+        subresources: f('v1.CustomResourceSubresources', 'status:*', {
+          scale: f('v1.CustomResourceSubresourceScale', 'specReplicasPath statusReplicasPath labelSelectorPath'),
+        }),
+        'additionalPrinterColumns[]': f('v1.CustomResourceColumnDefinition', 'name type format description priority:int32 jsonPath'),
+        'selectableFields[]': f('v1.SelectableField', 'jsonPath'),
+      }),
+      conversion: f('v1.CustomResourceConversion', 'strategy:v1.ConversionStrategyType webhook:*'),
+    }),
+  }),
 };

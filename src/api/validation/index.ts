@@ -37,6 +37,7 @@ import { validateIngress, validateIngressClass, validateNetworkPolicy } from './
 import { validatePod, validatePodUpdate } from './podkind.js';
 import { validateEndpointSlice, validateEndpoints, validateService, validateServiceUpdate } from './service.js';
 import { findFieldTypeError, findUnknownFields } from '../schema/index.js';
+import { validateCrd } from '../crd/validate-crd.js';
 
 type Validator = (obj: KubeObject) => FieldError[];
 type UpdateValidator = (obj: KubeObject, old: KubeObject) => FieldError[];
@@ -76,6 +77,8 @@ const RULES: Record<string, KindRules> = {
   PriorityClass: { name: nameIsDNSSubdomain, validate: validatePriorityClass, update: validatePriorityClassUpdate },
   Lease: { name: nameIsDNSSubdomain, validate: validateLease },
   ServiceAccount: { name: nameIsDNSSubdomain, validate: validateServiceAccount },
+  // On update validateCrd repeats the create rules; dedupe() below reports each message once.
+  CustomResourceDefinition: { name: nameIsDNSSubdomain, validate: (o) => validateCrd(o), update: (o, old) => validateCrd(o, old) },
 };
 
 export const UNVALIDATABLE = 'object could not be validated';

@@ -5,6 +5,9 @@ import type { ColumnDefinition, Printer } from './common.js';
 import { configMapPrinter, defaultPrinter, eventPrinter, ingressPrinter, namespacePrinter, nodePrinter, pvPrinter, pvcPrinter, secretPrinter, serviceAccountPrinter, servicePrinter } from './core.js';
 import { controllerRevisionPrinter, endpointSlicePrinter, endpointsPrinter, ingressClassPrinter, leasePrinter, networkPolicyPrinter, priorityClassPrinter, storageClassPrinter } from './cluster.js';
 import { podPrinter } from './pod.js';
+import { customPrinter } from './custom.js';
+import { crdPrinter } from './crd.js';
+import type { KindInfo, PrinterColumn } from '../../api/kinds.js';
 import { cronJobPrinter, daemonSetPrinter, deploymentPrinter, hpaPrinter, jobPrinter, replicaSetPrinter, statefulSetPrinter } from './workloads.js';
 
 export type { Cell, ColumnDefinition, Printer } from './common.js';
@@ -38,10 +41,25 @@ export const PRINTERS: Readonly<Record<string, Printer>> = {
   IngressClass: ingressClassPrinter,
   Lease: leasePrinter,
   ControllerRevision: controllerRevisionPrinter,
+  CustomResourceDefinition: crdPrinter,
 };
 
-export function printerFor(kind: string): Printer {
+/** The printer for a kind, or for a custom kind (seen in a version) its CRD's printer columns. */
+export function printerFor(kind: string | KindInfo): Printer {
+  if (typeof kind !== 'string') {
+    const v = kind.custom?.versions.find((x) => x.name === kind.version);
+    if (kind.custom) return customPrinterCached(v?.printerColumns ?? []);
+    return PRINTERS[kind.kind] ?? defaultPrinter;
+  }
   return PRINTERS[kind] ?? defaultPrinter;
+}
+
+/** One Printer per column list (a CRD version's), so compiled JSONPaths are reused across requests. */
+const customPrinters = new WeakMap<PrinterColumn[], Printer>();
+function customPrinterCached(columns: PrinterColumn[]): Printer {
+  let p = customPrinters.get(columns);
+  if (!p) customPrinters.set(columns, (p = customPrinter(columns)));
+  return p;
 }
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
@@ -72,7 +90,7 @@ export function tableRow(obj: KubeObject, printer: Printer, now: number, include
   return row;
 }
 
-export function buildTable(kind: string, objs: KubeObject[], opts: { now: number; include: IncludeObject; resourceVersion?: string; noHeaders?: boolean }): Table {
+export function buildTable(kind: string | KindInfo, objs: KubeObject[], opts: { now: number; include: IncludeObject; resourceVersion?: string; noHeaders?: boolean }): Table {
   const printer = printerFor(kind);
   return {
     kind: 'Table',
