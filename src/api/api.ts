@@ -124,6 +124,8 @@ export class Api {
     const old = this.store.get(info.kind, obj.metadata.namespace ?? '', name);
     if (!old) throw notFound(info.kind, name);
     if (info.subresources.includes('status')) obj.status = clone(old.status);
+    // As the CRD strategy's PrepareForUpdate: a new storage version joins status.storedVersions.
+    if (info.kind === 'CustomResourceDefinition') withStorageVersionStored(obj);
     this.carryServerFields(obj, old);
     for (const p of this.admission) p.admit({ operation: 'UPDATE', object: obj, oldObject: old, store: this.store, dryRun: opts.dryRun });
     this.validate(obj, old);
@@ -440,6 +442,15 @@ function defaultPropagation(kind: string): PropagationPolicy {
   // Kubernetes' REST default for these kinds is background deletion.
   void kind;
   return 'Background';
+}
+
+function withStorageVersionStored(crd: KubeObject): void {
+  const versions = (crd.spec as { versions?: { name?: unknown; storage?: unknown }[] } | undefined)?.versions;
+  const storage = Array.isArray(versions) ? versions.find((v) => v && v.storage === true)?.name : undefined;
+  if (typeof storage !== 'string') return;
+  const status = (crd.status ?? {}) as { storedVersions?: unknown };
+  const stored = Array.isArray(status.storedVersions) ? (status.storedVersions as string[]) : [];
+  if (!stored.includes(storage)) crd.status = { ...status, storedVersions: [...stored, storage] };
 }
 
 function isTerminalPod(pod: KubeObject): boolean {

@@ -132,7 +132,15 @@ export function newCrdController(opts: CrdControllerOptions): Controller {
         s.conditions = setCondition(conditionsOf(crd), { type: 'Terminating', status: 'True', reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' }, nowIso());
       });
     }
-    const info = servedKindOf(name);
+    // Still serve the kind while its objects are deleted (a restart may not have registered it yet).
+    let info = servedKindOf(name);
+    if (!info && isEstablished(crd)) {
+      try {
+        api.kinds.register((info = kindFromCrd(crd)));
+      } catch {
+        info = undefined;
+      }
+    }
     if (info) {
       const items = api.list(info.kind).items;
       const failures: string[] = [];

@@ -85,7 +85,7 @@ describe('CRD controller: one reconcile', () => {
 });
 
 describe('namesConflict', () => {
-  const accepted = (crd: KubeObject): KubeObject => ({ ...crd, status: { acceptedNames: { plural: (crd.spec as { names: { plural: string } }).names.plural } } });
+  const accepted = (crd: KubeObject): KubeObject => ({ ...crd, metadata: { name: 'other.cert.example.com' }, status: { acceptedNames: { plural: (crd.spec as { names: { plural: string } }).names.plural } } });
   it.each([
     ['the same plural in the same group', certificateCrd({ shortNames: [] }), [accepted(certificateCrd({ kind: 'Other', shortNames: ['x'] }))], 'PluralConflict'],
     ['a built-in plural', certificateCrd({ plural: 'pods', shortNames: [] }), [], 'PluralConflict'],
@@ -155,7 +155,7 @@ describe('CRD controller with the control plane', () => {
     await h.settle();
     const w = await h.api.create({ apiVersion: 'example.com/v1beta1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' }, spec: { size: 'small' } });
     expect(w.apiVersion).toBe('example.com/v1');
-    expect(w.spec?.replicas).toBe(1);
+    expect((w.spec as { replicas?: number }).replicas).toBe(1);
     await h.api.scale('Widget', 'default', 'w', 4);
     expect(h.api.get('Widget', 'default', 'w')?.spec?.replicas).toBe(4);
     const info = kindFromCrd(h.api.get(CRD, '', 'widgets.example.com')!);
