@@ -327,6 +327,10 @@ export class Api {
       );
     }
     if (info.custom) requireServedVersion(info, obj.apiVersion);
+    if (info.virtual) {
+      // Reviews and metrics are answered by the API server, never stored.
+      throw new StatusError(405, 'MethodNotAllowed', `${qualifiedResource(info)} are not stored objects: the API server answers them (POST a review, GET metrics)`);
+    }
     return info;
   }
 

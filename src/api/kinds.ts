@@ -24,6 +24,17 @@ export interface KindInfo {
    * the edges (src/api/convert) so the store and controllers see one version.
    */
   alsoServed?: readonly string[];
+  /**
+   * The verbs discovery announces and the API server allows; default: every
+   * verb of a stored kind. Review kinds are create-only, metrics get/list.
+   */
+  verbs?: readonly string[];
+  /**
+   * Not stored: the API server answers these itself (TokenReview, the access
+   * reviews, metrics.k8s.io). The store, the folder sync and the UI's tables
+   * never list them.
+   */
+  virtual?: boolean;
   /** `FooList`: the kind of a list of these (custom kinds name it in their CRD). */
   listKind?: string;
   /** Set for kinds defined by a CustomResourceDefinition. */
@@ -76,22 +87,27 @@ function k(
   plural: string,
   shortNames: string[],
   namespaced: boolean,
-  opts: { categories?: string[]; subresources?: string[]; applyOrder?: number; alsoServed?: string[] } = {},
+  opts: { categories?: string[]; subresources?: string[]; applyOrder?: number; alsoServed?: string[]; verbs?: string[]; virtual?: boolean; singular?: string } = {},
 ): KindInfo {
   return {
     kind,
     group,
     version,
     plural,
-    singular: kind.toLowerCase(),
+    singular: opts.singular ?? kind.toLowerCase(),
     shortNames,
     namespaced,
     categories: opts.categories ?? [],
     subresources: opts.subresources ?? [],
     applyOrder: opts.applyOrder ?? 50,
     alsoServed: opts.alsoServed ?? [],
+    ...(opts.verbs ? { verbs: opts.verbs } : {}),
+    ...(opts.virtual ? { virtual: true } : {}),
   };
 }
+
+const CREATE_ONLY = ['create'];
+const READ_ONLY = ['get', 'list'];
 
 const ALL = ['all'];
 
@@ -102,7 +118,21 @@ export const KINDS: readonly KindInfo[] = [
   k('StorageClass', 'storage.k8s.io', 'v1', 'storageclasses', ['sc'], false, { applyOrder: 3 }),
   k('ResourceQuota', '', 'v1', 'resourcequotas', ['quota'], true, { subresources: ['status'], applyOrder: 5 }),
   k('LimitRange', '', 'v1', 'limitranges', ['limits'], true, { applyOrder: 5 }),
-  k('ServiceAccount', '', 'v1', 'serviceaccounts', ['sa'], true, { applyOrder: 10 }),
+  k('ServiceAccount', '', 'v1', 'serviceaccounts', ['sa'], true, { subresources: ['token'], applyOrder: 10 }),
+  // RBAC applies after ServiceAccounts and before workloads, as Argo CD and Helm order it.
+  k('ClusterRole', 'rbac.authorization.k8s.io', 'v1', 'clusterroles', [], false, { applyOrder: 11 }),
+  k('ClusterRoleBinding', 'rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', [], false, { applyOrder: 12 }),
+  k('Role', 'rbac.authorization.k8s.io', 'v1', 'roles', [], true, { applyOrder: 11 }),
+  k('RoleBinding', 'rbac.authorization.k8s.io', 'v1', 'rolebindings', [], true, { applyOrder: 12 }),
+  k('PodDisruptionBudget', 'policy', 'v1', 'poddisruptionbudgets', ['pdb'], true, { subresources: ['status'], applyOrder: 40 }),
+  k('TokenReview', 'authentication.k8s.io', 'v1', 'tokenreviews', [], false, { verbs: CREATE_ONLY, virtual: true, applyOrder: 90 }),
+  k('SelfSubjectReview', 'authentication.k8s.io', 'v1', 'selfsubjectreviews', [], false, { verbs: CREATE_ONLY, virtual: true, applyOrder: 90 }),
+  k('SubjectAccessReview', 'authorization.k8s.io', 'v1', 'subjectaccessreviews', [], false, { verbs: CREATE_ONLY, virtual: true, applyOrder: 90 }),
+  k('SelfSubjectAccessReview', 'authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', [], false, { verbs: CREATE_ONLY, virtual: true, applyOrder: 90 }),
+  k('LocalSubjectAccessReview', 'authorization.k8s.io', 'v1', 'localsubjectaccessreviews', [], true, { verbs: CREATE_ONLY, virtual: true, applyOrder: 90 }),
+  k('SelfSubjectRulesReview', 'authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', [], false, { verbs: CREATE_ONLY, virtual: true, applyOrder: 90 }),
+  k('NodeMetrics', 'metrics.k8s.io', 'v1beta1', 'nodes', [], false, { verbs: READ_ONLY, virtual: true, applyOrder: 90, singular: '' }),
+  k('PodMetrics', 'metrics.k8s.io', 'v1beta1', 'pods', [], true, { verbs: READ_ONLY, virtual: true, applyOrder: 90, singular: '' }),
   k('ConfigMap', '', 'v1', 'configmaps', ['cm'], true, { applyOrder: 10 }),
   k('Secret', '', 'v1', 'secrets', [], true, { applyOrder: 10 }),
   k('PersistentVolume', '', 'v1', 'persistentvolumes', ['pv'], false, { subresources: ['status'], applyOrder: 11 }),

@@ -41,7 +41,7 @@ function resourcesOf(kinds: KindRegistry, group: string, version: string): Recor
       responseKind: { group: info.group, version: info.version, kind: info.kind },
       scope: info.namespaced ? 'Namespaced' : 'Cluster',
       singularResource: info.singular,
-      verbs: VERBS,
+      verbs: info.verbs ?? VERBS,
       ...(info.shortNames.length ? { shortNames: info.shortNames } : {}),
       ...(info.categories.length ? { categories: info.categories } : {}),
       ...(subresources.length ? { subresources } : {}),

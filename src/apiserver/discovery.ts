@@ -67,7 +67,7 @@ export function apiResourceList(kinds: KindRegistry, group: string, version: str
       singularName: info.singular,
       namespaced: info.namespaced,
       kind: info.kind,
-      verbs: VERBS,
+      verbs: info.verbs ?? VERBS,
       ...(info.shortNames.length ? { shortNames: info.shortNames } : {}),
       ...(info.categories.length ? { categories: info.categories } : {}),
     });

@@ -23,7 +23,7 @@ export interface NamespaceControllerOptions {
 export function newNamespaceController(opts: NamespaceControllerOptions): Controller {
   const { api, clock } = opts;
   /** Every namespaced kind served now, custom kinds included (read per reconcile: CRDs come and go). */
-  const namespacedKinds = () => api.kinds.all().filter((k) => k.namespaced);
+  const namespacedKinds = () => api.kinds.all().filter((k) => k.namespaced && !k.virtual);
 
   const nsKeys = (ev: WatchEvent): string[] => [ev.object.metadata.name ?? ''];
   /** Anything leaving a terminating namespace may make it empty. */
