@@ -1,7 +1,10 @@
 // The desired state of a folder: every object its sources define, marked with
 // the sync's ownership label and annotations, keyed by kind/namespace/name.
-import { kindInfo } from '../api/kinds.js';
+// Kinds (scope, apply order) come from a KindCatalog: the cluster's resources
+// plus the folder's own CRDs.
+import type { KindInfo } from '../api/kinds.js';
 import { clone, type KubeObject } from '../api/meta.js';
+import type { FolderCrd, KindCatalog } from './kinds.js';
 import type { LoadedObject, ManifestError } from './loader.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SOURCE_ANNOTATION, SYNC_ANNOTATION } from './labels.js';
 
@@ -17,13 +20,33 @@ export interface Desired {
   /** Changes whenever what would be applied changes (including the source file). */
   hash: string;
   order: number;
+  /** Set when the folder defines this object's kind with a CRD: applied only once that CRD is Established. */
+  crd?: FolderCrd;
 }
 
 export const objectKey = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
 
-/** Marks one loaded object for applying from `file`. */
-export function toDesired(loaded: LoadedObject, file: string, syncName: string, defaultNamespace: string): Desired {
-  const info = kindInfo(loaded.obj.kind)!;
+/**
+ * Splits a file's objects into those whose kind resolves (served, or defined
+ * by a CRD in the folder) and per-object errors in kubectl's words for the rest.
+ */
+export function resolveKinds(
+  objects: readonly LoadedObject[],
+  file: string,
+  kinds: KindCatalog,
+): { resolved: { loaded: LoadedObject; info: KindInfo; crd?: FolderCrd }[]; errors: ManifestError[] } {
+  const resolved: { loaded: LoadedObject; info: KindInfo; crd?: FolderCrd }[] = [];
+  const errors: ManifestError[] = [];
+  for (const loaded of objects) {
+    const r = kinds.resolve(loaded.obj.kind, loaded.obj.apiVersion);
+    if (r.ok) resolved.push({ loaded, info: r.info, ...(r.crd ? { crd: r.crd } : {}) });
+    else errors.push({ file, doc: loaded.doc, line: loaded.line, object: `${loaded.obj.kind}/${loaded.obj.metadata?.name ?? ''}`, message: r.message });
+  }
+  return { resolved, errors };
+}
+
+/** Marks one loaded object, of a resolved kind, for applying from `file`. */
+export function toDesired(loaded: LoadedObject, file: string, syncName: string, defaultNamespace: string, info: KindInfo, crd?: FolderCrd): Desired {
   const obj = clone(loaded.obj);
   const namespace = info.namespaced ? obj.metadata.namespace || defaultNamespace : '';
   if (info.namespaced) obj.metadata.namespace = namespace;
@@ -41,6 +64,7 @@ export function toDesired(loaded: LoadedObject, file: string, syncName: string, 
     loaded,
     hash: JSON.stringify(obj),
     order: info.applyOrder,
+    ...(crd ? { crd } : {}),
   };
 }
 

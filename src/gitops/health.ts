@@ -2,7 +2,11 @@
 // a Deployment is Healthy once its controller observed the latest generation
 // and every replica is updated and available; Progressing meanwhile; Degraded
 // when the rollout exceeded its progress deadline. Pods, PVCs and Jobs by their
-// phase and conditions; every other kind is Healthy once it exists.
+// phase and conditions. A CustomResourceDefinition is Healthy once Established
+// (Degraded when its names are refused). Every other kind — custom resources
+// above all — is read as kstatus reads any resource: an unobserved generation
+// or `Reconciling` is Progressing, `Stalled` is Degraded, a `Ready`/`Available`
+// condition that is not True is Progressing, and no status at all is Healthy.
 import { findCondition, type Condition, type KubeObject } from '../api/meta.js';
 import type { Health } from './status.js';
 
@@ -27,9 +31,53 @@ export function healthOf(obj: KubeObject | undefined): Health {
       return obj.spec?.suspend ? { status: 'Suspended', message: 'CronJob is suspended' } : { status: 'Healthy' };
     case 'Namespace':
       return obj.status?.phase === 'Terminating' ? { status: 'Progressing', message: 'Namespace is terminating' } : { status: 'Healthy' };
+    case 'CustomResourceDefinition':
+      return crdHealth(obj);
     default:
-      return { status: 'Healthy' };
+      return genericHealth(obj);
   }
+}
+
+function conditionsOf(obj: KubeObject): Condition[] {
+  const c = obj.status?.conditions;
+  return Array.isArray(c) ? (c as Condition[]).filter((x) => x && typeof x === 'object' && typeof x.type === 'string') : [];
+}
+
+const reasonAndMessage = (c: Condition): string => [c.reason, c.message].filter(Boolean).join(': ');
+
+/** kstatus' crdConditions: NamesAccepted=False or Established=False (not Installing) fail; Established=True is current. */
+function crdHealth(crd: KubeObject): Health {
+  const conds = conditionsOf(crd);
+  const names = conds.find((c) => c.type === 'NamesAccepted');
+  if (names?.status === 'False') return { status: 'Degraded', message: reasonAndMessage(names) || 'names not accepted' };
+  const est = conds.find((c) => c.type === 'Established');
+  if (est?.status === 'True') return { status: 'Healthy', message: 'CRD is established' };
+  if (est?.status === 'False' && est.reason !== 'Installing') return { status: 'Degraded', message: reasonAndMessage(est) || 'not established' };
+  return { status: 'Progressing', message: 'Install in progress' };
+}
+
+/**
+ * kstatus' generic rules (checkGenericProperties), which it applies to every
+ * kind it has no special rules for, plus the Ready/Available conventions.
+ */
+function genericHealth(obj: KubeObject): Health {
+  const status = obj.status;
+  if (status === undefined || status === null || typeof status !== 'object') return { status: 'Healthy' };
+  const generation = obj.metadata.generation;
+  const observedGeneration = (status as { observedGeneration?: unknown }).observedGeneration;
+  if (typeof generation === 'number' && typeof observedGeneration === 'number' && observedGeneration !== generation) {
+    return { status: 'Progressing', message: `${obj.kind} generation is ${generation}, but latest observed generation is ${observedGeneration}` };
+  }
+  const conds = conditionsOf(obj);
+  for (const c of conds) {
+    if (c.type === 'Reconciling' && c.status === 'True') return { status: 'Progressing', message: reasonAndMessage(c) || 'Reconciling' };
+    if (c.type === 'Stalled' && c.status === 'True') return { status: 'Degraded', message: reasonAndMessage(c) || 'Stalled' };
+  }
+  for (const type of ['Ready', 'Available']) {
+    const c = conds.find((x) => x.type === type);
+    if (c && c.status !== 'True') return { status: 'Progressing', message: `${type} is ${c.status}${reasonAndMessage(c) ? `: ${reasonAndMessage(c)}` : ''}` };
+  }
+  return { status: 'Healthy' };
 }
 
 function observed(obj: KubeObject): boolean {

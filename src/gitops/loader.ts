@@ -3,12 +3,16 @@
 // broken file in a GitOps folder is reported precisely and never takes its
 // neighbours down with it. Pure: no I/O, no cluster access.
 //
+// Whether a kind exists is not the loader's call unless it is handed a
+// KindCatalog: the folder sync resolves kinds afterwards, against what the
+// cluster serves and the CRDs of the whole folder (kinds.ts).
+//
 // YAML is read as kubectl reads it (go-yaml v2, i.e. YAML 1.1 scalars: `0644`
 // is octal, `yes` is a boolean) except that timestamps and sexagesimal numbers
 // stay strings, which is what a Kubernetes string field expects.
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node, type Tags } from 'yaml';
-import { apiVersionOf, kindInfo, servesApiVersion } from '../api/kinds.js';
 import type { KubeObject } from '../api/meta.js';
+import type { KindCatalog } from './kinds.js';
 
 /** Files larger than this are refused rather than parsed (a runaway generator, a binary). */
 export const MAX_MANIFEST_BYTES = 5 * 1024 * 1024;
@@ -70,7 +74,8 @@ const customTags = (tags: Tags): Tags =>
     return format !== 'TIME' && !tag.endsWith(':timestamp');
   });
 
-export function loadManifestFile(path: string, text: string): LoadResult {
+/** `kinds`: also refuse kinds it does not resolve (the folder sync resolves them later, across files). */
+export function loadManifestFile(path: string, text: string, kinds?: KindCatalog): LoadResult {
   const objects: LoadedObject[] = [];
   const errors: ManifestError[] = [];
   if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) {
@@ -127,7 +132,7 @@ export function loadManifestFile(path: string, text: string): LoadResult {
 
   function accept(value: unknown, docNo: number, line: number, node: Node | undefined, prefix: string): void {
     const fieldLine = (p: string): number | undefined => lineOf(nodeAt(node, p)?.range?.[0]);
-    const problems = checkObject(value);
+    const problems = checkObject(value, kinds);
     const obj = value as KubeObject;
     const name = typeof obj?.metadata?.name === 'string' ? obj.metadata.name : '';
     const label = typeof obj?.kind === 'string' && obj.kind ? `${obj.kind}/${name}` : undefined;
@@ -157,8 +162,8 @@ interface Problem {
   message: string;
 }
 
-/** The checks kubectl makes before a request reaches the server: type meta, a name, a known kind, well-typed basics. */
-export function checkObject(value: unknown): Problem[] {
+/** The checks kubectl makes before a request reaches the server: type meta, a name, well-typed basics (and a known kind, given `kinds`). */
+export function checkObject(value: unknown, kinds?: KindCatalog): Problem[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return [{ message: 'error unmarshaling JSON: the item is not a Kubernetes object' }];
   }
@@ -169,11 +174,8 @@ export function checkObject(value: unknown): Problem[] {
   if (out.length) return out;
   const kind = o.kind as string;
   const apiVersion = o.apiVersion as string;
-  const info = kindInfo(kind);
-  if (!info || !servesApiVersion(info, apiVersion)) {
-    const hint = info ? ` (kubeterm serves ${kind} as ${apiVersionOf(info)})` : '; ensure CRDs are installed first';
-    return [{ message: `no matches for kind "${kind}" in version "${apiVersion}"${hint}` }];
-  }
+  const resolved = kinds?.resolve(kind, apiVersion);
+  if (resolved && !resolved.ok) return [{ message: resolved.message }];
   const meta = o.metadata as Record<string, unknown> | undefined;
   if (meta === undefined || meta === null || typeof meta !== 'object' || Array.isArray(meta)) {
     return [{ field: 'metadata', message: 'Required value: metadata is required' }];

@@ -3,8 +3,9 @@
 // sync's marks (a hand-made object with the same name or labels is not ours),
 // never one that opted out with `kubeterm.io/prune: "false"`, and never a
 // Namespace that still holds objects the folder did not create (deleting it
-// would take them along).
-import { KINDS } from '../api/kinds.js';
+// would take them along). Custom resources are pruned like any kind, and
+// before their CRD (sync.ts orders candidates by applyOrder, reversed).
+import type { KindInfo } from '../api/kinds.js';
 import type { KubeObject } from '../api/meta.js';
 import type { ClusterClient } from '../client/types.js';
 import type { InventoryEntry } from './inventory.js';
@@ -19,7 +20,10 @@ export type PruneDecision =
   /** Ours, but deleting now would hurt: stay in the inventory and report. */
   | { action: 'blocked'; reason: string };
 
-export async function decidePrune(client: ClusterClient, e: InventoryEntry, syncName: string): Promise<PruneDecision> {
+/** `kinds`: what the cluster serves now (`client.resources()`). */
+export async function decidePrune(client: ClusterClient, e: InventoryEntry, syncName: string, kinds: readonly KindInfo[]): Promise<PruneDecision> {
+  // A custom kind whose CRD went away took its objects with it (the CRD's cleanup deletes them).
+  if (!kinds.some((k) => k.kind === e.kind)) return { action: 'forget', reason: `already gone: the cluster no longer serves ${e.kind}` };
   const live = await client.get(e.kind, e.namespace, e.name);
   if (!live) return { action: 'forget', reason: 'already gone' };
   if (live.metadata.uid !== e.uid) return { action: 'forget', reason: 'the live object is a different one (uid changed)' };
@@ -29,7 +33,7 @@ export async function decidePrune(client: ClusterClient, e: InventoryEntry, sync
   if (live.metadata.annotations?.[PRUNE_ANNOTATION] === 'false') return { action: 'keep', reason: `kept: annotated ${PRUNE_ANNOTATION}: "false"` };
   if (live.metadata.deletionTimestamp) return { action: 'forget', reason: 'already being deleted' };
   if (e.kind === 'Namespace') {
-    const foreign = await foreignObjectIn(client, e.name, syncName);
+    const foreign = await foreignObjectIn(client, e.name, syncName, kinds);
     if (foreign) return { action: 'blocked', reason: `not pruned: namespace holds ${foreign}, which this folder did not create` };
   }
   return { action: 'delete', live };
@@ -45,8 +49,8 @@ const isSystemObject = (o: KubeObject): boolean =>
   !!o.metadata.deletionTimestamp;
 
 /** `ConfigMap/notes` when the namespace holds an object not created by this sync. */
-async function foreignObjectIn(client: ClusterClient, namespace: string, syncName: string): Promise<string | undefined> {
-  for (const info of KINDS) {
+async function foreignObjectIn(client: ClusterClient, namespace: string, syncName: string, kinds: readonly KindInfo[]): Promise<string | undefined> {
+  for (const info of kinds) {
     if (!info.namespaced || SYSTEM_KINDS.has(info.kind)) continue;
     let items: KubeObject[];
     try {

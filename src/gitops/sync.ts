@@ -8,21 +8,28 @@
 // save the inventory, publish status. Passes never overlap; changes arriving
 // meanwhile are folded into the next pass. Between passes, a watch on the
 // owned kinds detects drift and heals it after `healDelayMs` (see drift.ts).
+//
+// Kinds come from the cluster (`client.resources()`) and from the folder's own
+// CustomResourceDefinitions (kinds.ts). CRDs apply first; custom resources
+// whose CRD is in the folder wait (bounded) until it is Established and
+// served, on a track of their own so unrelated objects never wait with them.
+// A change of the cluster's resources re-resolves every file.
 import { resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { isStatusError } from '../api/errors.js';
-import { kindInfo } from '../api/kinds.js';
-import type { KubeObject } from '../api/meta.js';
+import { servedVersions, servesApiVersion } from '../api/kinds.js';
+import type { Condition, KubeObject } from '../api/meta.js';
 import type { WatchEvent } from '../api/store-types.js';
 import type { ClusterClient, Subscription } from '../client/types.js';
 import { realClock, type Clock, type Timer } from '../util/clock.js';
-import { hpaTargets, mergeDesired, objectKey, toDesired, type Desired } from './desired.js';
+import { describeObject, hpaTargets, mergeDesired, objectKey, resolveKinds, toDesired, type Desired } from './desired.js';
 import { baselineOf, describeDrift, findDrift, type DriftedField } from './drift.js';
 import { applyErrorToManifestErrors, syncFailedEvent } from './errors.js';
 import { findGitDir, gitBusy, readGitRevision } from './git.js';
 import { healthOf } from './health.js';
 import { isIgnoredPath, isKustomizationFile, isSyncedFile } from './ignore.js';
 import { entryKey, InventoryStore, type InventoryEntry } from './inventory.js';
+import { CRD_KIND, folderCrdOf, isCrdObject, KindCatalog, type FolderCrd } from './kinds.js';
 import { kubectlKustomize, type KustomizeBuild } from './kustomize.js';
 import {
   FIELD_MANAGER,
@@ -71,6 +78,11 @@ export interface FolderSyncConfig {
   /** Applies in flight at once within one dependency level. Default 16. */
   concurrency?: number;
   kustomize?: KustomizeBuild;
+  /**
+   * How long custom resources wait for a CustomResourceDefinition from the folder
+   * to become Established (and served) before they fail. Default 30 s. Timed on `ioClock`.
+   */
+  establishTimeoutMs?: number;
   /** Watcher and watch errors. */
   onError?: (err: Error) => void;
 }
@@ -83,8 +95,13 @@ interface Source {
   lastGood?: LoadedObject[];
   /** Text of a failed parse waiting to see whether the file is still being written. */
   pendingFailText?: string;
+  /** Objects whose kind neither the cluster serves nor a CRD in the folder defines (re-resolved every rebuild). */
+  kindErrors: ManifestError[];
   desired: Desired[];
 }
+
+/** Whether custom resources of a folder CRD may be applied in this pass. */
+type CrdGate = { state: 'ready' } | { state: 'planned' } | { state: 'failed'; message: string };
 
 interface Applied {
   hash: string;
@@ -92,6 +109,8 @@ interface Applied {
 }
 
 const LIVE_NOTIFY_MS = 50;
+/** A CRD just applied whose names are refused this long is taken at its word (the naming check runs in milliseconds). */
+const NAMES_GRACE_MS = 1000;
 const GIT_LOCK_MAX_WAIT_MS = 10_000;
 
 const emptyCounts = (): SyncCounts => ({ applied: 0, unchanged: 0, pruned: 0, failed: 0 });
@@ -114,7 +133,15 @@ export class FolderSync {
   private readonly recordEvents: boolean;
   private readonly concurrency: number;
   private readonly kustomize: KustomizeBuild;
+  private readonly establishTimeoutMs: number;
   private readonly inventoryStore: InventoryStore;
+  /** The kinds of the last rebuild: the cluster's resources and the folder's CRDs. */
+  private catalog = new KindCatalog([]);
+  private catalogSignature = '';
+  private resourcesSub?: Subscription;
+  /** Ends every establish wait in flight (stop() must not sit out a timeout). */
+  private readonly waiters = new Set<() => void>();
+  private pendingResolve = false;
 
   private watcher?: FolderWatcher;
   private readonly sources = new Map<string, Source>();
@@ -178,6 +205,7 @@ export class FolderSync {
     this.recordEvents = (config.events ?? true) && !this.dryRun;
     this.concurrency = Math.max(1, config.concurrency ?? 16);
     this.kustomize = config.kustomize ?? kubectlKustomize;
+    this.establishTimeoutMs = Math.max(0, config.establishTimeoutMs ?? 30_000);
     this.inventoryStore = new InventoryStore(this.client, this.syncName, this.folder);
     this.onError = config.onError ?? (() => {});
   }
@@ -194,6 +222,15 @@ export class FolderSync {
     if (!st?.isDirectory()) throw new Error(`FolderSync: "${this.folder}" is not a folder`);
     this.inventory = await this.inventoryStore.load();
     this.gitDir = await findGitDir(this.folder);
+    // A CRD established, changed or deleted (by this folder or anyone) changes which manifests are valid.
+    this.resourcesSub = this.client.onResourcesChanged(() => {
+      try {
+        this.onResourcesChanged();
+      } catch (e) {
+        // Called from inside the client (the engine's kind registry): never throw back into it.
+        this.onError(new Error(`folder sync of ${this.folder}: following the cluster's resources failed: ${(e as Error).message}`, { cause: e }));
+      }
+    });
     if (this.watchFolder) {
       this.watcher = new FolderWatcher({
         folder: this.folder,
@@ -215,6 +252,8 @@ export class FolderSync {
     if (this.stopped) return;
     this.stopped = true;
     await this.watcher?.stop();
+    this.resourcesSub?.stop();
+    for (const end of [...this.waiters]) end();
     // (A git wait, if any, ends by itself within 50 ms and sees `stopped`.)
     for (const t of [...this.healTimers.values(), ...this.retryTimers.values()]) t.cancel();
     this.healTimers.clear();
@@ -253,11 +292,12 @@ export class FolderSync {
   }
 
   private async loop(): Promise<void> {
-    while (!this.stopped && (this.pendingFull || this.pendingPaths.size)) {
+    while (!this.stopped && (this.pendingFull || this.pendingPaths.size || this.pendingResolve)) {
       if (this.syncs > 0) await this.waitForGit();
       const full = this.pendingFull;
       const force = this.pendingForce;
       const paths = this.pendingPaths;
+      this.pendingResolve = false;
       this.pendingFull = false;
       this.pendingForce = false;
       this.pendingPaths = new Set();
@@ -295,7 +335,9 @@ export class FolderSync {
     const refs = full ? await this.allSources() : await this.changedSources(paths);
     if (refs === 'full') return this.syncOnce(true, new Set(), force);
     const changed = await this.readSources(refs, force);
-    if (changed || full) this.rebuildDesired();
+    const catalog = this.buildCatalog();
+    const signature = catalog.signature(this.kindUses());
+    if (changed || full || signature !== this.catalogSignature) this.rebuildDesired(catalog, signature);
 
     const counts = emptyCounts();
     const plan: SyncPlan | undefined = this.dryRun ? { create: [], change: [], prune: [] } : undefined;
@@ -387,14 +429,13 @@ export class FolderSync {
       s.pendingFailText = undefined;
       s.load = load;
       if (load.errors.length === 0) s.lastGood = load.objects;
-      s.desired = this.sourceDesired(s);
       changed = true;
     });
     return changed;
   }
 
   private newSource(ref: SourceRef): Source {
-    const s: Source = { ref, load: { objects: [], errors: [] }, desired: [] };
+    const s: Source = { ref, load: { objects: [], errors: [] }, kindErrors: [], desired: [] };
     this.sources.set(ref.name, s);
     return s;
   }
@@ -411,30 +452,83 @@ export class FolderSync {
     );
   }
 
-  /** The file's objects; while it has errors, also the last good version's objects it no longer yields. */
-  private sourceDesired(s: Source): Desired[] {
-    const make = (l: LoadedObject) => toDesired(l, s.ref.name, this.syncName, this.namespace);
-    const current = s.load.objects.map(make);
-    if (s.load.errors.length === 0 || !s.lastGood) return current;
-    const have = new Set(current.map((d) => d.key));
-    return [...current, ...s.lastGood.map(make).filter((d) => !have.has(d.key))];
+  /** The objects a file stands for: what it yields now; while it fails to parse, also the last good version's. */
+  private sourceObjects(s: Source): { current: LoadedObject[]; kept: LoadedObject[] } {
+    return { current: s.load.objects, kept: s.load.errors.length && s.lastGood ? s.lastGood : [] };
   }
 
-  private rebuildDesired(): void {
+  /** The kinds a rebuild resolves against: the cluster's resources now, plus the CRDs in the folder (first file by name wins). */
+  private buildCatalog(): KindCatalog {
+    const crds: FolderCrd[] = [];
+    const seen = new Set<string>();
+    const served = this.client.resources();
+    const crdKind = served.find((k) => k.kind === CRD_KIND);
+    for (const s of [...this.sources.values()].sort((a, b) => a.ref.name.localeCompare(b.ref.name))) {
+      const { current, kept } = this.sourceObjects(s);
+      for (const l of [...current, ...kept]) {
+        // A CRD in a version the cluster does not serve is an error of its own, and defines nothing.
+        if (!isCrdObject(l.obj) || !crdKind || !servesApiVersion(crdKind, l.obj.apiVersion)) continue;
+        const name = l.obj.metadata?.name ?? '';
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const c = folderCrdOf(l.obj, objectKey(CRD_KIND, '', name), s.ref.name);
+        if (c) crds.push(c);
+      }
+    }
+    return new KindCatalog(served, crds);
+  }
+
+  /** The file's objects whose kinds resolve, and an error for each that does not. */
+  private sourceDesired(s: Source, catalog: KindCatalog): void {
+    const make = (r: ReturnType<typeof resolveKinds>['resolved'][number]) => toDesired(r.loaded, s.ref.name, this.syncName, this.namespace, r.info, r.crd);
+    const { current, kept } = this.sourceObjects(s);
+    const now = resolveKinds(current, s.ref.name, catalog);
+    s.kindErrors = now.errors;
+    const desired = now.resolved.map(make);
+    if (kept.length) {
+      const have = new Set(desired.map((d) => d.key));
+      desired.push(...resolveKinds(kept, s.ref.name, catalog).resolved.map(make).filter((d) => !have.has(d.key)));
+    }
+    s.desired = desired;
+  }
+
+  /** Every (kind, apiVersion) the folder's manifests use. */
+  private *kindUses(): Iterable<{ kind: string; apiVersion: string }> {
+    for (const s of this.sources.values()) {
+      const { current, kept } = this.sourceObjects(s);
+      for (const l of current) yield l.obj;
+      for (const l of kept) yield l.obj;
+    }
+  }
+
+  private rebuildDesired(catalog: KindCatalog, signature: string): void {
+    this.catalog = catalog;
+    this.catalogSignature = signature;
+    for (const s of this.sources.values()) this.sourceDesired(s, catalog);
     const merged = mergeDesired([...this.sources.values()].map((s) => ({ file: s.ref.name, objects: s.desired })));
     this.desired = merged.desired;
     this.duplicates = merged.duplicates;
     this.hpaKeys = this.hpaOwnsReplicas ? hpaTargets(this.desired.values()) : new Set();
     for (const k of [...this.applyErrors.keys()]) if (!this.desired.has(k)) this.applyErrors.delete(k);
+    // An object that left the desired set (its kind went away with its CRD) is applied afresh when it returns.
+    for (const k of [...this.applied.keys()]) if (!this.desired.has(k)) this.applied.delete(k);
     for (const k of [...this.drift.keys()]) if (!this.desired.has(k)) this.clearDrift(k);
   }
 
   // ---- apply -----------------------------------------------------------------
 
-  /** Applies what changed, level by level; returns the keys it tried. */
+  /**
+   * Applies what changed, level by level; returns the keys it tried. Custom
+   * resources of a CRD in the folder go on a second track: once the levels
+   * before theirs are applied (CRDs, Namespaces, config), they wait for their
+   * CRDs to be Established, then apply level by level. Everything else goes on
+   * meanwhile, so a slow or broken CRD holds back only its own resources.
+   */
   private async applyAll(counts: SyncCounts, force: boolean, plan?: SyncPlan): Promise<Set<string>> {
     const touched = new Set<string>();
     const levels = new Map<number, Desired[]>();
+    const dependent = new Map<number, Desired[]>();
+    const staleCrds: Desired[] = [];
     for (const d of this.desired.values()) {
       const a = this.applied.get(d.key);
       const stale = force || plan || !a || a.hash !== d.hash || this.applyErrors.has(d.key);
@@ -442,22 +536,196 @@ export class FolderSync {
         counts.unchanged++;
         continue;
       }
-      const list = levels.get(d.order) ?? [];
+      const into = d.crd ? dependent : levels;
+      const list = into.get(d.order) ?? [];
       touched.add(d.key);
       list.push(d);
-      levels.set(d.order, list);
+      into.set(d.order, list);
+      if (d.kind === CRD_KIND) staleCrds.push(d);
     }
     const plannedNamespaces = new Set<string>();
-    for (const order of [...levels.keys()].sort((a, b) => a - b)) {
-      const batch = levels.get(order)!.sort((a, b) => a.key.localeCompare(b.key));
-      await mapLimit(batch, this.concurrency, async (d) => {
-        const action = await this.applyOne(d, plan, plannedNamespaces);
-        if (action === 'created' || action === 'configured') counts.applied++;
-        else if (action === 'unchanged') counts.unchanged++;
-        else counts.failed++;
-      });
-    }
+    const crdActions = new Map<string, SyncAction>();
+    const tally = (action: SyncAction) => {
+      if (action === 'created' || action === 'configured') counts.applied++;
+      else if (action === 'unchanged') counts.unchanged++;
+      else counts.failed++;
+    };
+    const applyLevels = async (byOrder: Map<number, Desired[]>, before?: (order: number) => void, gate?: Map<string, CrdGate>) => {
+      for (const order of [...byOrder.keys()].sort((a, b) => a - b)) {
+        before?.(order);
+        const batch = byOrder.get(order)!.sort((a, b) => a.key.localeCompare(b.key));
+        await mapLimit(batch, this.concurrency, async (d) => {
+          const g = d.crd ? gate?.get(d.crd.key) : undefined;
+          const action = g && g.state !== 'ready' ? this.heldBack(d, g, plan) : await this.applyOne(d, plan, plannedNamespaces);
+          if (d.kind === CRD_KIND) crdActions.set(d.key, action);
+          tally(action);
+        });
+      }
+    };
+
+    // The second track starts when the first reaches the custom resources' level.
+    const firstDependent = Math.min(...dependent.keys(), Infinity);
+    let release!: () => void;
+    const prerequisites = new Promise<void>((r) => {
+      release = r;
+    });
+    const main = applyLevels(levels, (order) => {
+      if (order >= firstDependent) release();
+    }).finally(() => release());
+    const second = (async () => {
+      await prerequisites;
+      const needed = new Set<string>(staleCrds.map((d) => d.key));
+      for (const list of dependent.values()) for (const d of list) needed.add(d.crd!.key);
+      if (!needed.size) return;
+      const gate = await this.crdGates([...needed], crdActions, plan);
+      await applyLevels(dependent, undefined, gate);
+    })();
+    await Promise.all([main, second]);
     return touched;
+  }
+
+  /** A custom resource whose CRD is not ready: planned (dry-run) or failed with the CRD's reason. */
+  private heldBack(d: Desired, g: CrdGate, plan: SyncPlan | undefined): SyncAction {
+    if (g.state === 'planned' && plan) {
+      plan.create.push({ kind: d.kind, namespace: d.namespace, name: d.name, file: d.file });
+      this.lastAction.set(d.key, 'created');
+      return 'created';
+    }
+    const message = g.state === 'failed' ? g.message : `CustomResourceDefinition "${d.crd!.name}" is not Established`;
+    this.applyErrors.set(d.key, [{ file: d.file, doc: d.loaded.doc, line: d.loaded.line, object: `${d.kind}/${d.name}`, message: `${describeObject(d)} not applied: ${message}` }]);
+    this.lastAction.set(d.key, 'failed');
+    return 'failed';
+  }
+
+  /**
+   * For each CRD of the folder that was applied in this pass or that custom
+   * resources wait for: ready (Established and served), planned (dry-run) or
+   * failed with the reason. A CRD that never establishes fails after
+   * establishTimeoutMs with its NamesAccepted/Established conditions; the CRD
+   * itself then shows the failure too.
+   */
+  private async crdGates(keys: string[], actions: Map<string, SyncAction>, plan: SyncPlan | undefined): Promise<Map<string, CrdGate>> {
+    const out = new Map<string, CrdGate>();
+    const waits: { key: string; d: Desired; info: FolderCrd; appliedNow: boolean }[] = [];
+    for (const key of keys) {
+      const d = this.desired.get(key);
+      const info = d ? folderCrdOf(d.obj, key, d.file) : undefined;
+      if (!d || !info) {
+        out.set(key, { state: 'failed', message: `its CustomResourceDefinition "${key.split('/').pop()}" is not in the folder` });
+        continue;
+      }
+      const errs = this.applyErrors.get(key);
+      if (errs?.length && actions.get(key) === 'failed') {
+        out.set(key, { state: 'failed', message: `its CustomResourceDefinition "${info.name}" (${d.file}) failed to apply: ${errs.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ')}` });
+        continue;
+      }
+      const action = actions.get(key);
+      const appliedNow = action === 'created' || action === 'configured';
+      if (!appliedNow && this.servesCrd(info)) {
+        out.set(key, { state: 'ready' });
+        continue;
+      }
+      if (plan) {
+        out.set(key, this.servesCrd(info) ? { state: 'ready' } : { state: 'planned' });
+        continue;
+      }
+      waits.push({ key, d, info, appliedNow });
+    }
+    await Promise.all(
+      waits.map(async (w) => {
+        const message = await this.waitEstablished(w.info, w.appliedNow);
+        if (message === undefined) {
+          out.set(w.key, { state: 'ready' });
+          return;
+        }
+        out.set(w.key, { state: 'failed', message: `its ${message}` });
+        // The CRD applied, but is of no use: it shows as Failed with the reason (and is re-checked next pass).
+        this.applyErrors.set(w.key, [{ file: w.d.file, doc: w.d.loaded.doc, line: w.d.loaded.line, object: `${w.d.kind}/${w.d.name}`, message }]);
+        this.lastAction.set(w.key, 'failed');
+      }),
+    );
+    return out;
+  }
+
+  /** True when the cluster serves the CRD's kind in its group, in every version the CRD serves. */
+  private servesCrd(c: FolderCrd): boolean {
+    const served = this.client.resources().find((k) => k.kind === c.info.kind && k.group === c.info.group);
+    if (!served) return false;
+    const versions = servedVersions(served);
+    return servedVersions(c.info).every((v) => versions.includes(v));
+  }
+
+  /**
+   * Watches a CRD until it is Established and its kind is served (undefined),
+   * or returns why not: its names were refused (after NAMES_GRACE_MS when it was
+   * just applied, so a stale condition is not believed), or the timeout.
+   */
+  private waitEstablished(c: FolderCrd, appliedNow: boolean): Promise<string | undefined> {
+    const what = `CustomResourceDefinition "${c.name}"`;
+    return new Promise((resolveWait) => {
+      let live: KubeObject | undefined;
+      let seen = false;
+      let graceOver = !appliedNow;
+      let done = false;
+      const timers: Timer[] = [];
+      const subs: Subscription[] = [];
+      const finish = (message: string | undefined) => {
+        if (done) return;
+        done = true;
+        this.waiters.delete(check);
+        for (const t of timers) t.cancel();
+        for (const x of subs) x.stop();
+        resolveWait(message);
+      };
+      const check = () => {
+        if (done) return;
+        if (this.stopped) return finish(`${what}: the folder sync stopped while waiting for it to be Established`);
+        const names = crdCondition(live, 'NamesAccepted');
+        const est = crdCondition(live, 'Established');
+        if (est?.status === 'True' && this.servesCrd(c)) return finish(undefined);
+        if (names?.status === 'False' && graceOver) {
+          return finish(`${what} is not Established: NamesAccepted is False${names.reason ? ` (${names.reason})` : ''}${names.message ? `: ${names.message}` : ''}`);
+        }
+      };
+      const sub = this.client.watch(
+        CRD_KIND,
+        {},
+        (ev) => {
+          if (ev.type === 'BOOKMARK' || ev.object.metadata.name !== c.name) return;
+          live = ev.type === 'DELETED' ? undefined : ev.object;
+          seen = true;
+          check();
+        },
+        (err) => this.onError(new Error(`watching ${what} until it is Established: ${err.message}`, { cause: err })),
+      );
+      subs.push(sub, this.client.onResourcesChanged(check));
+      if (done) for (const x of subs) x.stop(); // finished while subscribing
+      else this.waiters.add(check);
+      if (!graceOver) {
+        timers.push(
+          this.ioClock.setTimeout(() => {
+            graceOver = true;
+            check();
+          }, Math.min(NAMES_GRACE_MS, this.establishTimeoutMs)),
+        );
+      }
+      timers.push(
+        this.ioClock.setTimeout(() => {
+          const secs = `${Math.round(this.establishTimeoutMs / 100) / 10}s`;
+          if (!seen || !live) return finish(`${what} is not Established after ${secs}: it is not in the cluster`);
+          const est = crdCondition(live, 'Established');
+          if (est?.status === 'True') {
+            return finish(`${what} is Established but the cluster does not serve ${c.info.kind} in ${c.info.group} (${servedVersions(c.info).join(', ')}) after ${secs}`);
+          }
+          const conds = ['NamesAccepted', 'Established']
+            .map((t) => crdCondition(live, t))
+            .filter((x): x is Condition => !!x)
+            .map((x) => `${x.type}: ${x.status}${x.reason ? ` (${x.reason})` : ''}${x.message ? `: ${x.message}` : ''}`);
+          finish(`${what} is not Established after ${secs}: ${conds.length ? conds.join('; ') : 'it has no status conditions yet (is the cluster running a CRD controller?)'}`);
+        }, this.establishTimeoutMs),
+      );
+      check();
+    });
   }
 
   private async applyOne(d: Desired, plan: SyncPlan | undefined, plannedNamespaces: Set<string>): Promise<SyncAction> {
@@ -499,7 +767,7 @@ export class FolderSync {
   /** Files whose objects must not be pruned: broken, or possibly half-written. */
   private protectedFiles(): Set<string> {
     const out = new Set<string>();
-    for (const s of this.sources.values()) if (s.load.errors.length || s.pendingFailText !== undefined) out.add(s.ref.name);
+    for (const s of this.sources.values()) if (s.load.errors.length || s.kindErrors.length || s.pendingFailText !== undefined) out.add(s.ref.name);
     return out;
   }
 
@@ -507,7 +775,9 @@ export class FolderSync {
     const protectedFiles = this.protectedFiles();
     const candidates = [...this.inventory.values()]
       .filter((e) => !this.desired.has(entryKey(e)) && !protectedFiles.has(e.file))
-      .sort((a, b) => (kindInfo(b.kind)?.applyOrder ?? 50) - (kindInfo(a.kind)?.applyOrder ?? 50) || entryKey(a).localeCompare(entryKey(b)));
+      // Reverse apply order: custom resources (50) before their CRD (-1), workloads before Namespaces.
+      .sort((a, b) => this.catalog.orderOf(b.kind) - this.catalog.orderOf(a.kind) || entryKey(a).localeCompare(entryKey(b)));
+    const served = candidates.length ? this.client.resources() : [];
     const pruned: ObjectSyncStatus[] = [];
     const retained: ObjectSyncStatus[] = [];
     const row = (e: InventoryEntry, state: ObjectSyncStatus['state'], message?: string, action?: SyncAction): ObjectSyncStatus => ({
@@ -528,7 +798,7 @@ export class FolderSync {
       }
       let decision;
       try {
-        decision = await decidePrune(this.client, e, this.syncName);
+        decision = await decidePrune(this.client, e, this.syncName, served);
       } catch (err) {
         retained.push(row(e, 'Failed', `prune check failed: ${(err as Error).message}`));
         continue;
@@ -576,9 +846,11 @@ export class FolderSync {
 
   private ensureWatches(): void {
     if (this.stopped) return;
+    const served = new Set(this.client.resources().map((k) => k.kind));
     const kinds = new Set([...this.desired.values()].map((d) => d.kind));
     for (const kind of kinds) {
-      if (this.watches.has(kind)) continue;
+      // A custom kind not served yet is watched once its CRD is established (onResourcesChanged).
+      if (this.watches.has(kind) || !served.has(kind)) continue;
       const sub = this.client.watch(
         kind,
         { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` },
@@ -587,6 +859,21 @@ export class FolderSync {
       );
       this.watches.set(kind, sub);
     }
+  }
+
+  /** The cluster's kinds changed: stop watching kinds gone, and re-resolve every file in a pass. */
+  private onResourcesChanged(): void {
+    if (this.stopped) return;
+    const served = new Set(this.client.resources().map((k) => k.kind));
+    for (const [kind, sub] of [...this.watches]) {
+      if (served.has(kind)) continue;
+      sub.stop();
+      this.watches.delete(kind);
+    }
+    // Only when some manifest now resolves differently (a kind appeared, went away or changed scope).
+    if (this.buildCatalog().signature(this.kindUses()) === this.catalogSignature) return;
+    this.pendingResolve = true;
+    void this.schedule();
   }
 
   private onLiveEvent(ev: WatchEvent): void {
@@ -659,7 +946,7 @@ export class FolderSync {
 
     for (const s of [...this.sources.values()].sort((a, b) => a.ref.name.localeCompare(b.ref.name))) {
       const f = fileEntry(s.ref.name);
-      f.errors.push(...s.load.errors, ...(this.duplicates.get(s.ref.name) ?? []));
+      f.errors.push(...s.load.errors, ...s.kindErrors, ...(this.duplicates.get(s.ref.name) ?? []));
     }
     for (const d of this.desired.values()) {
       const f = fileEntry(d.file);
@@ -737,7 +1024,7 @@ export class FolderSync {
   private loadFailures(): number {
     let n = 0;
     for (const s of this.sources.values()) {
-      n += new Set(s.load.errors.map((e) => `${e.doc ?? 0}/${e.object ?? ''}`)).size;
+      n += new Set([...s.load.errors, ...s.kindErrors].map((e) => `${e.doc ?? 0}/${e.object ?? ''}`)).size;
       n += this.duplicates.get(s.ref.name)?.length ?? 0;
     }
     return n;
@@ -767,7 +1054,7 @@ export class FolderSync {
   /** One SyncFailed Warning Event per new error; an error that persists is not repeated. */
   private emitEvents(): void {
     const current = new Map<string, ManifestError>();
-    for (const s of this.sources.values()) for (const e of [...s.load.errors, ...(this.duplicates.get(s.ref.name) ?? [])]) current.set(formatManifestError(e), e);
+    for (const s of this.sources.values()) for (const e of [...s.load.errors, ...s.kindErrors, ...(this.duplicates.get(s.ref.name) ?? [])]) current.set(formatManifestError(e), e);
     for (const errs of this.applyErrors.values()) for (const e of errs) current.set(formatManifestError(e), e);
     if (this.recordEvents) {
       for (const [text, err] of current) {
@@ -791,6 +1078,12 @@ export class FolderSync {
     }
     return this.inventoryStore.ref();
   }
+}
+
+/** A CRD's condition, read from the object (the engine's controllers are not ours to import). */
+function crdCondition(crd: KubeObject | undefined, type: string): Condition | undefined {
+  const c = (crd?.status as { conditions?: unknown } | undefined)?.conditions;
+  return Array.isArray(c) ? (c as Condition[]).find((x) => x?.type === type) : undefined;
 }
 
 /** Runs fn over items with at most `limit` in flight, keeping order of results. */

@@ -6,7 +6,6 @@ import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Api } from '../../src/api/api.js';
-import { kindInfo } from '../../src/api/kinds.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { WatchEvent } from '../../src/api/store-types.js';
 import { EmbeddedClient } from '../../src/client/embedded.js';
@@ -29,8 +28,13 @@ export function apiClient(api: Api): ClusterClient & { writes: number } {
   const client = {
     writes: 0,
     info: { context: 'test', mode: 'embedded' as const, runtime: 'simulated' as const, serverVersion: 'v1.31.0' },
+    resources: () => api.kinds.all(),
+    onResourcesChanged(fn: () => void): Subscription {
+      const off = api.kinds.onChange(fn);
+      return { stop: () => void off() };
+    },
     async list(kind: string, opts: ClientListOptions = {}) {
-      const info = kindInfo(kind)!;
+      const info = api.kinds.get(kind)!;
       return api.list(kind, { namespace: info.namespaced ? opts.namespace || undefined : undefined, filter: labelFilter(opts.labelSelector) });
     },
     async get(kind: string, namespace: string, name: string) {

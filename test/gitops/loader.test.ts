@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { KINDS } from '../../src/api/kinds.js';
+import { KindCatalog } from '../../src/gitops/kinds.js';
 import { formatManifestError, isManifestFile, loadManifestFile, MAX_MANIFEST_BYTES } from '../../src/gitops/loader.js';
 
 const deploy = (name: string, replicas: unknown = 1) => `apiVersion: apps/v1
@@ -65,7 +67,8 @@ describe('loadManifestFile', () => {
   });
 
   it('refuses unknown kinds and wrong versions in kubectl words', () => {
-    const r = loadManifestFile('u.yaml', `apiVersion: x/v1\nkind: Foo\nmetadata: {name: f}\n---\napiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: d}\n`);
+    // Given the kinds a cluster serves (the folder sync resolves kinds itself, across files: see crd.test.ts).
+    const r = loadManifestFile('u.yaml', `apiVersion: x/v1\nkind: Foo\nmetadata: {name: f}\n---\napiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: d}\n`, new KindCatalog(KINDS));
     expect(r.objects).toEqual([]);
     expect(r.errors.map((e) => e.message)).toEqual([
       'no matches for kind "Foo" in version "x/v1"; ensure CRDs are installed first',
