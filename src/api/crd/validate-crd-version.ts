@@ -7,6 +7,7 @@
 import type { FieldError } from '../errors.js';
 import { invalid, isObj, required } from '../validation/field.js';
 import { schemaErrors } from './structural.js';
+import { celRuleErrors } from './schema/index.js';
 import { isSet, typeOf, type Schema } from './structural-util.js';
 
 export interface VersionOpts {
@@ -23,7 +24,12 @@ export function validateVersion(v: Record<string, unknown>, path: string, opts: 
     const schema = v.schema.openAPIV3Schema;
     const schemaPath = `${path}.schema.openAPIV3Schema`;
     if (statusEnabled && isObj(schema)) errs.push(...statusRootErrors(schema, schemaPath));
-    if (schema !== undefined && schema !== null) errs.push(...schemaErrors(schema, schemaPath, opts));
+    if (schema !== undefined && schema !== null) {
+      const structural = schemaErrors(schema, schemaPath, opts);
+      errs.push(...structural);
+      // CEL rules are compiled only against a schema that is otherwise sound, as the CRD strategy does.
+      if (!structural.length && isObj(schema)) errs.push(...celRuleErrors(schema, schemaPath));
+    }
   } else if (v.schema !== undefined && v.schema !== null) {
     errs.push(invalid(`${path}.schema`, v.schema, 'must be an object'));
   }
