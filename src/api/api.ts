@@ -143,7 +143,18 @@ export class Api {
     if (!old) throw notFound(info.kind, name);
     const next = { ...clone(old), status: clone(input.status) } as T;
     next.metadata.resourceVersion = input.metadata.resourceVersion ?? old.metadata.resourceVersion;
+    if (info.custom) this.checkCustomStatus(info, input, next, old);
     return this.store.update(next);
+  }
+
+  /** A custom resource's status is pruned and validated by the schema of the version it was written in, as the status strategy does. */
+  private checkCustomStatus(info: KindInfo, input: KubeObject, next: KubeObject, old: KubeObject): void {
+    const version = requireServedVersion(info, input.apiVersion ?? old.apiVersion);
+    const written = { ...next, apiVersion: input.apiVersion ?? old.apiVersion };
+    prepareCustom(info, written, version, { create: false });
+    next.status = written.status;
+    const errs = validateCustom(version, next, old);
+    if (errs.length) throw invalid(info.kind, next.metadata.name ?? '', errs);
   }
 
   /**

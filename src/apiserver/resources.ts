@@ -172,13 +172,24 @@ export async function handlePatch(c: ResourceContext): Promise<void> {
   const body = await readBody(c.req, c.maxBodyBytes);
   const opts = writeOptions(query);
   if (type === 'apply') {
-    if (rr.subresource) throw methodNotAllowed(`server-side apply of the ${rr.subresource} subresource is not supported by kubeterm`);
+    if (rr.subresource && rr.subresource !== 'status') throw methodNotAllowed(`server-side apply of the ${rr.subresource} subresource is not supported by kubeterm`);
     const manager = opts.fieldManager;
     if (!manager) throw badRequest('PATCH, application/apply-patch+yaml requests must have a fieldManager query parameter');
     const config = decodeObject(body, 'application/apply-patch+yaml');
     checkNamespace(rr, config);
     const { object, created } = await withStrictWording(rr, () =>
-      serverSideApply({ api, info: rr.info, namespace: rr.namespace, name: rr.name, config, manager, force: boolParam(query, 'force'), write: opts, now: c.now() }),
+      serverSideApply({
+        api,
+        info: rr.info,
+        namespace: rr.namespace,
+        name: rr.name,
+        config,
+        manager,
+        force: boolParam(query, 'force'),
+        write: opts,
+        now: c.now(),
+        subresource: rr.subresource === 'status' ? 'status' : undefined,
+      }),
     );
     sendJson(c.res, created ? 201 : 200, outbound(rr, object));
     return;

@@ -11,8 +11,11 @@
 // - A field this manager applied before but omits now is removed when no other
 //   manager owns it — so removing a line from the manifest removes the field.
 // - Absent objects are created (201).
+// - On the status subresource (`kubectl apply --server-side --subresource=status`)
+//   only the configuration's status counts; the manager's entry is its own
+//   (subresource: status), and the object must exist.
 import type { Api, WriteOptions } from '../api/api.js';
-import { StatusError, badRequest } from '../api/errors.js';
+import { StatusError, badRequest, notFound } from '../api/errors.js';
 import { apiVersionOf, qualifiedResource, type KindInfo } from '../api/kinds.js';
 import { clone, type KubeObject, type ManagedFieldsEntry } from '../api/meta.js';
 import { applyPatch } from '../api/patch/index.js';
@@ -102,7 +105,12 @@ export interface ServerApplyInput {
   force: boolean;
   write: WriteOptions;
   now: number;
+  /** 'status': apply to the status subresource. */
+  subresource?: 'status';
 }
+
+/** A managedFields entry, with the subresource it was written through (absent: the main resource). */
+type FieldsEntry = ManagedFieldsEntry & { subresource?: string };
 
 export async function serverSideApply(i: ServerApplyInput): Promise<{ object: KubeObject; created: boolean }> {
   const { api, info, config } = i;
@@ -114,18 +122,30 @@ export async function serverSideApply(i: ServerApplyInput): Promise<{ object: Ku
     throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${i.name})`);
   }
   const apiVersion = apiVersionOf(info);
-  const paths = leafPaths(config);
-  const entry: ManagedFieldsEntry = { manager: i.manager, operation: 'Apply', apiVersion, time: rfc3339(i.now), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(paths) };
+  const onStatus = i.subresource === 'status';
+  const statusConfig = config.status;
+  const paths = !onStatus ? leafPaths(config) : statusConfig && typeof statusConfig === 'object' && Object.keys(statusConfig).length ? leafPaths(statusConfig, ['status']) : [];
+  const entry: FieldsEntry = {
+    manager: i.manager,
+    operation: 'Apply',
+    apiVersion,
+    time: rfc3339(i.now),
+    fieldsType: 'FieldsV1',
+    fieldsV1: toFieldsV1(paths),
+    ...(onStatus ? { subresource: 'status' } : {}),
+  };
   // Merged in the URL's version (autoscaling/v1 for a v1 client): the Api converts the result back to the stored one.
   const stored = api.get(info.kind, i.namespace, i.name);
   const live = stored && toServedVersion(stored, apiVersion);
+  if (!live && onStatus) throw notFound(info.kind, i.name);
   if (!live) {
     const obj = clone(config) as KubeObject;
     obj.metadata = { ...(obj.metadata ?? {}), name: i.name, namespace: info.namespaced ? i.namespace : undefined, managedFields: [entry] };
     return { object: await api.create(obj, i.write), created: true };
   }
-  const others = (live.metadata.managedFields ?? []).filter((m) => !(m.manager === i.manager && m.operation === 'Apply'));
-  const mine = (live.metadata.managedFields ?? []).find((m) => m.manager === i.manager && m.operation === 'Apply');
+  const isMine = (m: FieldsEntry) => m.manager === i.manager && m.operation === 'Apply' && (m.subresource ?? '') === (entry.subresource ?? '');
+  const others = (live.metadata.managedFields ?? []).filter((m) => !isMine(m));
+  const mine = (live.metadata.managedFields ?? []).find(isMine);
   const owned = others.filter((m) => m.operation === 'Apply').map((m) => ({ m, paths: fromFieldsV1(m.fieldsV1) }));
 
   let next: KubeObject;
@@ -159,8 +179,26 @@ export async function serverSideApply(i: ServerApplyInput): Promise<{ object: Ku
     if (stillOwned.some((q) => overlaps(q, old))) continue;
     removeAt(next as unknown as Record<string, unknown>, old);
   }
-  next.metadata = { ...next.metadata, resourceVersion: live.metadata.resourceVersion, managedFields: [...nextOthers, entry] };
+  // A status apply that sets no status field owns nothing (kubectl's last-applied bookkeeping sends one): no entry.
+  const keep = onStatus && paths.length === 0 ? [] : [entry];
+  next.metadata = { ...next.metadata, resourceVersion: live.metadata.resourceVersion, managedFields: [...nextOthers, ...keep] };
+  if (onStatus) return { object: await applyStatus(i, next), created: false };
   return { object: await api.update(next, i.write), created: false };
+}
+
+/**
+ * Writes an applied status: the status through the status subresource, then
+ * the new managedFields through the main resource (the Api's status write
+ * keeps metadata). Dry runs write nothing.
+ */
+async function applyStatus(i: ServerApplyInput, next: KubeObject): Promise<KubeObject> {
+  if (i.write.dryRun) return next;
+  const managedFields = next.metadata.managedFields;
+  await i.api.updateStatus(next);
+  const out = await i.api.modify(i.info.kind, i.namespace, i.name, (o) => {
+    o.metadata.managedFields = managedFields;
+  });
+  return out ?? next;
 }
 
 function applyConflict(info: KindInfo, name: string, conflicts: { manager: string; path: Path }[], apiVersion: string): StatusError {

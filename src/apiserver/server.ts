@@ -12,10 +12,11 @@ import { badRequest, methodNotAllowed } from '../api/errors.js';
 import { TokenAuthenticator, isPublicPath, unauthorized } from './auth.js';
 import { DEFAULT_MAX_BODY_BYTES } from './body.js';
 import { KUBE_VERSION, apiGroup, apiGroupList, apiResourceList, apiVersions, servesSubresource } from './discovery.js';
+import { sendAggregated, wantsAggregated } from './discovery-aggregated.js';
 import { ExecHandler, type ExecFn } from './exec.js';
 import { handleLogs, type LogsFn } from './logs.js';
 import { boolParam, intParam, wantsTable, includeObject, selectorPredicate } from './negotiate.js';
-import { openApiDocument, openApiIndex } from './openapi.js';
+import { serveOpenApi } from './openapi.js';
 import { PortForwardHandler, type PodDialFn } from './portforward.js';
 import { parsePath, type ResourceRequest } from './request-info.js';
 import {
@@ -32,6 +33,7 @@ import { notFoundPath, sendError, sendJson, sendText, toStatusError } from './re
 import { handleScale } from './scale.js';
 import { handleEviction } from './eviction.js';
 import { serveWatch } from './watch.js';
+import { addWarning, deprecationWarning } from './warnings.js';
 
 export interface ApiServerConfig {
   api: Api;
@@ -143,31 +145,25 @@ export class ApiServer {
       case '/readyz':
         return sendText(res, 200, 'ok');
       case '/api':
-        return sendJson(res, 200, apiVersions(this.address));
-      case '/apis':
-        return sendJson(res, 200, apiGroupList());
-      case '/openapi/v3':
-        return sendJson(res, 200, openApiIndex());
+      case '/apis': {
+        const aggregated = method === 'GET' ? wantsAggregated(req) : undefined;
+        if (aggregated) return sendAggregated(req, res, this.api.kinds, path === '/api', aggregated);
+        return sendJson(res, 200, path === '/api' ? apiVersions(this.address) : apiGroupList(this.api.kinds));
+      }
     }
     if (/^\/(healthz|livez|readyz)\//.test(path)) return sendText(res, 200, 'ok');
-    if (path.startsWith('/openapi/v3/')) {
-      const doc = openApiDocument(path.slice('/openapi/v3/'.length));
-      if (!doc) throw notFoundPath();
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(doc), 'Cache-Control': 'public, immutable' });
-      res.end(doc);
-      return;
-    }
+    if (path === '/openapi/v2' || path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return serveOpenApi(this.api.kinds, req, res, path, url.searchParams);
     const groupOnly = /^\/apis\/([^/]+)$/.exec(path);
     if (groupOnly) {
-      const g = apiGroup(groupOnly[1]);
+      const g = apiGroup(this.api.kinds, groupOnly[1]);
       if (!g) throw notFoundPath();
       return sendJson(res, 200, g);
     }
-    const parsed = parsePath(path);
+    const parsed = parsePath(path, this.api.kinds);
     if (parsed.type === 'unknown') throw notFoundPath();
     if (parsed.type === 'groupVersion') {
       if (method !== 'GET') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-      return sendJson(res, 200, apiResourceList(parsed.group, parsed.version));
+      return sendJson(res, 200, apiResourceList(this.api.kinds, parsed.group, parsed.version));
     }
     return this.resource(req, res, parsed.req, url.searchParams);
   }
@@ -176,6 +172,8 @@ export class ApiServer {
     const method = req.method ?? 'GET';
     const c: ResourceContext = { api: this.api, req, res, rr, query, maxBodyBytes: this.maxBodyBytes, now: this.now };
     if (rr.subresource && !servesSubresource(rr.info, rr.subresource)) throw notFoundPath();
+    const deprecated = deprecationWarning(rr.info);
+    if (deprecated) addWarning(res, deprecated);
     const watching = rr.legacyWatch || (method === 'GET' && boolParam(query, 'watch'));
     if (watching) {
       if (rr.subresource) throw notFoundPath();
@@ -242,7 +240,7 @@ export class ApiServer {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (!this.auth.check(req)) throw unauthorized();
-      const parsed = parsePath(url.pathname);
+      const parsed = parsePath(url.pathname, this.api.kinds);
       if (parsed.type !== 'resource' || parsed.req.info.kind !== 'Pod' || !parsed.req.name) throw notFoundPath();
       if (parsed.req.subresource === 'portforward') this.portForwardHandler.upgrade(req, socket, head, parsed.req, url.searchParams);
       else this.execHandler.upgrade(req, socket, head, parsed.req, url.searchParams);

@@ -6,7 +6,8 @@
 // both the old and the new object, so an object that stops matching arrives as
 // DELETED and one that starts matching as ADDED. `timeoutSeconds` ends the
 // stream; `allowWatchBookmarks` adds periodic BOOKMARK events; `as=Table`
-// turns every object into a one-row Table (kubectl get -w).
+// turns every object into a one-row Table (kubectl get -w). A watch of a
+// custom kind ends when its CRD no longer serves it.
 import type { ServerResponse } from 'node:http';
 import type { Api } from '../api/api.js';
 import { expired } from '../api/errors.js';
@@ -86,9 +87,15 @@ export function serveWatch(o: WatchStreamOptions): void {
 
   const untrack = o.track(() => finish());
   const timers: NodeJS.Timeout[] = [];
+  // A custom kind's watches end when its CRD goes or stops serving this version, as the
+  // apiextensions-apiserver tears down the kind's storage; clients relist and see the 404.
+  const stopKindWatch = api.kinds.onChange(() => {
+    if (api.kinds.lookup(rr.group, rr.version, rr.resource)?.kind !== info.kind) finish();
+  });
   function finish(): void {
     if (closed) return;
     closed = true;
+    stopKindWatch();
     handle?.stop();
     for (const t of timers) clearTimeout(t);
     untrack();

@@ -101,7 +101,10 @@ describe('health, version and discovery', () => {
     const patch = doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch;
     expect(patch['x-kubernetes-group-version-kind']).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment' });
     expect(patch.parameters.map((p: any) => p.name)).toContain('fieldValidation');
-    expect((await call('GET', '/openapi/v2')).status).toBe(404);
+    // OpenAPI v2 is served (kubectl 1.27 needs it for explain and --validate), as JSON when asked for JSON.
+    const v2 = await call('GET', '/openapi/v2');
+    expect(v2.status).toBe(200);
+    expect(v2.json.swagger).toBe('2.0');
   });
 
   it('unknown paths and resources are 404 Status', async () => {
