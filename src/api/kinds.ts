@@ -329,7 +329,11 @@ export function servesApiVersion(info: KindInfo, apiVersion: string): boolean {
  * `version` replaced, so apiVersionOf() names the version a request used.
  */
 export function atVersion(info: KindInfo, version: string): KindInfo {
-  return version === info.version ? info : { ...info, version };
+  if (version === info.version) return info;
+  const cv = info.custom?.versions.find((v) => v.name === version);
+  // A CRD declares subresources per version: a version without `scale` serves no /scale.
+  if (cv) return { ...info, version, subresources: [...(cv.status ? ['status'] : []), ...(cv.scale ? ['scale'] : [])] };
+  return { ...info, version };
 }
 
 export function apiVersionOf(info: KindInfo): string {
