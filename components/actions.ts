@@ -3,6 +3,7 @@
 // runAction with the action named by the binding table. Every cluster change
 // goes through ClusterClient; failures become flash messages, never crashes.
 import type { Dispatch, SetStateAction } from 'react';
+import type { KindInfo } from '../src/api/kinds.js';
 import type { KubeObject, LabelSelector } from '../src/api/meta.js';
 import type { PortForwards } from '../src/client/port-forwards.js';
 import type { ClusterClient } from '../src/client/types.js';
@@ -24,6 +25,8 @@ import type { WatchCache } from './watch-cache.js';
 
 export interface ActionContext {
   client: ClusterClient;
+  /** The kinds the cluster serves now (client.resources()): what `:` resolves. */
+  kinds: readonly KindInfo[];
   /** The session's port-forwards (the `:pf` view). */
   forwards: PortForwards;
   cache: WatchCache;
@@ -201,7 +204,7 @@ function moveSortColumn(c: ActionContext, dir: -1 | 1): void {
 }
 
 function runCommand(c: ActionContext, text: string): void {
-  const cmd = parseCommand(text);
+  const cmd = parseCommand(text, c.kinds);
   switch (cmd.type) {
     case 'quit':
       c.quit();

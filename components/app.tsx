@@ -4,7 +4,7 @@
 // key-binding table. The cluster is seen only through ClusterClient.
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { kindInfo, resolveResource } from '../src/api/kinds.js';
+import type { KindInfo } from '../src/api/kinds.js';
 import { PortForwards } from '../src/client/port-forwards.js';
 import type { ClusterClient } from '../src/client/types.js';
 import { realClock, type Clock } from '../src/util/clock.js';
@@ -18,6 +18,7 @@ import { Header, HEADER_LINES } from './header.js';
 import { activeBindings, BINDINGS, bindingFor, keyName, type Binding } from './keys.js';
 import { commandWords, complete } from './logic/command.js';
 import { describe } from './logic/describe.js';
+import { findKind, resolveKind } from './logic/kinds.js';
 import { measure } from './logic/fit-columns.js';
 import { helpLines } from './logic/help.js';
 import { DEFAULT_LOG_LINES } from './logic/log-buffer.js';
@@ -42,6 +43,7 @@ import { sparkline } from './logic/sparkline.js';
 import { formatCpu, formatMemory } from './logic/quantity.js';
 import { useNow } from './use-now.js';
 import { useSyncStatus } from './use-sync-status.js';
+import { useResources } from './use-resources.js';
 import { useTerminalSize, type Size } from './use-terminal-size.js';
 import { useWatchCache } from './use-watch-cache.js';
 import { WatchCache } from './watch-cache.js';
@@ -78,8 +80,8 @@ export interface LogUi {
 }
 
 
-function initialStack(initialView: string | undefined): StackEntry[] {
-  const kind = resolveResource(initialView ?? 'pods')?.kind ?? 'Pod';
+function initialStack(initialView: string | undefined, kinds: readonly KindInfo[]): StackEntry[] {
+  const kind = resolveKind(kinds, initialView ?? 'pods')?.kind ?? 'Pod';
   return [{ view: { type: 'table', kind, namespace: '' }, ui: freshUi() }];
 }
 
@@ -93,6 +95,14 @@ export function App(props: AppProps) {
 
   const cache = useMemo(() => new WatchCache(client, clock, frameMs), [client, clock, frameMs]);
   useEffect(() => () => cache.close(), [cache]);
+  // The kinds the cluster serves now: the prompt, completion and views follow CRDs as they come and go.
+  const kinds = useResources(client);
+  /** Whether a view's kind is served (a deleted CRD's kind is not); the session's port-forwards always are. */
+  const served = (kind: string) => kind === PORT_FORWARD_KIND || !!findKind(kinds, kind);
+  // A kind that went away (its CRD deleted) is no longer watched: its watch could only fail.
+  useEffect(() => {
+    cache.retain((kind) => !!findKind(kinds, kind));
+  }, [cache, kinds]);
   // The header, the events pane and describe need these whatever the view.
   cache.ensure('Pod');
   cache.ensure('Node');
@@ -115,7 +125,7 @@ export function App(props: AppProps) {
   const syncStatus = useSyncStatus(sync);
   const now = useNow(clock, 2000, [cache.version, syncStatus]);
 
-  const [stack, setStack] = useState<StackEntry[]>(() => initialStack(props.initialView));
+  const [stack, setStack] = useState<StackEntry[]>(() => initialStack(props.initialView, kinds));
   const [mode, setModeState] = useState<Mode>(NORMAL);
   const [dialog, setDialogState] = useState<DialogState | undefined>();
   // The key handler reads mode and dialog through refs that the setters update
@@ -183,16 +193,16 @@ export function App(props: AppProps) {
   const filterText = mode.type === 'filter' ? mode.text : ui.filter;
   const rowCache = useMemo(() => new RowCache(), []);
   const table: TableModel | undefined = useMemo(() => {
-    if (view.type !== 'table') return undefined;
-    const info = kindInfo(view.kind);
-    return buildTable(objectsOf(view.kind), rendererFor(renderers, view.kind), info?.namespaced ?? true, {
+    if (view.type !== 'table' || !served(view.kind)) return undefined;
+    const info = findKind(kinds, view.kind);
+    return buildTable(objectsOf(view.kind), rendererFor(renderers, view.kind, info), info?.namespaced ?? true, {
       namespace: info?.namespaced === false ? '' : view.namespace,
       scope: view.scope,
       filter: filterText,
       sort: ui.sort,
     }, now, rowCache);
     // `now` is left out on purpose: a clock tick re-renders only the visible rows (refreshRow below).
-  }, [view, filterText, ui.sort, cache.version, renderers, rowCache, pfObjects]);
+  }, [view, filterText, ui.sort, cache.version, renderers, rowCache, pfObjects, kinds]);
 
   const rows: TableRow[] = table?.rows ?? [];
   // While the folder sync reports any of the table's objects OutOfSync, a SYNC column marks them.
@@ -213,13 +223,16 @@ export function App(props: AppProps) {
   const textLines: string[] | undefined = useMemo(() => {
     switch (view.type) {
       case 'describe': {
+        if (!served(view.kind)) return [goneText(view.kind)];
         const obj = objectFor(view.kind, view.namespace, view.name);
         if (!obj) return [`${view.kind} ${view.namespace ? `${view.namespace}/` : ''}${view.name} not found (deleted?)`];
-        const lines = describe(obj, cache.items('Event'), now, kindInfo(view.kind)?.namespaced ?? true).split('\n');
+        const info = findKind(kinds, view.kind);
+        const lines = describe(obj, cache.items('Event'), now, info?.namespaced ?? true, { generic: !!info?.custom }).split('\n');
         const series = view.kind === 'Pod' ? metrics.pods.get(`${view.namespace}/${view.name}`) : view.kind === 'Node' ? metrics.nodes.get(view.name) : undefined;
         return series ? [...metricsLines(series), ...lines] : lines;
       }
       case 'yaml': {
+        if (!served(view.kind)) return [goneText(view.kind)];
         const obj = objectFor(view.kind, view.namespace, view.name);
         if (!obj) return [`${view.kind} ${view.namespace ? `${view.namespace}/` : ''}${view.name} not found (deleted?)`];
         return objectYaml(obj, { reveal: ui.reveal }).trimEnd().split('\n');
@@ -231,7 +244,7 @@ export function App(props: AppProps) {
       default:
         return undefined;
     }
-  }, [view, ui.reveal, cache.version, now, syncStatus, bindings, metrics, pfObjects]);
+  }, [view, ui.reveal, cache.version, now, syncStatus, bindings, metrics, pfObjects, kinds]);
 
   // Rollout history rows.
   const history = useMemo(() => {
@@ -291,6 +304,7 @@ export function App(props: AppProps) {
 
   const ctx: ActionContext = {
     client,
+    kinds,
     forwards,
     cache,
     view,
@@ -326,7 +340,7 @@ export function App(props: AppProps) {
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
 
-  const words = useMemo(() => commandWords(), []);
+  const words = useMemo(() => commandWords(kinds), [kinds]);
   const namespaces = cache.items('Namespace').map((n) => n.metadata.name ?? '');
   const suggestion = mode.type === 'command' ? complete(mode.text, words, namespaces) : undefined;
 
@@ -405,8 +419,13 @@ export function App(props: AppProps) {
   const hints = activeBindings(bindings, scopes).filter((b) => b.hint);
   const nsLabel = (ns: string) => (ns ? ns : 'all');
   let body: ReactNode;
-  if (view.type === 'table' && table) {
-    const info = kindInfo(view.kind);
+  if (view.type === 'table' && !table) {
+    body = (
+      <TextView title={view.kind} lines={[goneText(view.kind)]} offset={0} height={bodyHeight - 1} width={size.columns} />
+    );
+  } else if (view.type === 'table' && table) {
+    const info = findKind(kinds, view.kind);
+    const renderer = rendererFor(renderers, view.kind, info);
     const plural = view.kind === PORT_FORWARD_KIND ? 'portforwards' : (info?.plural ?? view.kind);
     const title = `${plural.replace(/^./, (ch) => ch.toUpperCase())}(${info?.namespaced === false ? 'all' : nsLabel(view.namespace)})${view.scope ? `[${view.scope.title}]` : ''}[${rows.length}${rows.length !== table.total ? `/${table.total}` : ''}]${filterText ? ` </${filterText}>` : ''}`;
     body = (
@@ -414,14 +433,14 @@ export function App(props: AppProps) {
         title={title}
         columns={columns}
         rows={rows.slice(offset, offset + listHeight).map((r) => {
-          const row = refreshRow(r, rendererFor(renderers, view.kind), table.withNamespace, now, rowCache);
+          const row = refreshRow(r, renderer, table.withNamespace, now, rowCache);
           return showDrift ? withDriftCell(row, drifted) : row;
         })}
         natural={natural}
         cursor={cursor - offset}
         height={listHeight}
         width={size.columns}
-        sort={ui.sort ?? rendererFor(renderers, view.kind).defaultSort}
+        sort={ui.sort ?? renderer.defaultSort}
         empty={table.filterError ? `bad filter: ${table.filterError}` : undefined}
       />
     );
@@ -502,6 +521,11 @@ export function App(props: AppProps) {
       {mode.type === 'command' ? <Prompt prefix=":" text={mode.text} suggestion={suggestion} /> : mode.type === 'filter' ? <Prompt prefix="/" text={mode.text} /> : <Flash flash={flash} />}
     </Box>
   );
+}
+
+/** What a view of a kind the server no longer serves says (its CustomResourceDefinition was deleted). */
+function goneText(kind: string): string {
+  return `the server doesn't have a resource type "${kind}" any more (its CustomResourceDefinition was deleted?): press esc to go back`;
 }
 
 /** CPU/memory now and their recent history, above a pod's or node's description. */

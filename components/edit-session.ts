@@ -3,10 +3,10 @@
 // that does not parse or that the server finds invalid is reopened with the
 // reasons at its top; saving the same broken file again gives up, keeping the
 // file. Other failures (a conflict, the object gone) keep the file and say so.
-import { kindInfo } from '../src/api/kinds.js';
 import type { KubeObject } from '../src/api/meta.js';
 import type { ClusterClient } from '../src/client/types.js';
 import { parse } from 'yaml';
+import { findKind } from './logic/kinds.js';
 import {
   changesIdentity,
   editableObject,
@@ -33,8 +33,12 @@ interface StatusLike {
   details?: { causes?: { field?: string; message: string }[] };
 }
 
-export async function editSession(client: Pick<ClusterClient, 'patch'>, obj: KubeObject, term: Pick<HandedTerminal, 'edit' | 'discard'>): Promise<EditOutcome> {
-  const info = kindInfo(obj.kind);
+export async function editSession(
+  client: Pick<ClusterClient, 'patch' | 'resources'>,
+  obj: KubeObject,
+  term: Pick<HandedTerminal, 'edit' | 'discard'>,
+): Promise<EditOutcome> {
+  const info = findKind(client.resources(), obj.kind);
   const resource = resourceString(info?.plural ?? obj.kind.toLowerCase(), info?.group ?? '');
   const ns = obj.metadata.namespace ?? '';
   const name = obj.metadata.name ?? '';

@@ -101,6 +101,18 @@ export class WatchCache {
     return out;
   }
 
+  /** Stops watching (and forgets) every kind `keep` refuses: a kind the server no longer serves. */
+  retain(keep: (kind: string) => boolean): void {
+    let dropped = false;
+    for (const [kind, e] of this.entries) {
+      if (keep(kind)) continue;
+      e.sub?.stop();
+      this.entries.delete(kind);
+      dropped = true;
+    }
+    if (dropped) this.markDirty();
+  }
+
   close(): void {
     this.closed = true;
     this.timer?.cancel();

@@ -1,7 +1,10 @@
 // The `:` command line: parsing `:pods kube-system`, `:deploy -A`, `:q`,
 // `:pf` (the session's port-forwards, as k9s), and tab completion over resource names (plural, singular, short) and, for the
-// second word, namespaces.
-import { KINDS, resolveResource, type KindInfo } from '../../src/api/kinds.js';
+// second word, namespaces. The resource names are those of the kinds the
+// cluster serves now (ClusterClient.resources(): built-ins and custom kinds),
+// passed in by the caller.
+import type { KindInfo } from '../../src/api/kinds.js';
+import { kindIndex, resolveKind } from './kinds.js';
 
 export const EXTRA_COMMANDS = ['quit', 'q', 'help', 'sync', 'portforwards', 'portforward', 'pf'];
 
@@ -18,20 +21,22 @@ export type Command =
 
 const ALL_NAMESPACES = new Set(['all', '-A', '--all-namespaces', '*']);
 
-export function parseCommand(text: string): Command {
+export function parseCommand(text: string, kinds: readonly KindInfo[]): Command {
   const [word = '', arg] = text.trim().split(/\s+/);
   if (word === 'q' || word === 'quit' || word === 'q!' || word === 'qa') return { type: 'quit' };
   if (word === 'help' || word === '?') return { type: 'help' };
   if (word === 'sync') return { type: 'sync' };
   if (PORT_FORWARD_WORDS.has(word)) return arg === undefined ? { type: 'portforwards' } : { type: 'portforwards', namespace: ALL_NAMESPACES.has(arg) ? '' : arg };
-  const info = resolveResource(word);
+  const info = resolveKind(kinds, word);
   if (!info) return { type: 'error', message: `no resource named "${word}"` };
   if (arg === undefined) return { type: 'resource', info };
   return { type: 'resource', info, namespace: ALL_NAMESPACES.has(arg) ? '' : arg };
 }
 
-/** Every word the first position completes to, plurals first (what k9s suggests). */
-export function commandWords(kinds: readonly KindInfo[] = KINDS): string[] {
+/** Every word the first position completes to, plurals first (what k9s suggests), of the kinds a view can show. */
+export function commandWords(served: readonly KindInfo[]): string[] {
+  // The core group first, as kubectl prefers it: `po` completes to pods, not poddisruptionbudgets.
+  const kinds = [...kindIndex(served).all].sort((a, b) => Number(a.group !== '') - Number(b.group !== ''));
   const words = new Set<string>();
   for (const k of kinds) words.add(k.plural);
   for (const k of kinds) {

@@ -11,6 +11,7 @@ import { selectorText } from './selector.js';
 import { servicePorts } from '../render/service.js';
 import { nodeRoles } from '../render/node.js';
 import { eventLastSeen } from '../render/event.js';
+import { genericDescribeLines } from './describe-generic.js';
 
 type Pair = [string, string | number | undefined];
 
@@ -191,7 +192,13 @@ export function eventLines(obj: KubeObject, events: readonly KubeObject[], now: 
   return ['Events:', ...all.map((r) => `  ${r.map((c, i) => (i < r.length - 1 ? c.padEnd(w[i] + 2) : c)).join('')}`.trimEnd())];
 }
 
-export function describe(obj: KubeObject, events: readonly KubeObject[], now: number, namespaced = true): string {
+/**
+ * `kubectl describe`. With `generic` (kinds kubectl has no describer for:
+ * custom resources), its GenericDescriber's layout: the whole object as
+ * labelled lines.
+ */
+export function describe(obj: KubeObject, events: readonly KubeObject[], now: number, namespaced = true, opts: { generic?: boolean } = {}): string {
+  if (opts.generic) return [...genericDescribeLines(obj), ...eventLines(obj, events, now)].join('\n');
   const lines = header(obj, namespaced);
   switch (obj.kind) {
     case 'Pod':

@@ -58,6 +58,8 @@ export function inScope(obj: KubeObject, namespace: string, scope: Scope | undef
 
 /** One object's rendered row, with what sorting and the table rows reuse frame after frame. */
 interface CachedRow {
+  /** The renderer that made it: a kind whose columns changed (a CRD's printer columns) renders anew. */
+  renderer: Renderer;
   now: number;
   cells: string[];
   tone: StatusTone;
@@ -103,7 +105,7 @@ export class RowCache {
    */
   get(renderer: Renderer, obj: KubeObject, now: number, stale = false): CachedRow {
     let e = this.map.get(obj);
-    if (!e || (!stale && e.now !== now)) {
+    if (!e || e.renderer !== renderer || (!stale && e.now !== now)) {
       e = safeRow(renderer, obj, now);
       this.map.set(obj, e);
     }
@@ -112,14 +114,14 @@ export class RowCache {
 }
 
 /** A renderer that throws on an odd object shows the error in the row instead of taking the UI down. */
-function safeRow(renderer: Renderer, obj: KubeObject, now: number): { now: number; cells: string[]; tone: StatusTone } {
+function safeRow(renderer: Renderer, obj: KubeObject, now: number): CachedRow {
   try {
-    return { now, cells: renderer.row(obj, now), tone: renderer.color(obj) };
+    return { renderer, now, cells: renderer.row(obj, now), tone: renderer.color(obj) };
   } catch (err) {
     const cells = renderer.columns.map(() => '');
     cells[0] = obj.metadata.name ?? '';
     if (cells.length > 1) cells[cells.length - 1] = `<render error: ${(err as Error).message}>`;
-    return { now, cells, tone: 'error' };
+    return { renderer, now, cells, tone: 'error' };
   }
 }
 

@@ -1,8 +1,11 @@
 // The default renderer registry. Built by a function so each App (and each test)
 // gets its own map; callers may pass a different one to <App renderers={…}>.
+import type { KindInfo } from '../../src/api/kinds.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { configMapRenderer } from './configmap.js';
+import { crdRenderer } from './crd.js';
 import { cronJobRenderer } from './cronjob.js';
+import { customRenderer } from './custom.js';
 import { daemonSetRenderer } from './daemonset.js';
 import { deploymentRenderer } from './deployment.js';
 import { eventRenderer } from './event.js';
@@ -44,15 +47,31 @@ export function defaultRenderers(): RendererRegistry {
     namespaceRenderer,
     eventRenderer,
     hpaRenderer,
+    crdRenderer,
   ];
   return new Map(all.map((r) => [r.kind, r]));
 }
 
-export function rendererFor(registry: RendererRegistry, kind: string): Renderer {
-  return registry.get(kind) ?? genericRenderer(kind);
+const GENERIC = new Map<string, Renderer>();
+
+/**
+ * The renderer of a kind: the registry's, else — for a kind a CRD defines —
+ * one from its printer columns, else NAME AGE. The same renderer object comes
+ * back for the same kind (and the same KindInfo), so tables keep their row cache.
+ */
+export function rendererFor(registry: RendererRegistry, kind: string, info?: KindInfo): Renderer {
+  const own = registry.get(kind);
+  if (own) return own;
+  if (info?.custom && info.kind === kind) return customRenderer(info);
+  let g = GENERIC.get(kind);
+  if (!g) {
+    g = genericRenderer(kind);
+    GENERIC.set(kind, g);
+  }
+  return g;
 }
 
 /** Renders one object's cells; exported for tests and the bench. */
-export function renderRow(registry: RendererRegistry, obj: KubeObject, now: number): string[] {
-  return rendererFor(registry, obj.kind).row(obj, now);
+export function renderRow(registry: RendererRegistry, obj: KubeObject, now: number, info?: KindInfo): string[] {
+  return rendererFor(registry, obj.kind, info).row(obj, now);
 }

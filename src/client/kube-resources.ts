@@ -1,10 +1,10 @@
-// Which URL a kind lives at on a Kubernetes API server. The kinds kubeterm
-// knows come from src/api/kinds.ts (plural, group, scope); anything else — a
-// CustomResource in a manifest, another version of a known group — is looked
-// up once in the server's discovery document for its group/version, as
-// kubectl's RESTMapper does, and remembered.
+// Which URL a kind lives at on a Kubernetes API server. The kinds come from
+// the server's discovery (kube-discovery.ts: plural, group, scope); an object
+// whose kind discovery has not shown yet — a CustomResource whose CRD was
+// installed a moment ago — is looked up once in the discovery document of its
+// group/version, as kubectl's RESTMapper does, and remembered.
 import { badRequest } from '../api/errors.js';
-import { apiVersionOf, kindInfo, parseApiVersion, resolveResource, type KindInfo } from '../api/kinds.js';
+import { apiVersionOf, parseApiVersion, type KindInfo } from '../api/kinds.js';
 import type { KubeObject } from '../api/meta.js';
 import type { KubeHttp } from './kube-http.js';
 
@@ -21,11 +21,9 @@ export function refOf(info: KindInfo): ResourceRef {
   return { kind: info.kind, apiVersion: apiVersionOf(info), plural: info.plural, namespaced: info.namespaced, subresources: info.subresources };
 }
 
-/** `pods`, `po`, `Pod`, `deployments.apps` … → the kind's KindInfo, or kubectl's error. */
-export function requireKnownKind(kind: string): KindInfo {
-  const info = kindInfo(kind) ?? resolveResource(kind);
-  if (!info) throw badRequest(`the server doesn't have a resource type "${kind}"`);
-  return info;
+/** kubectl's words for a resource name the server does not serve. */
+export function unknownResource(kind: string): Error {
+  return badRequest(`the server doesn't have a resource type "${kind}"`);
 }
 
 /** `/api/v1` or `/apis/apps/v1`. */
@@ -53,19 +51,30 @@ interface DiscoveredResource {
   namespaced: boolean;
 }
 
-/** Resolves kinds to paths, asking the server's discovery for those not in kubeterm's table. */
+/** The kind discovery shows for an object's kind and apiVersion (in that version), if any. */
+export type KindLookup = (kind: string, apiVersion: string | undefined) => KindInfo | undefined;
+
+/** Resolves kinds to paths, asking a group/version's discovery document for those the resource list does not show. */
 export class ResourceResolver {
   private readonly discovered = new Map<string, Promise<DiscoveredResource[]>>();
 
-  constructor(private readonly http: KubeHttp) {}
+  constructor(
+    private readonly http: KubeHttp,
+    private readonly known: KindLookup,
+  ) {}
+
+  /** Forgets the group/version documents read so far (the server's resources changed). */
+  forget(): void {
+    this.discovered.clear();
+  }
 
   /** The resource for an object, by its apiVersion and kind. */
   async forObject(obj: KubeObject): Promise<ResourceRef> {
     const kind = obj.kind;
     const apiVersion = obj.apiVersion;
     if (!kind) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(obj)}'`);
-    const known = kindInfo(kind);
-    if (known && (!apiVersion || apiVersion === apiVersionOf(known))) return refOf(known);
+    const known = this.known(kind, apiVersion);
+    if (known) return refOf(known);
     if (!apiVersion) throw badRequest(`Object 'apiVersion' is missing for kind "${kind}"`);
     const resources = await this.discover(apiVersion);
     const r = resources.find((x) => x.kind === kind && !x.name.includes('/'));

@@ -6,11 +6,15 @@
 // client-side rollout undo, evictions for drain, logs, metrics-server.
 // Objects stay plain JSON (kind and apiVersion filled in on list items, as the
 // embedded store returns them); failures are the same StatusErrors.
+// The kinds it knows are the server's: read from discovery on connect (with
+// the CRDs' printer columns), and read again whenever a
+// CustomResourceDefinition changes (a watch on them), so resources() follows
+// what the server serves.
 import type { Writable } from 'node:stream';
 import { Exec, KubeConfig, Watch } from '@kubernetes/client-node';
 import type { PropagationPolicy } from '../api/api.js';
 import { badRequest, isStatusError, notFound, StatusError } from '../api/errors.js';
-import { qualifiedResource } from '../api/kinds.js';
+import { qualifiedResource, type KindInfo } from '../api/kinds.js';
 import type { KubeObject } from '../api/meta.js';
 import { applyPatchFor, clientSideApply } from '../api/patch/apply.js';
 import { hasStrategicSchema, type PatchType } from '../api/patch/index.js';
@@ -21,7 +25,8 @@ import { attachTerminal, exitCodeOf } from './exec-terminal.js';
 import { streamLogs } from './kube-logs.js';
 import { kubePortForward, type WebSocketInterface } from './kube-port-forward.js';
 import { metricsAvailable, readNodeMetrics, readPodMetrics } from './kube-metrics.js';
-import { ResourceResolver, refOf, requireKnownKind, resourcePath, type ResourceRef } from './kube-resources.js';
+import { CRD_API_VERSION, CRD_PLURAL, discover, KindIndex, resourcesSignature } from './kube-discovery.js';
+import { ResourceResolver, refOf, resourcePath, unknownResource, type ResourceRef } from './kube-resources.js';
 import { cordonRemote, drainRemote, restartRemote, rollbackRemote, triggerCronJobRemote, type VerbClient } from './kube-verbs.js';
 import { KubeWatchSession } from './kube-watch.js';
 import type {
@@ -75,6 +80,19 @@ export class KubeClient implements ClusterClient {
   private readonly webSocket?: WebSocketInterface;
   private closed = false;
 
+  // ---- the server's resources (discovery) ----
+  private index = new KindIndex([]);
+  private signature = resourcesSignature([]);
+  private readonly resourceListeners = new Set<() => void>();
+  /** The first discovery (connect() awaits it; calls made without connect() wait for it too). */
+  private initial?: Promise<void>;
+  private running?: Promise<void>;
+  private queued?: Promise<void>;
+  private lastDiscovery = Number.NEGATIVE_INFINITY;
+  private crdWatch?: Subscription;
+  /** Why CRDs are not followed (cannot be listed or watched), if they are not. */
+  crdWatchError?: string;
+
   podMetrics?: (namespace?: string) => Promise<PodMetrics[]>;
   nodeMetrics?: () => Promise<NodeMetrics[]>;
 
@@ -112,7 +130,7 @@ export class KubeClient implements ClusterClient {
     const context = this.kc.getCurrentContext();
     this.http = new KubeHttp({ kubeConfig: this.kc, context });
     this.stream = new Watch(this.kc);
-    this.resolver = new ResourceResolver(this.http);
+    this.resolver = new ResourceResolver(this.http, (kind, apiVersion) => this.index.forObject(kind, apiVersion));
     this.fieldManager = o.fieldManager ?? 'kubeterm';
     this.clock = o.clock ?? realClock;
     this.webSocket = o.webSocket;
@@ -135,12 +153,119 @@ export class KubeClient implements ClusterClient {
       this.podMetrics = (ns) => readPodMetrics(this.http, ns);
       this.nodeMetrics = () => readNodeMetrics(this.http);
     }
+    await this.ready();
+  }
+
+  // ---- discovery -----------------------------------------------------------
+
+  resources(): readonly KindInfo[] {
+    return this.index.all;
+  }
+
+  onResourcesChanged(fn: () => void): Subscription {
+    this.resourceListeners.add(fn);
+    return { stop: () => void this.resourceListeners.delete(fn) };
+  }
+
+  /** Reads discovery again now (also done by itself when a CRD changes). */
+  refreshResources(): Promise<void> {
+    if (this.queued) return this.queued;
+    const after = this.running ?? Promise.resolve();
+    const next = after
+      .catch(() => undefined)
+      .then(async () => {
+        this.queued = undefined;
+        this.running = next;
+        try {
+          await this.rediscover();
+        } finally {
+          this.running = undefined;
+        }
+      });
+    this.queued = next;
+    return next;
+  }
+
+  /** The first discovery; a failed one is tried again by the next call. */
+  private ready(): Promise<void> {
+    if (!this.initial) {
+      this.initial = this.refreshResources().catch((e) => {
+        this.initial = undefined;
+        if (isStatusError(e) && e.code === 401) {
+          throw new StatusError(e.code, e.reason, `${e.message}: the credentials of kubeconfig context "${this.info.context}" were refused`, e.details);
+        }
+        throw isStatusError(e) ? e : new Error(`cannot read the API discovery of ${this.http.server}: ${(e as Error).message}`, { cause: e });
+      });
+    }
+    return this.initial;
+  }
+
+  private async rediscover(): Promise<void> {
+    if (this.closed) return;
+    const d = await discover(this.http);
+    this.lastDiscovery = this.clock.now();
+    if (!this.closed && d.crdResourceVersion !== undefined && !this.crdWatch) this.watchCrds(d.crdResourceVersion);
+    else if (d.crdResourceVersion === undefined && !this.crdWatch) this.crdWatchError = d.crdError;
+    const sig = resourcesSignature(d.kinds);
+    if (sig === this.signature) return;
+    this.signature = sig;
+    this.index = new KindIndex(d.kinds);
+    this.resolver.forget();
+    for (const fn of [...this.resourceListeners]) {
+      try {
+        fn();
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+
+  /**
+   * Follows CustomResourceDefinitions: any change (created, Established,
+   * names or versions changed, deleted) reads discovery again. A watch that
+   * fails is retried by its session and never disturbs anything else.
+   */
+  private watchCrds(resourceVersion: string): void {
+    const ref: ResourceRef = { kind: 'CustomResourceDefinition', apiVersion: CRD_API_VERSION, plural: CRD_PLURAL, namespaced: false, subresources: ['status'] };
+    const session = new KubeWatchSession({
+      stream: this.stream,
+      path: resourcePath(ref, undefined),
+      resourceVersion: resourceVersion || undefined,
+      list: () => this.listRef(ref, {}),
+      clock: this.clock,
+      onEvent: () => {
+        this.crdWatchError = undefined;
+        this.refreshResources().catch(() => undefined);
+      },
+      onError: (e) => {
+        this.crdWatchError = e.message;
+      },
+      describe: (e) => this.http.connectionError(e),
+    });
+    try {
+      this.crdWatch = this.track(() => session.stop(), () => session.start());
+    } catch (e) {
+      this.crdWatchError = (e as Error).message;
+    }
+  }
+
+  /** `pods`, `po`, `Pod`, `deployments.apps`, a custom kind … → what the server serves, or kubectl's error. */
+  private async kindOf(kind: string): Promise<KindInfo> {
+    await this.ready();
+    let info = this.index.resolve(kind);
+    // Not (yet) in the resource list: a CRD may have just been Established; read discovery again, at most once a second.
+    if (!info && this.clock.now() - this.lastDiscovery >= 1000) {
+      await this.refreshResources().catch(() => undefined);
+      info = this.index.resolve(kind);
+    }
+    if (!info) throw unknownResource(kind);
+    return info;
   }
 
   // ---- reads -------------------------------------------------------------
 
   async list(kind: string, opts: ClientListOptions = {}): Promise<{ items: KubeObject[]; resourceVersion: string }> {
-    return this.listRef(refOf(requireKnownKind(kind)), opts);
+    return this.listRef(refOf(await this.kindOf(kind)), opts);
   }
 
   private async listRef(ref: ResourceRef, opts: ClientListOptions): Promise<{ items: KubeObject[]; resourceVersion: string }> {
@@ -170,7 +295,7 @@ export class KubeClient implements ClusterClient {
   }
 
   async get(kind: string, namespace: string, name: string): Promise<KubeObject | undefined> {
-    const ref = refOf(requireKnownKind(kind));
+    const ref = refOf(await this.kindOf(kind));
     try {
       return typed(await this.http.json({ method: 'GET', path: resourcePath(ref, this.ns(ref, namespace), name) }), ref);
     } catch (e) {
@@ -180,16 +305,46 @@ export class KubeClient implements ClusterClient {
   }
 
   watch(kind: string, opts: ClientWatchOptions, onEvent: (ev: WatchEvent) => void, onError?: (err: Error) => void): Subscription {
-    let ref: ResourceRef;
-    try {
-      ref = refOf(requireKnownKind(kind));
-    } catch (e) {
-      // A bad kind is reported like a failed request, never thrown from watch() (as the embedded client).
-      queueMicrotask(() => onError?.(e as Error));
-      return { stop() {} };
-    }
     const listOpts: ClientListOptions = { namespace: opts.namespace, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
-    const session = new KubeWatchSession({
+    let session: KubeWatchSession | undefined;
+    let stopped = false;
+    const start = (ref: ResourceRef) => {
+      if (stopped) return;
+      session = this.watchSession(ref, opts, listOpts, onEvent, onError);
+      session.start();
+    };
+    const tracked = this.track(
+      () => {
+        stopped = true;
+        session?.stop();
+      },
+      () => {
+        const known = this.index.resolve(kind);
+        if (known) start(refOf(known));
+        else {
+          // A bad kind is reported like a failed request, never thrown from watch() (as the embedded client).
+          this.kindOf(kind).then(
+            (info) => start(refOf(info)),
+            (e: Error) => {
+              if (stopped) return;
+              this.subs.delete(tracked);
+              onError?.(e);
+            },
+          );
+        }
+      },
+    );
+    return tracked;
+  }
+
+  private watchSession(
+    ref: ResourceRef,
+    opts: ClientWatchOptions,
+    listOpts: ClientListOptions,
+    onEvent: (ev: WatchEvent) => void,
+    onError?: (err: Error) => void,
+  ): KubeWatchSession {
+    return new KubeWatchSession({
       stream: this.stream,
       path: resourcePath(ref, opts.namespace || undefined),
       labelSelector: opts.labelSelector,
@@ -201,12 +356,12 @@ export class KubeClient implements ClusterClient {
       onError,
       describe: (e) => this.http.connectionError(e),
     });
-    return this.track(() => session.stop(), () => session.start());
   }
 
   // ---- writes ------------------------------------------------------------
 
   async create(obj: KubeObject, dryRun = false): Promise<KubeObject> {
+    await this.ready();
     const ref = await this.resolver.forObject(obj);
     const ns = this.ns(ref, obj.metadata?.namespace);
     return typed(
@@ -221,6 +376,7 @@ export class KubeClient implements ClusterClient {
   }
 
   async update(obj: KubeObject): Promise<KubeObject> {
+    await this.ready();
     const ref = await this.resolver.forObject(obj);
     const ns = this.ns(ref, obj.metadata?.namespace);
     const name = obj.metadata?.name ?? '';
@@ -236,6 +392,7 @@ export class KubeClient implements ClusterClient {
    * and live object — an empty patch is "unchanged", as kubectl reports it.
    */
   async apply(obj: KubeObject, opts: { fieldManager?: string; dryRun?: boolean } = {}): Promise<ApplyResult> {
+    await this.ready();
     const ref = await this.resolver.forObject(obj);
     const ns = this.ns(ref, obj.metadata?.namespace);
     const name = obj.metadata?.name;
@@ -275,7 +432,7 @@ export class KubeClient implements ClusterClient {
   }
 
   async patch(kind: string, namespace: string, name: string, type: PatchType, patch: unknown): Promise<KubeObject> {
-    const ref = refOf(requireKnownKind(kind));
+    const ref = refOf(await this.kindOf(kind));
     const query: Query = { fieldManager: this.fieldManager, force: type === 'apply' ? true : undefined };
     return typed(
       await this.http.json({
@@ -295,7 +452,7 @@ export class KubeClient implements ClusterClient {
     name: string,
     opts: { propagationPolicy?: PropagationPolicy; gracePeriodSeconds?: number } = {},
   ): Promise<void> {
-    const ref = refOf(requireKnownKind(kind));
+    const ref = refOf(await this.kindOf(kind));
     await this.http.json({
       method: 'DELETE',
       path: resourcePath(ref, this.ns(ref, namespace), name),
@@ -306,7 +463,7 @@ export class KubeClient implements ClusterClient {
   // ---- subresources and kubectl verbs ------------------------------------------
 
   async scale(kind: string, namespace: string, name: string, replicas: number): Promise<void> {
-    const info = requireKnownKind(kind);
+    const info = await this.kindOf(kind);
     if (!info.subresources.includes('scale')) {
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', { kind: info.plural, name });
     }
@@ -325,7 +482,7 @@ export class KubeClient implements ClusterClient {
   }
 
   async restart(kind: string, namespace: string, name: string): Promise<void> {
-    const info = requireKnownKind(kind);
+    const info = await this.kindOf(kind);
     await restartRemote(this.verbs(), info.kind, qualifiedResource(info), namespace, name, this.clock.now());
   }
 

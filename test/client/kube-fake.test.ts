@@ -34,7 +34,33 @@ beforeEach(async () => {
     },
     (req, res, url) => {
       if (url.pathname !== '/apis') return false;
-      json(res, 200, { kind: 'APIGroupList', groups: [{ name: 'apps' }, { name: 'metrics.k8s.io' }, { name: 'example.com' }] });
+      const group = (name: string, version: string) => ({ name, versions: [{ groupVersion: `${name}/${version}`, version }], preferredVersion: { groupVersion: `${name}/${version}`, version } });
+      json(res, 200, { kind: 'APIGroupList', groups: [group('apps', 'v1'), group('metrics.k8s.io', 'v1beta1'), group('example.com', 'v1')] });
+    },
+    // Discovery of the core group and apps/v1, as every server serves it (example.com/v1 is up to each test).
+    (req, res, url) => {
+      if (url.pathname === '/api') json(res, 200, { kind: 'APIVersions', versions: ['v1'] });
+      else if (url.pathname === '/api/v1') {
+        json(res, 200, {
+          kind: 'APIResourceList',
+          groupVersion: 'v1',
+          resources: [
+            { name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list', 'patch', 'watch'], shortNames: ['no'] },
+            { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['delete', 'get', 'list', 'watch'], shortNames: ['po'], categories: ['all'] },
+            { name: 'pods/eviction', singularName: '', namespaced: true, kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+            { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
+          ],
+        });
+      } else if (url.pathname === '/apis/apps/v1') {
+        json(res, 200, {
+          kind: 'APIResourceList',
+          groupVersion: 'apps/v1',
+          resources: [
+            { name: 'deployments', singularName: 'deployment', namespaced: true, kind: 'Deployment', verbs: ['get', 'list', 'watch'], shortNames: ['deploy'], categories: ['all'] },
+            { name: 'deployments/scale', singularName: '', namespaced: true, kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch'] },
+          ],
+        });
+      } else return false;
     },
   ];
   server = createServer((req, res) => {

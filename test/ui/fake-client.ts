@@ -1,6 +1,7 @@
 // An in-memory ClusterClient for UI tests: seeded objects, live watch
 // callbacks, scripted log lines, and a record of every mutating call
 // (scale, rollback, delete …) so tests assert what the UI asked for.
+import { KINDS, type KindInfo } from '../../src/api/kinds.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { WatchEvent } from '../../src/api/store-types.js';
 import type {
@@ -65,6 +66,31 @@ export class FakeClusterClient implements ClusterClient {
 
   constructor(seed: KubeObject[] = []) {
     for (const o of seed) this.put(o, false);
+  }
+
+  // ---- discovery: the built-in kinds, plus what a test registers ----
+  private kinds: readonly KindInfo[] = KINDS;
+  private resourceListeners = new Set<() => void>();
+
+  resources(): readonly KindInfo[] {
+    return this.kinds;
+  }
+
+  onResourcesChanged(fn: () => void): Subscription {
+    this.resourceListeners.add(fn);
+    return { stop: () => void this.resourceListeners.delete(fn) };
+  }
+
+  /** Serves a custom kind (or replaces it), as a CRD becoming Established does. */
+  registerKind(info: KindInfo): void {
+    this.kinds = [...this.kinds.filter((k) => k.kind !== info.kind), info];
+    for (const fn of [...this.resourceListeners]) fn();
+  }
+
+  /** Stops serving a kind, as deleting its CRD does. */
+  unregisterKind(kind: string): void {
+    this.kinds = this.kinds.filter((k) => k.kind !== kind);
+    for (const fn of [...this.resourceListeners]) fn();
   }
 
   private key(kind: string, ns: string, name: string): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { KINDS } from '../../src/api/kinds.js';
 import { BINDINGS, activeBindings, bindingFor, keyName } from '../../components/keys.js';
 import { commandWords, complete, parseCommand } from '../../components/logic/command.js';
 import { parseFilter } from '../../components/logic/filter.js';
@@ -192,16 +193,16 @@ describe('command line', () => {
     ['deploy all', 'Deployment', ''],
     ['deploy -A', 'Deployment', ''],
   ])(':%s', (text, kind, ns) => {
-    const c = parseCommand(text);
+    const c = parseCommand(text, KINDS);
     expect(c.type === 'resource' && [c.info.kind, c.namespace]).toEqual([kind, ns]);
   });
   it('quits and reports unknown names', () => {
-    expect(parseCommand('q').type).toBe('quit');
-    expect(parseCommand('quit').type).toBe('quit');
-    expect(parseCommand('bogus')).toEqual({ type: 'error', message: 'no resource named "bogus"' });
+    expect(parseCommand('q', KINDS).type).toBe('quit');
+    expect(parseCommand('quit', KINDS).type).toBe('quit');
+    expect(parseCommand('bogus', KINDS)).toEqual({ type: 'error', message: 'no resource named "bogus"' });
   });
   it('completes resource names and namespaces', () => {
-    const words = commandWords();
+    const words = commandWords(KINDS);
     expect(complete('dep', words, [])).toBe('deployments');
     expect(complete('po', words, [])).toBe('pods');
     expect(complete('pods kube', words, ['default', 'kube-system'])).toBe('pods kube-system');
