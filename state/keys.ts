@@ -1,12 +1,15 @@
 // Where an object lives in the store: kind, namespace ('' for cluster-scoped
 // kinds, 'default' when a namespaced object names none) and name.
 import { badRequest } from '../src/api/errors.js';
-import { kindInfo } from '../src/api/kinds.js';
+import { builtinKindInfo } from '../src/api/kinds.js';
 import type { KubeObject, ObjectMeta } from '../src/api/meta.js';
 
-/** Namespaced kinds live in a namespace ('default' when none given); cluster-scoped ones in ''. */
+/**
+ * Namespaced kinds live in a namespace ('default' when none given); cluster-scoped ones in ''.
+ * Custom kinds are taken as given: the Api door, which owns the registry that knows their scope, scopes them.
+ */
 export function scopeNs(kind: string, namespace: string | undefined): string {
-  const info = kindInfo(kind);
+  const info = builtinKindInfo(kind);
   if (!info) return namespace ?? '';
   return info.namespaced ? namespace || 'default' : '';
 }
@@ -22,7 +25,7 @@ export function keyOfInput(obj: KubeObject): { kind: string; namespace: string; 
 /** Writes the scoped namespace into metadata (removing it for cluster-scoped kinds). */
 export function setNs(m: ObjectMeta, kind: string, namespace: string): void {
   if (namespace) m.namespace = namespace;
-  else if (kindInfo(kind) || !m.namespace) delete m.namespace;
+  else if (builtinKindInfo(kind) || !m.namespace) delete m.namespace;
 }
 
 /** list() order: by namespace, then name. */

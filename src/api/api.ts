@@ -18,7 +18,7 @@ import { clone, type KubeObject, type OwnerReference } from './meta.js';
 import { applyPatch, type PatchType } from './patch/index.js';
 import { clientSideApply, LAST_APPLIED } from './patch/apply.js';
 import type { DeleteOptions, ListOptions, ListResult, ObjectStore, WatchEvent, WatchHandle, WatchOptions } from './store-types.js';
-import { checkFieldTypes, validateObject, validateUnknownFields } from './validation/index.js';
+import { checkCustomMetadataTypes, checkFieldTypes, validateObject, validateUnknownFields } from './validation/index.js';
 import type { AdmissionPlugin } from './admission/types.js';
 import { needsConversion, toServedVersion, writeInStoredVersion } from './convert/index.js';
 import { writeSpecReplicas } from './scale-subresource.js';
@@ -369,6 +369,7 @@ export class Api {
   /** A custom resource: the schema of the version it was written in defaults, prunes and (later) validates it. */
   private prepareCustomObject<T extends KubeObject>(info: KindInfo, input: T, opts: WriteOptions & { create?: boolean }): T {
     const version = requireServedVersion(info, input.apiVersion);
+    checkCustomMetadataTypes(input, version.name); // a wrong JSON type in metadata is a decode error (400), as for built-ins
     const obj = clone(input);
     const { unknownFields } = prepareCustom(info, obj, version, { create: opts.create ?? false });
     if (opts.fieldValidation === 'Strict' && unknownFields.length) {
@@ -384,7 +385,7 @@ export class Api {
   private readonly writtenIn = new WeakMap<KubeObject, CustomVersion>();
 
   private validate(obj: KubeObject, old: KubeObject | undefined): void {
-    const errs = validateObject(obj, old);
+    const errs = validateObject(obj, old, this.kinds.get(obj.kind));
     const version = this.writtenIn.get(obj);
     if (version) errs.push(...validateCustom(version, obj, old));
     if (errs.length) throw invalid(obj.kind, obj.metadata.name ?? '', errs);

@@ -307,6 +307,11 @@ export function kindInfo(kind: string): KindInfo | undefined {
   return undefined;
 }
 
+/** A built-in kind's facts; undefined for custom kinds, whose scope only their own registry knows. */
+export function builtinKindInfo(kind: string): KindInfo | undefined {
+  return builtinByKind.get(kind);
+}
+
 /** Resolves a built-in kind by `pods`, `pod`, `po`, `Pod`, `deployments.apps` …; custom kinds need a KindRegistry. */
 export function resolveResource(name: string): KindInfo | undefined {
   const n = name.trim();

@@ -17,6 +17,7 @@ import { StatusError } from '../../src/api/errors.js';
 import { KINDS, apiVersionOf, atVersion } from '../../src/api/kinds.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { checkObject } from '../../src/gitops/loader.js';
+import { KindCatalog } from '../../src/gitops/kinds.js';
 import { MemoryStore } from '../../state/store.js';
 import '../fast-check-seed.js';
 
@@ -226,8 +227,9 @@ describe('the Api door with autoscaling/v1 objects (folder sync, TUI)', () => {
   });
 
   it('lets the folder loader accept v1 manifests but not versions nobody converts', () => {
-    expect(checkObject(v1({ targetCPUUtilizationPercentage: 50 }))).toEqual([]);
-    expect(checkObject({ ...v1({}), apiVersion: 'autoscaling/v2beta2' })).toEqual([
+    const served = new KindCatalog(KINDS);
+    expect(checkObject(v1({ targetCPUUtilizationPercentage: 50 }), served)).toEqual([]);
+    expect(checkObject({ ...v1({}), apiVersion: 'autoscaling/v2beta2' }, served)).toEqual([
       { message: 'no matches for kind "HorizontalPodAutoscaler" in version "autoscaling/v2beta2" (kubeterm serves HorizontalPodAutoscaler as autoscaling/v2)' },
     ]);
   });

@@ -8,6 +8,8 @@ import type { KubeObject } from '../meta.js';
 import { KIND_SCHEMAS } from './kinds.js';
 import type { Node } from './tree.js';
 import { findTypeError } from './types.js';
+import { objectMeta } from './core.js';
+import { f } from './tree.js';
 
 export type { Node } from './tree.js';
 export { KIND_SCHEMAS } from './kinds.js';
@@ -44,4 +46,12 @@ export function findUnknownFields(obj: KubeObject): string[] {
 export function findFieldTypeError(obj: KubeObject): string | undefined {
   const schema = KIND_SCHEMAS[obj.kind];
   return schema ? findTypeError(obj, schema) : undefined;
+}
+
+/** Any object's type meta and metadata: what the decoder checks of a custom resource before its schema does the rest. */
+const UNSTRUCTURED: Node = f('unstructured.Unstructured', 'apiVersion:* kind:*', { metadata: objectMeta });
+
+/** The decoder's error for a wrongly typed metadata field of a custom resource (`labels: "x"`), as for built-ins. */
+export function findMetadataTypeError(obj: KubeObject): string | undefined {
+  return findTypeError({ apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata } as KubeObject, UNSTRUCTURED);
 }

@@ -4,7 +4,7 @@
 // immutable-field rules apply too.
 import { badRequest, type FieldError } from '../errors.js';
 import type { KubeObject } from '../meta.js';
-import { kindInfo } from '../kinds.js';
+import { kindInfo, type KindInfo } from '../kinds.js';
 import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, type NameValidator } from '../names.js';
 import {
   validateControllerRevision,
@@ -35,8 +35,10 @@ import {
 import { validateObjectMeta } from './meta.js';
 import { validateIngress, validateIngressClass, validateNetworkPolicy } from './networking.js';
 import { validatePod, validatePodUpdate } from './podkind.js';
+import { validatePodDisruptionBudget } from './policy.js';
+import { nameIsPathSegment, validateBindingUpdate, validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from './rbac.js';
 import { validateEndpointSlice, validateEndpoints, validateService, validateServiceUpdate } from './service.js';
-import { findFieldTypeError, findUnknownFields } from '../schema/index.js';
+import { findFieldTypeError, findMetadataTypeError, findUnknownFields } from '../schema/index.js';
 import { validateCrd } from '../crd/validate-crd.js';
 
 type Validator = (obj: KubeObject) => FieldError[];
@@ -77,6 +79,11 @@ const RULES: Record<string, KindRules> = {
   PriorityClass: { name: nameIsDNSSubdomain, validate: validatePriorityClass, update: validatePriorityClassUpdate },
   Lease: { name: nameIsDNSSubdomain, validate: validateLease },
   ServiceAccount: { name: nameIsDNSSubdomain, validate: validateServiceAccount },
+  PodDisruptionBudget: { name: nameIsDNSSubdomain, validate: validatePodDisruptionBudget },
+  Role: { name: nameIsPathSegment, validate: validateRole },
+  ClusterRole: { name: nameIsPathSegment, validate: validateClusterRole },
+  RoleBinding: { name: nameIsPathSegment, validate: validateRoleBinding, update: validateBindingUpdate },
+  ClusterRoleBinding: { name: nameIsPathSegment, validate: validateClusterRoleBinding, update: validateBindingUpdate },
   // On update validateCrd repeats the create rules; dedupe() below reports each message once.
   CustomResourceDefinition: { name: nameIsDNSSubdomain, validate: (o) => validateCrd(o), update: (o, old) => validateCrd(o, old) },
 };
@@ -84,9 +91,10 @@ const RULES: Record<string, KindRules> = {
 export const UNVALIDATABLE = 'object could not be validated';
 
 /** Field errors for `obj`; `old` is the stored version on update (immutable-field checks). */
-export function validateObject(obj: KubeObject, old?: KubeObject): FieldError[] {
+/** `served` is the kind as the calling Api's registry serves it (its scope decides metadata.namespace); default: by name. */
+export function validateObject(obj: KubeObject, old?: KubeObject, served?: KindInfo): FieldError[] {
   const rules = RULES[obj.kind];
-  const info = kindInfo(obj.kind);
+  const info = served ?? kindInfo(obj.kind);
   const errs: FieldError[] = [];
   // Names are checked on create only: a stored object keeps the name it was created with.
   if (!old) errs.push(...validateObjectMeta(obj, info?.namespaced ?? true, rules?.name ?? nameIsDNSSubdomain));
@@ -124,6 +132,12 @@ export function validateUnknownFields(obj: KubeObject): string[] {
  * cannot unmarshal bool into Go struct field Container.spec.containers.command
  * of type string`. Runs before defaulting, unknown-field and field validation.
  */
+/** checkFieldTypes for a custom resource: only its metadata has Go types; its schema checks the rest. */
+export function checkCustomMetadataTypes(obj: KubeObject, version: string): void {
+  const err = findMetadataTypeError(obj);
+  if (err !== undefined) throw badRequest(`${obj.kind} in version "${version}" cannot be handled as a ${obj.kind}: ${err}`);
+}
+
 export function checkFieldTypes(obj: KubeObject): void {
   const err = findFieldTypeError(obj);
   if (err === undefined) return;
