@@ -9,6 +9,7 @@ need_apt=()
 command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
 [ -x /bin/busybox ] || need_apt+=(busybox-static)
 command -v ip >/dev/null 2>&1 || need_apt+=(iproute2)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "docker-setup: installing ${need_apt[*]}"
   apt-get update -qq
@@ -28,7 +29,7 @@ fi
 
 IMAGE=kubeterm/busybox:latest
 # Bump when the image's contents change: the engine and images outlive a checkout.
-IMAGE_VERSION=4
+IMAGE_VERSION=5
 have_version=$(docker image inspect -f '{{index .Config.Labels "kubeterm.image-version"}}' "$IMAGE" 2>/dev/null || true)
 if [ "$have_version" != "$IMAGE_VERSION" ]; then
   echo "docker-setup: building $IMAGE (version $IMAGE_VERSION)"
@@ -50,6 +51,16 @@ if [ "$have_version" != "$IMAGE_VERSION" ]; then
       [ -e "/lib/x86_64-linux-gnu/$nss" ] && cp -L "/lib/x86_64-linux-gnu/$nss" "$root/lib/x86_64-linux-gnu/"
     done
     echo 'hosts: files dns' > "$root/etc/nsswitch.conf"
+    # The host's curl with its libraries: busybox wget speaks TLS but never
+    # checks the server's certificate, so pods that must verify the API server
+    # with the mounted ca.crt (as client libraries do) use curl --cacert.
+    if command -v curl >/dev/null 2>&1; then
+      cp -L "$(command -v curl)" "$root/bin/curl"
+      for lib in $(ldd "$root/bin/curl" | awk '/=>/ {print $3}'); do
+        mkdir -p "$root$(dirname "$lib")"
+        [ -e "$root$lib" ] || cp -L "$lib" "$root$lib"
+      done
+    fi
   else
     echo "docker-setup: busybox package unavailable; using the static /bin/busybox (no name lookups in pods)"
     cp /bin/busybox "$root/bin/busybox"

@@ -13,11 +13,16 @@ import type { ClusterInfo, LogLine, LogOptions, NodeMetrics, PodMetrics, Runtime
 import type { RuntimeDriver } from './kubelet/runtime/types.js';
 import { defaultAdmissionPlugins, type AdmissionPlugin } from './api/admission/index.js';
 import { createServiceAllocator, type ServiceAllocator } from './api/service-ip.js';
-import { ApiServer, ensureServingCert, ensureToken, writeKubeconfig, type ExecFn, type LogsFn } from './apiserver/index.js';
+import { ApiServer, ensureServingCert, ensureToken, writeKubeconfig, type ExecFn, type LogsFn, type MetricsSource, type ServingCert } from './apiserver/index.js';
 import { clusterAutoscalerFactory, type NodePool } from './controllers/cluster-autoscaler.js';
 import { hpaControllerFactory } from './controllers/hpa.js';
 import { CONTROLLER_FACTORIES, startControllers, type ControllerFactory, type RunningControllers } from './controllers/index.js';
 import { pvControllerFactory } from './controllers/pv-controller.js';
+import { rootCACertPublisherFactory } from './controllers/serviceaccount.js';
+import { KUBERNETES_SERVICE, newKubernetesServiceController } from './controllers/kubernetes-service.js';
+import type { Controller } from './controllers/controller.js';
+import type { TokenSource } from './kubelet/volumes/index.js';
+import { ServiceAccountTokens } from './api/auth/sa-token.js';
 import { newEventTTLController } from './controllers/event-ttl.js';
 import { registerEstablishedCrds } from './controllers/crd.js';
 import { KindRegistry } from './api/kinds.js';
@@ -107,6 +112,14 @@ export class Engine {
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   private network?: Network;
   private _apiServer?: ApiServerStatus;
+  /** The serving certificate, made before anything else when the API is served (pods' ca.crt is its PEM). */
+  private servingCert?: ServingCert;
+  /** Signs the ServiceAccount tokens the kubelets mount (only while the API is served). */
+  private saTokens?: ServiceAccountTokens;
+  /** The `kubernetes` Service's ClusterIP (the first of the service range). */
+  private kubernetesIP = '';
+  /** Keeps the `kubernetes` Service and its endpoints once the API server listens. */
+  private kubernetesService?: Controller;
   private _dataDir?: string;
   private tempDataDir = false;
   private newPoolDriver?: (i: number) => RuntimeDriver;
@@ -162,9 +175,11 @@ export class Engine {
       store = this.opened.store;
     }
     const dataDir = this.prepareDataDir();
-    // Admission: LimitRange defaults, ResourceQuota, then ClusterIP/NodePort allocation.
+    // Admission: LimitRange defaults, ServiceAccount (and its token volume when the API is served), ResourceQuota, then ClusterIP/NodePort allocation.
     const allocator = createServiceAllocator({ serviceCIDR: this.config.network ? this.config.network.serviceCIDR : undefined });
-    const admission: AdmissionPlugin[] = [...defaultAdmissionPlugins(), serviceAllocation(allocator)];
+    this.kubernetesIP = allocator.apiServerIP;
+    if (this.config.apiServer) await this.prepareApiIdentity(dataDir);
+    const admission: AdmissionPlugin[] = [...defaultAdmissionPlugins({ serviceAccount: { mountToken: !!this.saTokens } }), serviceAllocation(allocator)];
     const api = (this._api = new Api({ store, now, admission, kinds: new KindRegistry() }));
     // Custom kinds are served from the first request on: a restart loads the CRDs' kinds before anything reads their objects.
     registerEstablishedCrds(api);
@@ -182,6 +197,7 @@ export class Engine {
       ...CONTROLLER_FACTORIES.map((f): ControllerFactory => (f === newEventTTLController && eventTTLMs !== undefined ? (deps) => newEventTTLController({ ...deps, ttlMs: eventTTLMs }) : f)),
       hpaControllerFactory({ podMetrics: (ns) => this.podMetrics(ns) }),
       pvControllerFactory(dataDir),
+      ...(this.servingCert && this.saTokens ? [rootCACertPublisherFactory(this.servingCert.cert)] : []),
     ];
     if (this.config.nodePools?.length) {
       this.newPoolDriver = newDriver;
@@ -235,6 +251,7 @@ export class Engine {
       dnsConfig: this.podDns(),
       // Provisioned volumes live under <dataDir>/pv; the rest of the data folder (keys, token, other pods' secrets) is never mountable.
       hostPath: { allow: [...(this._dataDir ? [path.join(this._dataDir, 'pv')] : []), ...(this.config.hostPath?.allow ?? [])], mode: this.config.hostPath?.mode },
+      serviceAccountTokens: this.tokenSource(),
     });
     this.kubelets.set(nodeName, k);
     this.parts.push({ name: `kubelet ${nodeName}`, part: k });
@@ -280,10 +297,60 @@ export class Engine {
     }
   }
 
+  /**
+   * Before the API is served: its serving certificate, valid for the
+   * `kubernetes` Service's names and ClusterIP (pods verify it with the
+   * kube-root-ca.crt it is published as), and the ServiceAccount token signer.
+   * A failure is reported like the server's own and leaves both out.
+   */
+  private async prepareApiIdentity(dataDir: string): Promise<void> {
+    try {
+      this.servingCert = await ensureServingCert(dataDir, {
+        dnsNames: [KUBERNETES_SERVICE, `${KUBERNETES_SERVICE}.default`, `${KUBERNETES_SERVICE}.default.svc`, `${KUBERNETES_SERVICE}.default.svc.cluster.local`],
+        ips: [this.kubernetesIP],
+      });
+      // One signer for the engine: the kubelets' tokens and the API server's checks must share its key.
+      const tokens = new ServiceAccountTokens({ dir: dataDir, now: () => this.clock.now() });
+      await tokens.ready();
+      this.saTokens = tokens;
+    } catch (e) {
+      this.servingCert = undefined;
+      this.saTokens = undefined;
+      this._apiServer = { error: `the API server did not start: ${(e as Error).message}` };
+    }
+  }
+
+  /**
+   * The kubelets' TokenRequest: a token for the pod's ServiceAccount, bound to
+   * the pod, refused (in the API server's words) once either is gone.
+   */
+  private tokenSource(): TokenSource | undefined {
+    const tokens = this.saTokens;
+    if (!tokens) return undefined;
+    return async (req) => {
+      const sa = this.api.get('ServiceAccount', req.namespace, req.serviceAccountName);
+      if (!sa) throw new Error(`serviceaccounts "${req.serviceAccountName}" not found`);
+      const pod = this.api.get('Pod', req.namespace, req.pod.name);
+      if (!pod) throw new Error(`pods "${req.pod.name}" not found`);
+      if (pod.metadata.uid !== req.pod.uid) {
+        throw new Error(`the UID in the bound object reference (${req.pod.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
+      }
+      return tokens.issue({
+        namespace: req.namespace,
+        serviceAccountName: req.serviceAccountName,
+        serviceAccountUid: sa.metadata.uid ?? '',
+        audiences: req.audiences,
+        expirationSeconds: req.expirationSeconds,
+        boundObject: { kind: 'Pod', name: req.pod.name, uid: req.pod.uid },
+      });
+    };
+  }
+
   /** Serves the Kubernetes API over HTTPS with a bearer token and writes a kubeconfig; a failure is reported, not fatal. */
   private async startApiServer(cfg: { host?: string; port?: number }, dataDir: string): Promise<void> {
+    if (!this.servingCert) return; // prepareApiIdentity reported why
     try {
-      const cert = await ensureServingCert(dataDir);
+      const cert = this.servingCert;
       const token = await ensureToken(dataDir);
       const server = new ApiServer({
         api: this.api,
@@ -291,18 +358,37 @@ export class Engine {
         port: cfg.port ?? 6443,
         tls: { cert: cert.cert, key: cert.key },
         token,
+        // The kubelets' mounted tokens and the server's checks share one signer.
+        serviceAccountTokens: this.saTokens,
         logs: this.logsFn(),
         exec: this.execFn(),
         portForward: (ns, pod, port) => this.dialPod(ns, pod, port),
+        metrics: this.metricsSource(),
       });
       const { url } = await server.start();
       this.parts.push({ name: 'api server', part: server });
       const kubeconfig = path.join(dataDir, 'kubeconfig');
       await writeKubeconfig(kubeconfig, { server: url, token, caData: cert.cert });
       this._apiServer = { url, kubeconfig };
+      await this.startKubernetesService(cfg.host ?? '127.0.0.1', Number(new URL(url).port));
     } catch (e) {
       this._apiServer = { error: `the API server did not start: ${(e as Error).message}` };
     }
+  }
+
+  /**
+   * The `kubernetes` Service in `default` at the first ClusterIP, port 443 →
+   * the API server's port, and its endpoints at the address it listens on
+   * (through the service proxy on kubeterm0, a container reaches it at
+   * https://kubernetes.default.svc). Written once before returning, then kept.
+   */
+  private async startKubernetesService(host: string, port: number): Promise<void> {
+    const ip = host === '0.0.0.0' || host === '::' || host === 'localhost' ? '127.0.0.1' : host;
+    const c = newKubernetesServiceController({ api: this.api, clock: this.clock, clusterIP: this.kubernetesIP, endpoint: { ip, port } });
+    await c.reconcileNow(`default/${KUBERNETES_SERVICE}`);
+    c.start();
+    this.kubernetesService = c;
+    this.parts.push({ name: 'kubernetes service', part: c });
   }
 
   /** The API server's log reader over the kubelets. */
@@ -515,6 +601,11 @@ export class Engine {
     };
   }
 
+  /** What the API server serves as metrics.k8s.io (kubectl top): this engine's pod and node usage. */
+  metricsSource(): MetricsSource {
+    return { pods: (ns) => this.podMetrics(ns), nodes: () => this.nodeMetrics() };
+  }
+
   /** metrics.k8s.io-style usage of running pods, from their kubelets' runtime stats. */
   async podMetrics(namespace?: string): Promise<PodMetrics[]> {
     const timestamp = new Date(this.clock.now()).toISOString();
@@ -547,6 +638,7 @@ export class Engine {
 
   /** Resolves when the controllers' queues and the kubelets' pod work are empty and every write is on disk. */
   async whenIdle(): Promise<void> {
+    await this.kubernetesService?.whenIdle();
     await this.controllers?.whenIdle();
     await Promise.all([...this.kubelets.values()].map((k) => k.whenIdle()));
     // Kubelet status writes wake controllers (ReplicaSet readiness): settle them once more.

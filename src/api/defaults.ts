@@ -10,6 +10,7 @@ import { defaultHPA, defaultLimitRange, defaultNamespace, defaultNode, defaultPr
 import type { Json } from './defaults/normalize.js';
 import { defaultPod } from './defaults/pod.js';
 import { defaultPV, defaultPVC, defaultStorageClass } from './defaults/storage.js';
+import { defaultBinding, defaultClusterRole, defaultRole } from './defaults/rbac.js';
 import { defaultCronJob, defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultStatefulSet } from './defaults/workloads.js';
 
 import { defaultCrd } from './crd/defaults-crd.js';
@@ -38,6 +39,10 @@ const byKind: Record<string, (obj: Json) => void> = {
   Node: defaultNode,
   LimitRange: defaultLimitRange,
   PriorityClass: defaultPriorityClass,
+  Role: defaultRole,
+  ClusterRole: defaultClusterRole,
+  RoleBinding: defaultBinding,
+  ClusterRoleBinding: defaultBinding,
   CustomResourceDefinition: defaultCrd as unknown as (obj: Json) => void,
 };
 

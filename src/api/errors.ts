@@ -20,7 +20,8 @@ export type StatusReason =
   | 'RequestEntityTooLarge'
   | 'InternalError'
   | 'ServiceUnavailable'
-  | 'Timeout';
+  | 'Timeout'
+  | 'TooManyRequests';
 
 export interface StatusCause {
   reason?: string; // FieldValueInvalid, FieldValueRequired, FieldValueNotSupported, FieldValueDuplicate, FieldValueForbidden, FieldValueTooLong
@@ -212,6 +213,11 @@ export function expired(message: string): StatusError {
 
 export function methodNotAllowed(message: string): StatusError {
   return new StatusError(405, 'MethodNotAllowed', message);
+}
+
+/** apimachinery's NewTooManyRequests: 429, with the seconds a client should wait when known (Retry-After). */
+export function tooManyRequests(message: string, retryAfterSeconds: number, causes?: StatusCause[]): StatusError {
+  return new StatusError(429, 'TooManyRequests', message, { ...(causes ? { causes } : {}), ...(retryAfterSeconds > 0 ? { retryAfterSeconds } : {}) });
 }
 
 export function internalError(message: string, cause?: unknown): StatusError {

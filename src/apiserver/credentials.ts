@@ -1,9 +1,11 @@
 // What a kubeconfig needs to reach the server: a self-signed serving
-// certificate (SAN 127.0.0.1 and localhost), a bearer token, and the kubeconfig
+// certificate (SAN 127.0.0.1 and localhost, plus what the caller adds: the
+// `kubernetes` Service's names and ClusterIP, so pods verify it at
+// https://kubernetes.default.svc), a bearer token, and the kubeconfig
 // file itself. All three live in the state folder with mode 0600 and are
 // reused across restarts, so a kubeconfig written once keeps working.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,15 +38,42 @@ async function writePrivate(path: string, data: string): Promise<void> {
   await rename(tmp, path);
 }
 
+export interface ServingCertOptions {
+  openssl?: string;
+  /** Names the certificate must be valid for besides localhost (e.g. kubernetes.default.svc). */
+  dnsNames?: string[];
+  /** Addresses it must be valid for besides 127.0.0.1 (e.g. the `kubernetes` ClusterIP). */
+  ips?: string[];
+}
+
+/** The subjectAltName entries a certificate must carry: IP:127.0.0.1, DNS:localhost, then the extra ones. */
+function wantedSANs(opts: ServingCertOptions): { dns: string[]; ips: string[] } {
+  return { dns: [...new Set(['localhost', ...(opts.dnsNames ?? [])])], ips: [...new Set(['127.0.0.1', ...(opts.ips ?? [])])] };
+}
+
+/** Whether the PEM certificate covers every wanted name and address (an unreadable one does not). */
+function coversSANs(pem: string, want: { dns: string[]; ips: string[] }): boolean {
+  try {
+    const have = new Set((new X509Certificate(pem).subjectAltName ?? '').split(',').map((s) => s.trim()));
+    return want.dns.every((d) => have.has(`DNS:${d}`)) && want.ips.every((ip) => have.has(`IP Address:${ip}`));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Returns the serving certificate and key in `dir` (`apiserver.crt`,
  * `apiserver.key`), creating a self-signed EC P-256 pair with the `openssl` CLI
- * when absent. Throws a clear error when openssl is not installed.
+ * when absent — or when the existing certificate lacks one of the wanted
+ * subject alternative names (an older state folder): it is then made again.
+ * Throws a clear error when openssl is not installed.
  */
-export async function ensureServingCert(dir: string, opts: { openssl?: string } = {}): Promise<ServingCert> {
+export async function ensureServingCert(dir: string, opts: ServingCertOptions = {}): Promise<ServingCert> {
   const certPath = join(dir, 'apiserver.crt');
   const keyPath = join(dir, 'apiserver.key');
-  if (!(await exists(certPath)) || !(await exists(keyPath))) {
+  const sans = wantedSANs(opts);
+  const haveBoth = (await exists(certPath)) && (await exists(keyPath));
+  if (!haveBoth || !coversSANs(await readFile(certPath, 'utf8'), sans)) {
     await mkdir(dir, { recursive: true });
     const tmpCert = `${certPath}.${process.pid}.tmp`;
     const tmpKey = `${keyPath}.${process.pid}.tmp`;
@@ -52,7 +81,7 @@ export async function ensureServingCert(dir: string, opts: { openssl?: string } 
     try {
       await run(openssl, [
         'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650',
-        '-subj', '/CN=kubeterm', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-subj', '/CN=kubeterm', '-addext', `subjectAltName=${[...sans.ips.map((ip) => `IP:${ip}`), ...sans.dns.map((d) => `DNS:${d}`)].join(',')}`,
         '-keyout', tmpKey, '-out', tmpCert,
       ], { timeout: 30_000 });
     } catch (e) {

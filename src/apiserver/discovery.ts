@@ -27,6 +27,7 @@ export const SUBRESOURCES: Record<string, { group?: string; version?: string; ki
   exec: { kind: 'PodExecOptions', verbs: ['create', 'get'] },
   portforward: { kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
   eviction: { group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
+  token: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] },
 };
 
 export function servesSubresource(info: KindInfo, sub: string): boolean {

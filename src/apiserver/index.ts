@@ -6,5 +6,6 @@ export { ensureServingCert, ensureToken, writeKubeconfig, type KubeconfigInput, 
 export type { LogOptions, LogsFn } from './logs.js';
 export type { ExecFn, ExecIO } from './exec.js';
 export type { PodDialFn } from './portforward.js';
+export type { MetricsSource, NodeUsage, PodUsage } from './metrics.js';
 export { KUBE_VERSION } from './discovery.js';
 export { PRINTERS, buildTable, printerFor, podStatusCells, type Printer } from './printers/index.js';

@@ -4,7 +4,7 @@
 // runtime.Unknown {1 typeMeta {1 apiVersion, 2 kind}, 2 raw, 3 contentEncoding,
 // 4 contentType}, where raw is the object in the generated.proto layout of
 // k8s.io/api. Only the kinds in SCHEMAS are understood (field numbers from
-// k8s.io/api core/v1, apps/v1, batch/v1, autoscaling/v1 generated.proto and
+// k8s.io/api core/v1, apps/v1, batch/v1, autoscaling/v1, rbac/v1 generated.proto and
 // apimachinery's meta/v1), enough for what kubectl's typed create commands
 // (and `kubectl autoscale`) send; others are
 // refused with 415 naming the kind, so the client can retry in JSON.
@@ -143,12 +143,38 @@ const JOB_SPEC: Schema = {
   10: bool('suspend', true),
 };
 const meta = msg('metadata', OBJECT_META);
+// rbac.authorization.k8s.io/v1 (kubectl create role / clusterrole / rolebinding / clusterrolebinding).
+const POLICY_RULE: Schema = { 1: strings('verbs'), 2: strings('apiGroups'), 3: strings('resources'), 4: strings('resourceNames'), 5: strings('nonResourceURLs') };
+const SUBJECT: Schema = { 1: str('kind'), 2: str('apiGroup'), 3: str('name'), 4: str('namespace') };
+const ROLE_REF: Schema = { 1: str('apiGroup'), 2: str('kind'), 3: str('name') };
+
+// authentication.k8s.io/v1 and authorization.k8s.io/v1: what `kubectl create token`, `auth can-i` and `auth whoami` send.
+const RESOURCE_ATTRIBUTES: Schema = { 1: str('namespace'), 2: str('verb'), 3: str('group'), 4: str('version'), 5: str('resource'), 6: str('subresource'), 7: str('name') };
+const NON_RESOURCE_ATTRIBUTES: Schema = { 1: str('path'), 2: str('verb') };
+const SUBJECT_ACCESS_REVIEW_SPEC: Schema = { 1: msg('resourceAttributes', RESOURCE_ATTRIBUTES), 2: msg('nonResourceAttributes', NON_RESOURCE_ATTRIBUTES), 3: str('user'), 4: strings('groups'), 6: str('uid') };
+const ACCESS_SCHEMAS: Record<string, Schema> = {
+  TokenRequest: {
+    1: msg('metadata', OBJECT_META),
+    2: msg('spec', { 1: strings('audiences'), 4: int('expirationSeconds', true), 3: msg('boundObjectRef', { 1: str('kind'), 2: str('apiVersion'), 3: str('name'), 4: str('uid') }) }),
+  },
+  TokenReview: { 1: msg('metadata', OBJECT_META), 2: msg('spec', { 1: str('token'), 2: strings('audiences') }) },
+  SelfSubjectReview: { 1: msg('metadata', OBJECT_META) },
+  SelfSubjectAccessReview: { 1: msg('metadata', OBJECT_META), 2: msg('spec', { 1: msg('resourceAttributes', RESOURCE_ATTRIBUTES), 2: msg('nonResourceAttributes', NON_RESOURCE_ATTRIBUTES) }) },
+  SubjectAccessReview: { 1: msg('metadata', OBJECT_META), 2: msg('spec', SUBJECT_ACCESS_REVIEW_SPEC) },
+  LocalSubjectAccessReview: { 1: msg('metadata', OBJECT_META), 2: msg('spec', SUBJECT_ACCESS_REVIEW_SPEC) },
+  SelfSubjectRulesReview: { 1: msg('metadata', OBJECT_META), 2: msg('spec', { 1: str('namespace') }) },
+};
 
 const SCHEMAS: Record<string, Schema> = {
+  ...ACCESS_SCHEMAS,
   Namespace: { 1: meta, 2: msg('spec', { 1: strings('finalizers') }) },
   ConfigMap: { 1: meta, 2: map('data'), 3: map('binaryData', 'bytes'), 4: bool('immutable', true) },
   Secret: { 1: meta, 2: map('data', 'bytes'), 3: str('type'), 4: map('stringData'), 5: bool('immutable', true) },
   ServiceAccount: { 1: meta },
+  Role: { 1: meta, 2: list('rules', POLICY_RULE) },
+  ClusterRole: { 1: meta, 2: list('rules', POLICY_RULE), 3: msg('aggregationRule', { 1: list('clusterRoleSelectors', LABEL_SELECTOR) }) },
+  RoleBinding: { 1: meta, 2: list('subjects', SUBJECT), 3: msg('roleRef', ROLE_REF) },
+  ClusterRoleBinding: { 1: meta, 2: list('subjects', SUBJECT), 3: msg('roleRef', ROLE_REF) },
   Eviction: { 1: meta, 2: msg('deleteOptions', { 1: int('gracePeriodSeconds', true), 4: str('propagationPolicy') }) },
   Pod: { 1: meta, 2: msg('spec', POD_SPEC) },
   Deployment: {

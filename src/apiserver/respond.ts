@@ -31,7 +31,9 @@ export function toStatusError(e: unknown): StatusError {
 
 export function sendError(res: ServerResponse, e: unknown): void {
   const err = toStatusError(e);
-  sendJson(res, err.code, err.toStatus());
+  // As responsewriters.ErrorNegotiated: a Status that says when to retry also says it in Retry-After.
+  const retry = err.details?.retryAfterSeconds;
+  sendJson(res, err.code, err.toStatus(), retry && retry > 0 ? { 'Retry-After': String(retry) } : {});
 }
 
 export function successStatus(details: Status['details']): Record<string, unknown> {

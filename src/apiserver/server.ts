@@ -1,5 +1,6 @@
 // ApiServer: Kubernetes REST over HTTP(S) in front of the Api, so the real
-// kubectl drives kubeterm. It authenticates (bearer token), routes
+// kubectl drives kubeterm. It authenticates (admin and ServiceAccount bearer
+// tokens), authorizes by RBAC (access.ts), routes
 // (discovery, OpenAPI, resources, subresources, watch, logs, exec,
 // port-forward), and turns
 // every failure into a metav1.Status. It holds no cluster state of its own.
@@ -9,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Api } from '../api/api.js';
 import { badRequest, methodNotAllowed } from '../api/errors.js';
-import { TokenAuthenticator, isPublicPath, unauthorized } from './auth.js';
+import { ServiceAccountTokens } from '../api/auth/sa-token.js';
+import { AccessControl } from './access.js';
 import { DEFAULT_MAX_BODY_BYTES } from './body.js';
 import { KUBE_VERSION, apiGroup, apiGroupList, apiResourceList, apiVersions, servesSubresource } from './discovery.js';
 import { sendAggregated, wantsAggregated } from './discovery-aggregated.js';
@@ -19,6 +21,8 @@ import { boolParam, intParam, wantsTable, includeObject, selectorPredicate } fro
 import { serveOpenApi } from './openapi.js';
 import { PortForwardHandler, type PodDialFn } from './portforward.js';
 import { parsePath, type ResourceRequest } from './request-info.js';
+import { isAccessApi, serveAccessApi } from './reviews.js';
+import { METRICS_GROUP, serveMetrics, type MetricsSource } from './metrics.js';
 import {
   handleCreate,
   handleDelete,
@@ -43,12 +47,20 @@ export interface ApiServerConfig {
   port?: number;
   /** PEM certificate and key; without them the server speaks plain HTTP (tests). */
   tls?: { cert: string; key: string };
-  /** The bearer token every request but the public health/version paths must carry. */
+  /** The admin bearer token (user `kubernetes-admin` in `system:masters`). */
   token: string;
+  /**
+   * Signs and checks ServiceAccount tokens (TokenRequest, TokenReview, requests
+   * with a ServiceAccount token); share the engine's so mounted tokens work.
+   * Default: an in-memory key (tokens die with the server).
+   */
+  serviceAccountTokens?: ServiceAccountTokens;
   logs?: LogsFn;
   exec?: ExecFn;
   /** Opens a connection to a pod's port (pods/portforward); without it port-forward answers 503. */
   portForward?: PodDialFn;
+  /** Node and pod usage for metrics.k8s.io (`kubectl top`); without it the group answers 503. */
+  metrics?: MetricsSource;
   /** Request body cap; default 3 MiB like Kubernetes. Larger bodies get 413. */
   maxBodyBytes?: number;
   /** Interval of BOOKMARK events on watches that allow them; default 60 s. */
@@ -65,7 +77,7 @@ export class ApiServer {
   private readonly api: Api;
   private readonly host: string;
   private readonly port: number;
-  private readonly auth: TokenAuthenticator;
+  private readonly access: AccessControl;
   private readonly maxBodyBytes: number;
   private readonly now: () => number;
   private readonly execHandler: ExecHandler;
@@ -80,7 +92,8 @@ export class ApiServer {
     this.host = config.host ?? '127.0.0.1';
     this.port = config.port ?? 6443;
     if (!Number.isInteger(this.port) || this.port < 0 || this.port > 65535) throw new Error(`ApiServer port must be 0..65535, got ${config.port}`);
-    this.auth = new TokenAuthenticator(config.token);
+    if (!config.token) throw new Error('ApiServer needs a non-empty bearer token');
+    this.access = new AccessControl(this.api, config.token, config.serviceAccountTokens ?? new ServiceAccountTokens(), config.now);
     this.maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.now = config.now ?? Date.now;
     this.execHandler = new ExecHandler(this.api, config.exec);
@@ -90,6 +103,7 @@ export class ApiServer {
   /** Starts listening; resolves with the URL clients should use (https:// when TLS is configured). */
   async start(): Promise<{ url: string }> {
     if (this.server) throw new Error('ApiServer already started');
+    this.access.start();
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     const server = this.config.tls ? createHttpsServer({ cert: this.config.tls.cert, key: this.config.tls.key }, handler) : createHttpServer(handler);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
@@ -113,6 +127,7 @@ export class ApiServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.access.stop();
     for (const close of [...this.watches]) close();
     this.execHandler.close();
     this.portForwardHandler.close();
@@ -125,7 +140,7 @@ export class ApiServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (!isPublicPath(url.pathname) && !this.auth.check(req)) throw unauthorized();
+      await this.access.admit(req, url);
       await this.route(req, res, url);
     } catch (e) {
       const err = toStatusError(e);
@@ -170,8 +185,10 @@ export class ApiServer {
 
   private async resource(req: IncomingMessage, res: ServerResponse, rr: ResourceRequest, query: URLSearchParams): Promise<void> {
     const method = req.method ?? 'GET';
-    const c: ResourceContext = { api: this.api, req, res, rr, query, maxBodyBytes: this.maxBodyBytes, now: this.now };
+    const c: ResourceContext = { api: this.access.apiFor(req, rr), req, res, rr, query, maxBodyBytes: this.maxBodyBytes, now: this.now };
     if (rr.subresource && !servesSubresource(rr.info, rr.subresource)) throw notFoundPath();
+    if (isAccessApi(c)) return serveAccessApi(c, this.access);
+    if (rr.info.virtual && rr.info.group === METRICS_GROUP) return serveMetrics(c, this.config.metrics);
     const deprecated = deprecationWarning(rr.info);
     if (deprecated) addWarning(res, deprecated);
     const watching = rr.legacyWatch || (method === 'GET' && boolParam(query, 'watch'));
@@ -237,9 +254,13 @@ export class ApiServer {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    void this.upgradeAdmitted(req, socket, head);
+  }
+
+  private async upgradeAdmitted(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (!this.auth.check(req)) throw unauthorized();
+      await this.access.admit(req, url, { upgrade: true });
       const parsed = parsePath(url.pathname, this.api.kinds);
       if (parsed.type !== 'resource' || parsed.req.info.kind !== 'Pod' || !parsed.req.name) throw notFoundPath();
       if (parsed.req.subresource === 'portforward') this.portForwardHandler.upgrade(req, socket, head, parsed.req, url.searchParams);

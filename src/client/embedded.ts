@@ -14,6 +14,7 @@ import type {
   ClientWatchOptions,
   ClusterClient,
   ClusterInfo,
+  DrainProgress,
   ExecRequest,
   ExecTerminal,
   LogLine,
@@ -32,6 +33,9 @@ import { restartWorkload } from './restart.js';
 import { cordon, drain } from '../scheduler/node-ops.js';
 import { jobFromCronJob } from './cronjob-trigger.js';
 import { attachTerminal } from './exec-terminal.js';
+
+/** How long drain keeps retrying evictions a PodDisruptionBudget refuses (the kube client waits as long per pod). */
+export const DRAIN_TIMEOUT_MS = 60_000;
 
 /** The streams of one exec, as the engine's kubelets take them (structural: the client does not import the kubelet). */
 export interface EngineExecIO {
@@ -222,9 +226,10 @@ export class EmbeddedClient implements ClusterClient {
     await cordon(this.api, node, unschedulable);
   }
 
-  async drain(node: string): Promise<void> {
-    // The ClusterClient contract (and k9s' drain) evicts everything but DaemonSet and mirror pods.
-    await drain(this.api, node, { ignoreDaemonSets: true, force: true, deleteEmptyDirData: true });
+  async drain(node: string, opts: DrainProgress = {}): Promise<void> {
+    // The ClusterClient contract (and k9s' drain) evicts everything but DaemonSet and mirror pods;
+    // budget refusals are retried for as long as the kube client's drain waits for one eviction.
+    await drain(this.api, node, { ignoreDaemonSets: true, force: true, deleteEmptyDirData: true, timeoutMs: DRAIN_TIMEOUT_MS, onRetry: opts.onRetry });
   }
 
   async triggerCronJob(namespace: string, name: string): Promise<KubeObject> {

@@ -8,7 +8,11 @@
 //  - a lost connection: report it, reconnect from the last version seen with
 //    exponential backoff (1 s doubling to 30 s), re-listing if that version
 //    has expired meanwhile;
-//  - the server closing the stream normally (timeoutSeconds): reconnect at once.
+//  - the server closing the stream normally (timeoutSeconds): reconnect at once;
+//  - 403 Forbidden (the list, the watch request or an ERROR event): report it
+//    with the server's message and end: RBAC will not change its answer on a
+//    timer, so the session does not retry (k9s opens no informer the user may
+//    not list); the caller starts a new watch when the user asks again.
 // The stream itself is `@kubernetes/client-node`'s Watch.
 import { StatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/meta.js';
@@ -40,6 +44,12 @@ export interface KubeWatchOptions {
   maxBackoffMs?: number;
   /** Asked of the server so that a silently dead connection is replaced; default 5 to 10 minutes like client-go. */
   timeoutSeconds?: number;
+}
+
+/** A 403: the server's StatusError, or the Watch's HTTP error (statusCode). */
+function isForbidden(e: unknown): boolean {
+  const x = e as { code?: unknown; statusCode?: unknown } | undefined;
+  return x?.code === 403 || x?.statusCode === 403;
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -87,7 +97,8 @@ export class KubeWatchSession {
     } catch (e) {
       if (gen !== this.generation || this.stopped) return;
       this.fail(e);
-      this.retryLater(() => this.relist());
+      if (isForbidden(e)) this.stop();
+      else this.retryLater(() => this.relist());
       return;
     }
     if (gen !== this.generation || this.stopped) return;
@@ -109,6 +120,7 @@ export class KubeWatchSession {
     const gen = ++this.generation;
     let expired = false;
     let errored = false;
+    let forbidden = false;
     let got = false;
     let finished = false;
     /** When the server accepted the watch (HTTP 200), on the session's clock. */
@@ -126,6 +138,7 @@ export class KubeWatchSession {
         if (obj?.code === 410) expired = true;
         else {
           errored = true;
+          forbidden = obj?.code === 403;
           this.fail(new StatusError(obj?.code ?? 500, obj?.reason ?? 'InternalError', obj?.message ?? 'watch error'));
         }
         this.controller?.abort();
@@ -152,11 +165,14 @@ export class KubeWatchSession {
       if (expired || err?.statusCode === 410 || err?.code === 410) {
         this.fail(new StatusError(410, 'Expired', `too old resource version: ${this.rv}`));
         void this.relist();
+      } else if (forbidden) {
+        this.stop();
       } else if (errored) {
         this.retryLater(() => this.connect());
       } else if (err && err.name !== 'AbortError') {
         this.fail(err);
-        this.retryLater(() => this.connect());
+        if (isForbidden(err)) this.stop();
+        else this.retryLater(() => this.connect());
       } else if (got || (connectedAt !== undefined && this.o.clock.now() - connectedAt >= (this.o.minBackoffMs ?? 1000))) {
         // The server ended a watch that worked (timeoutSeconds): carry on at once from where it stopped.
         this.backoffMs = this.o.minBackoffMs ?? 1000;

@@ -133,6 +133,11 @@ export interface ExecTerminal {
   stderr?: NodeJS.WritableStream;
 }
 
+export interface DrainProgress {
+  /** An eviction a PodDisruptionBudget refused, to be retried: kubectl's line with the budget's cause. */
+  onRetry?: (message: string) => void;
+}
+
 export interface ClusterClient {
   readonly info: ClusterInfo;
 
@@ -166,8 +171,13 @@ export interface ClusterClient {
   /** `kubectl rollout restart`: stamps kubectl.kubernetes.io/restartedAt on the pod template. */
   restart(kind: string, namespace: string, name: string): Promise<void>;
   cordon(node: string, unschedulable: boolean): Promise<void>;
-  /** Cordon, then evict every pod but DaemonSet and mirror pods. */
-  drain(node: string): Promise<void>;
+  /**
+   * Cordon, then evict every pod but DaemonSet and mirror pods. Evictions a
+   * PodDisruptionBudget refuses are retried every 5 s, as kubectl drain does,
+   * each refusal reported to `onRetry`; the drain fails naming the budget when
+   * it still refuses at the client's timeout.
+   */
+  drain(node: string, opts?: DrainProgress): Promise<void>;
   /** `kubectl create job --from=cronjob/NAME`. */
   triggerCronJob(namespace: string, name: string): Promise<KubeObject>;
 

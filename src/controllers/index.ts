@@ -17,6 +17,10 @@ import { newDaemonSetController } from './daemonset.js';
 import { newStatefulSetController } from './statefulset.js';
 import { newResourceQuotaController } from './quota.js';
 import { newCrdController } from './crd.js';
+import { newDisruptionController } from './disruption.js';
+import { newRbacBootstrapController } from './rbac-bootstrap.js';
+import { newClusterRoleAggregationController } from './clusterrole-aggregation.js';
+import { newServiceAccountController } from './serviceaccount.js';
 
 export interface ControllerDeps {
   api: Api;
@@ -42,6 +46,7 @@ export type ControllerFactory = (deps: ControllerDeps) => ManagedController;
 export const CONTROLLER_FACTORIES: readonly ControllerFactory[] = [
   newCrdController,
   newNamespaceController,
+  newServiceAccountController,
   newGarbageCollector,
   newReplicaSetController,
   newDeploymentController,
@@ -52,9 +57,13 @@ export const CONTROLLER_FACTORIES: readonly ControllerFactory[] = [
   newCronJobController,
   newResourceQuotaController,
   newEventTTLController,
+  newDisruptionController,
+  newRbacBootstrapController,
+  newClusterRoleAggregationController,
   // Controllers with extra dependencies are wired by the engine next to these:
   // hpaControllerFactory(metrics) (./hpa.js), pvControllerFactory(dataDir) (./pv-controller.js),
-  // clusterAutoscalerFactory({ pools, addNode, removeNode }) (./cluster-autoscaler.js).
+  // clusterAutoscalerFactory({ pools, addNode, removeNode }) (./cluster-autoscaler.js),
+  // rootCACertPublisherFactory(caPEM) (./serviceaccount.js) when the engine serves the API.
 ];
 
 export interface StartControllersOptions extends ControllerDeps {

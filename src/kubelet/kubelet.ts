@@ -28,7 +28,7 @@ import { podReferences } from './pod-config.js';
 import { PodWorker, type ReadinessHook, type WorkerHost } from './pod-worker.js';
 import type { ContainerLogOptions, ContainerStatus, ExecStreams, LogChunk, NodeResources, RuntimeDriver } from './runtime/types.js';
 import { quantityValue } from './quantities.js';
-import { VolumeManager } from './volumes/index.js';
+import { TokenManager, VolumeManager, type TokenSource } from './volumes/index.js';
 
 export interface KubeletConfig {
   api: Api;
@@ -79,6 +79,13 @@ export interface KubeletConfig {
    * refused with FailedMount ('refuse'). Default: allow nothing, remap all.
    */
   hostPath?: { allow: string[]; mode?: 'remap' | 'refuse' };
+  /**
+   * Issues ServiceAccount tokens bound to a pod (the kubelet's TokenRequest):
+   * projected `serviceAccountToken` sources (the kube-api-access volume) are
+   * written from it and refreshed by the volume resync once 80% of their
+   * lifetime has passed. Absent: those sources write no file.
+   */
+  serviceAccountTokens?: TokenSource;
 }
 
 export interface PodStats {
@@ -125,6 +132,7 @@ export class Kubelet {
     this.volumes = new VolumeManager({
       rootDir: config.dataDir ?? path.join(os.tmpdir(), `kubeterm-kubelet-${this.nodeName.replace(/[^a-zA-Z0-9_.-]/g, '_')}`),
       hostPath: { allow: config.hostPath?.allow ?? [], mode: config.hostPath?.mode ?? 'remap' },
+      tokens: config.serviceAccountTokens ? new TokenManager({ clock: this.clock, source: config.serviceAccountTokens }) : undefined,
     });
     this.host = {
       api: this.api,
@@ -177,6 +185,16 @@ export class Kubelet {
         }),
       );
     }
+    // A pod admitted just before its namespace's `default` ServiceAccount was made waits for it to fetch its token: retry at once.
+    this.sourceWatches.push(
+      this.api.watch('ServiceAccount', {}, (ev) => {
+        if (ev.type !== 'ADDED') return;
+        const o = ev.object;
+        for (const w of this.workers.values()) {
+          if (w.pod.metadata.namespace === o.metadata.namespace && (w.pod.spec.serviceAccountName || 'default') === o.metadata.name && mountsToken(w.pod)) w.sourcesChanged();
+        }
+      }),
+    );
     this.scheduleHeartbeat();
     this.scheduleRelist();
     this.scheduleVolumeResync();
@@ -548,6 +566,11 @@ export class Kubelet {
         }
       });
   }
+}
+
+/** The pod has a projected serviceAccountToken source (the kube-api-access volume, say). */
+function mountsToken(pod: Pod): boolean {
+  return (pod.spec.volumes ?? []).some((v) => (v.projected?.sources ?? []).some((s) => !!s.serviceAccountToken));
 }
 
 function specOrMetaChanged(a: Pod, b: Pod): boolean {

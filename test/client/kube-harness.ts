@@ -43,7 +43,7 @@ export async function startLiveCluster(opts: { context?: string } = {}): Promise
   await engine.start();
   const token = await ensureToken(dir);
   const cert = await ensureServingCert(dir);
-  const server = new ApiServer({ api: engine.api, host: '127.0.0.1', port: 0, token, tls: { cert: cert.cert, key: cert.key }, logs: engineLogs(engine) });
+  const server = new ApiServer({ api: engine.api, host: '127.0.0.1', port: 0, token, tls: { cert: cert.cert, key: cert.key }, logs: engineLogs(engine), metrics: engine.metricsSource() });
   const { url } = await server.start();
   const kubeconfig = join(dir, 'kubeconfig');
   await writeKubeconfig(kubeconfig, { server: url, token, caData: cert.cert, name: opts.context });

@@ -1,10 +1,12 @@
 // KubeWatchSession with a scripted stream and a FakeClock: the informer rules
 // a real server is hard to provoke on demand — 410 Expired re-lists and sends
 // only differences, lost connections are reported and retried with doubling
-// backoff from the last version seen, a normal close resumes at once.
+// backoff from the last version seen, a normal close resumes at once, a 403
+// is reported once and never retried.
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { WatchEvent } from '../../src/api/store-types.js';
+import { StatusError } from '../../src/api/errors.js';
 import { KubeWatchSession, type WatchStream } from '../../src/client/kube-watch.js';
 import { FakeClock } from '../../src/util/clock.js';
 
@@ -200,6 +202,32 @@ describe('KubeWatchSession', () => {
     t.clock.advance(1);
     await flush();
     expect(t.conns).toHaveLength(3);
+    t.s.stop();
+  });
+
+  it.each([
+    ['the list', 'list'],
+    ['the watch request (HTTP 403)', 'http'],
+    ['an ERROR event', 'event'],
+  ])('a 403 from %s is reported once with the server’s message and never retried', async (_what, where) => {
+    const message = 'configmaps is forbidden: User "system:serviceaccount:team:reader" cannot list resource "configmaps" in API group "" in the namespace "default"';
+    const refusal = new StatusError(403, 'Forbidden', message);
+    const t = session(where === 'list' ? [refusal as never] : [{ items: [cm('a', '1')], resourceVersion: '2' }]);
+    t.s.start();
+    await flush();
+    if (where === 'http') t.conns[0].end(Object.assign(new Error('Forbidden'), { statusCode: 403 }));
+    if (where === 'event') t.conns[0].send('ERROR', { kind: 'Status', code: 403, reason: 'Forbidden', message });
+    await flush();
+    expect(t.errors).toEqual([where === 'http' ? 'watch /api/v1/namespaces/default/configmaps: Forbidden' : message]);
+    const conns = t.conns.length;
+    // However long the user waits: no list, no watch, no second report.
+    for (let i = 0; i < 10; i++) {
+      t.clock.advance(60_000);
+      await flush();
+    }
+    expect(t.conns).toHaveLength(conns);
+    expect(t.listed()).toBe(1);
+    expect(t.errors).toHaveLength(1);
     t.s.stop();
   });
 });

@@ -55,9 +55,35 @@ async function caught(p: Promise<unknown>): Promise<StatusError> {
 describe('KubeClient over kubeterm’s API server', () => {
   it('reports the context, mode and the server version from /version', () => {
     expect(client.info).toEqual({ context: 'kubeterm', mode: 'kube', runtime: 'remote', serverVersion: expect.stringMatching(/^v1\.\d+\.\d+/) });
-    // kubeterm's server has no metrics.k8s.io: the client offers no metrics instead of failing calls.
-    expect(client.podMetrics).toBeUndefined();
-    expect(client.nodeMetrics).toBeUndefined();
+    // kubeterm's server serves metrics.k8s.io (as metrics-server does), so the client offers metrics.
+    expect(client.podMetrics).toBeTypeOf('function');
+    expect(client.nodeMetrics).toBeTypeOf('function');
+  });
+
+  it('reads metrics.k8s.io: the same numbers the engine reports, per pod, container and node', async () => {
+    await client.create(deployment('top', 'nginx:1.25', { replicas: 2 }));
+    const running = () => live.engine.api.list('Pod', { namespace: 'default', filter: (p) => p.metadata.labels?.app === 'top' && p.status?.phase === 'Running' }).items;
+    await waitFor(() => running().length === 2, 'two running pods');
+    const remote = await waitFor(async () => {
+      const ms = (await client.podMetrics!('default')).filter((m) => m.name.startsWith('top-'));
+      return ms.length === 2 && ms;
+    }, 'pod metrics of both pods');
+    const local = await live.engine.podMetrics('default');
+    for (const m of remote) {
+      const l = local.find((x) => x.name === m.name)!;
+      // Quantities carry nanocores and bytes: nothing is lost on the way.
+      expect(m.cpu).toBeCloseTo(l.cpu, 9);
+      expect(m.memory).toBe(l.memory);
+      expect(m.containers).toEqual(l.containers.map((c) => ({ name: c.name, cpu: expect.closeTo(c.cpu, 9), memory: c.memory })));
+      expect(m.namespace).toBe('default');
+    }
+    expect((await client.podMetrics!()).some((m) => m.name === remote[0].name)).toBe(true);
+    const nodes = await client.nodeMetrics!();
+    const localNodes = await live.engine.nodeMetrics();
+    expect(nodes.map((n) => n.name)).toEqual(['node-1']);
+    expect(nodes[0].cpu).toBeCloseTo(localNodes[0].cpu, 9);
+    expect(nodes[0].memory).toBe(localNodes[0].memory);
+    await client.delete('Deployment', 'default', 'top');
   });
 
   it('lists with kind and apiVersion on every item, gets, and answers undefined for a missing object', async () => {

@@ -54,6 +54,10 @@ const netpolPort = f('v1.NetworkPolicyPort', `protocol:v1.Protocol port:${IOS} e
 const endpointAddress = f('v1.EndpointAddress', 'ip hostname nodeName', { targetRef: objectReference });
 const endpointPort = f('v1.EndpointPort', 'name port:int32 protocol:v1.Protocol appProtocol');
 
+const policyRule = f('v1.PolicyRule', `verbs:${SS} apiGroups:${SS} resources:${SS} resourceNames:${SS} nonResourceURLs:${SS}`);
+const rbacSubject = f('v1.Subject', 'kind apiGroup name namespace');
+const roleRef = f('v1.RoleRef', 'apiGroup kind name');
+
 export const KIND_SCHEMAS: Record<string, Node> = {
   Pod: kind('v1.Pod', '', { spec: podSpec }),
   Deployment: kind('v1.Deployment', '', {
@@ -213,6 +217,16 @@ export const KIND_SCHEMAS: Record<string, Node> = {
     'secrets[]': objectReference,
     'imagePullSecrets[]': f('v1.LocalObjectReference', 'name'),
   }),
+  PodDisruptionBudget: kind('v1.PodDisruptionBudget', '', {
+    spec: f('v1.PodDisruptionBudgetSpec', `minAvailable:${IOS} maxUnavailable:${IOS} unhealthyPodEvictionPolicy:v1.UnhealthyPodEvictionPolicyType`, { selector: labelSelector }),
+  }),
+  Role: kind('v1.Role', '', { 'rules[]': policyRule }),
+  ClusterRole: kind('v1.ClusterRole', '', {
+    'rules[]': policyRule,
+    aggregationRule: f('v1.AggregationRule', '', { 'clusterRoleSelectors[]': labelSelector }),
+  }),
+  RoleBinding: kind('v1.RoleBinding', '', { 'subjects[]': rbacSubject, roleRef }),
+  ClusterRoleBinding: kind('v1.ClusterRoleBinding', '', { 'subjects[]': rbacSubject, roleRef }),
   CustomResourceDefinition: kind('v1.CustomResourceDefinition', '', {
     spec: f('v1.CustomResourceDefinitionSpec', 'group scope:v1.ResourceScope preserveUnknownFields:bool', {
       names: f('v1.CustomResourceDefinitionNames', `plural singular kind listKind shortNames:${SS} categories:${SS}`),

@@ -11,3 +11,5 @@ export type * from './node.js';
 export type * from './event.js';
 export type * from './storage.js';
 export type * from './config.js';
+export type * from './rbac.js';
+export type * from './policy.js';

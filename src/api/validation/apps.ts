@@ -62,14 +62,16 @@ function intOrPercentValue(v: unknown): number {
   return typeof v === 'number' ? v : 0;
 }
 
-function validatePositiveIntOrPercent(v: unknown, path: string): Errs {
+/** ValidatePositiveIntOrPercent (also used by policy/v1 PodDisruptionBudgets). */
+export function validatePositiveIntOrPercent(v: unknown, path: string): Errs {
   if (v === undefined || v === null) return [];
   if (typeof v === 'string') return isValidPercent(v).map((m) => invalid(path, v, m, goIntOrString(v)));
   if (typeof v === 'number') return nonNegative(v, path);
   return [invalid(path, v, "must be an integer or percentage (e.g '5%')")];
 }
 
-function notMoreThan100Percent(v: unknown, path: string): Errs {
+/** IsNotMoreThan100Percent. */
+export function notMoreThan100Percent(v: unknown, path: string): Errs {
   const p = percentValue(v);
   return p !== undefined && p > 100 ? [invalid(path, v, 'must not be greater than 100%', goIntOrString(v))] : [];
 }

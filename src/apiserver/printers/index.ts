@@ -5,6 +5,8 @@ import type { ColumnDefinition, Printer } from './common.js';
 import { configMapPrinter, defaultPrinter, eventPrinter, ingressPrinter, namespacePrinter, nodePrinter, pvPrinter, pvcPrinter, secretPrinter, serviceAccountPrinter, servicePrinter } from './core.js';
 import { controllerRevisionPrinter, endpointSlicePrinter, endpointsPrinter, ingressClassPrinter, leasePrinter, networkPolicyPrinter, priorityClassPrinter, storageClassPrinter } from './cluster.js';
 import { podPrinter } from './pod.js';
+import { pdbPrinter } from './policy.js';
+import { clusterRoleBindingPrinter, clusterRoleTablePrinter, roleBindingPrinter, roleTablePrinter } from './rbac.js';
 import { customPrinter } from './custom.js';
 import { crdPrinter } from './crd.js';
 import type { KindInfo, PrinterColumn } from '../../api/kinds.js';
@@ -42,6 +44,11 @@ export const PRINTERS: Readonly<Record<string, Printer>> = {
   Lease: leasePrinter,
   ControllerRevision: controllerRevisionPrinter,
   CustomResourceDefinition: crdPrinter,
+  Role: roleTablePrinter,
+  ClusterRole: clusterRoleTablePrinter,
+  RoleBinding: roleBindingPrinter,
+  ClusterRoleBinding: clusterRoleBindingPrinter,
+  PodDisruptionBudget: pdbPrinter,
 };
 
 /** The printer for a kind, or for a custom kind (seen in a version) its CRD's printer columns. */

@@ -8,7 +8,11 @@
 //  - configMap / secret / downwardAPI / projected: files written with the
 //    AtomicWriter layout (./atomic-writer.ts), so calling setUp again after the
 //    object changed updates what running containers see — as the kubelet's
-//    periodic resync does. Mounted read-only, as on Kubernetes.
+//    periodic resync does. Mounted read-only, as on Kubernetes. A projected
+//    `serviceAccountToken` source gets its token from the TokenManager
+//    (./token-manager.ts), bound to the pod; each setUp rewrites the file once
+//    the token is due for refresh (80% of its lifetime). Without a token
+//    manager the source contributes nothing.
 //  - hostPath: the host path itself, after the `type` check (Directory,
 //    DirectoryOrCreate, File, FileOrCreate, Socket, CharDevice, BlockDevice) —
 //    when the `hostPath` policy allows it; otherwise a private directory under
@@ -28,6 +32,7 @@ import { expandVars, fieldRefValue, resourceFieldValue, secretData } from '../co
 import type { EnvVar, Mount } from '../runtime/types.js';
 import { validatePayloadPath, writeAtomic, type PayloadFile } from './atomic-writer.js';
 import { checkHostPathType, placeHostPath, remappedRealPath, type HostPathPolicy } from './host-path.js';
+import type { TokenManager } from './token-manager.js';
 
 export interface VolumeLookups {
   configMap(namespace: string, name: string): ConfigMap | KubeObject | undefined;
@@ -49,6 +54,8 @@ export interface VolumeManagerConfig {
    * tests of the volume types themselves; the Kubelet always passes a policy.
    */
   hostPath?: { allow: string[]; mode?: HostPathPolicy['mode'] };
+  /** Issues the tokens of projected serviceAccountToken sources (absent: those sources write nothing). */
+  tokens?: TokenManager;
 }
 
 /** A volume could not be set up; `message` is what the kubelet puts in its FailedMount Event. */
@@ -72,10 +79,12 @@ interface PreparedVolume {
 export class VolumeManager {
   readonly rootDir: string;
   readonly hostPathPolicy: HostPathPolicy | undefined;
+  private readonly tokens: TokenManager | undefined;
 
   constructor(config: VolumeManagerConfig) {
     if (!config?.rootDir) throw new Error('VolumeManager: rootDir is required');
     this.rootDir = path.resolve(config.rootDir);
+    this.tokens = config.tokens;
     const hp = config.hostPath;
     if (hp) {
       const mode = hp.mode ?? 'remap';
@@ -127,6 +136,7 @@ export class VolumeManager {
 
   /** Removes the pod's directory (emptyDirs and written files go with it; hostPath/PV data stays). */
   async cleanup(uid: string): Promise<void> {
+    this.tokens?.forgetPod(uid);
     await fs.rm(this.podDir(uid), { recursive: true, force: true });
   }
 
@@ -183,8 +193,9 @@ export class VolumeManager {
           part = itemsPayload(s ? secretFiles(s) : new Map(), src.secret.items, v.projected.defaultMode, !!src.secret.optional, (k) => `references non-existent secret key: ${k}`);
         } else if (src.downwardAPI) {
           part = downwardPayload(pod, src.downwardAPI.items ?? [], v.projected.defaultMode, lookups);
+        } else if (src.serviceAccountToken && this.tokens) {
+          part = await this.tokenPayload(pod, src.serviceAccountToken, v.projected.defaultMode, failed);
         }
-        // serviceAccountToken: kubeterm issues no tokens; the source contributes nothing.
         if (typeof part === 'string') throw failed(part);
         for (const [k, f] of part) payload.set(k, f);
       }
@@ -243,6 +254,30 @@ export class VolumeManager {
     const note = ` (kubeterm maps ${requested}, outside the allowed host paths, to ${remapped}; start kubeterm with --allow-host-path ${real} to use the host's)`;
     if (kind === 'hostPath') await checkHostPathType(target, type, requested, failed, note);
     return target;
+  }
+
+  /** The token file of a projected serviceAccountToken source: a token bound to this pod, for the pod's ServiceAccount. */
+  private async tokenPayload(
+    pod: Pod,
+    tp: { audience?: string; expirationSeconds?: number; path: string },
+    defaultMode: number | undefined,
+    failed: (m: string) => VolumeError,
+  ): Promise<Map<string, PayloadFile> | string> {
+    const why = validatePayloadPath(tp.path ?? '');
+    if (why) return `invalid path ${JSON.stringify(tp.path)}: ${why}`;
+    let token: string;
+    try {
+      token = await this.tokens!.get({
+        namespace: pod.metadata.namespace || 'default',
+        serviceAccountName: pod.spec.serviceAccountName || 'default',
+        audiences: tp.audience ? [tp.audience] : [],
+        expirationSeconds: tp.expirationSeconds ?? 3600,
+        pod: { name: pod.metadata.name ?? '', uid: pod.metadata.uid ?? '' },
+      });
+    } catch (e) {
+      throw failed((e as Error).message);
+    }
+    return new Map([[tp.path, { data: Buffer.from(token, 'utf8'), mode: defaultMode ?? DEFAULT_MODE }]]);
   }
 
   private async write(dir: string, payload: Map<string, PayloadFile>, failed: (m: string) => VolumeError): Promise<void> {
