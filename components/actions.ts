@@ -186,13 +186,14 @@ function nav(c: ActionContext, delta: number | 'top' | 'bottom'): void {
   } else scrollText(c, delta);
 }
 
-function setSort(c: ActionContext, column: string): void {
+/** Sorts by `column` (ascending first, or descending first as k9s sorts usage); again flips it. */
+function setSort(c: ActionContext, column: string, firstAsc = true): void {
   if (!c.table?.columns.some((col) => col.name === column)) {
     c.setFlash(`no ${column} column here`, 'warn');
     return;
   }
   const cur = c.ui.sort;
-  c.setUi({ sort: cur?.column === column ? { column, asc: !cur.asc } : { column, asc: true } });
+  c.setUi({ sort: cur?.column === column ? { column, asc: !cur.asc } : { column, asc: firstAsc } });
 }
 
 function moveSortColumn(c: ActionContext, dir: -1 | 1): void {
@@ -508,7 +509,8 @@ export function runAction(action: ActionId | 'runCommand', c: ActionContext, arg
       const o = needObj();
       if (!o) return;
       confirm(c, `Drain node/${o.metadata.name}?`, ['Cordons the node, then evicts every pod but DaemonSet and mirror pods.'], () =>
-        attempt(c, c.client.drain(o.metadata.name ?? ''), `node/${o.metadata.name} drained`),
+        // A budget's refusal shows while drain retries it; the final error names the budget too.
+        attempt(c, c.client.drain(o.metadata.name ?? '', { onRetry: (m) => c.setFlash(m, 'warn') }), `node/${o.metadata.name} drained`),
       );
       return;
     }
@@ -565,6 +567,12 @@ export function runAction(action: ActionId | 'runCommand', c: ActionContext, arg
       return;
     case 'sortRestarts':
       setSort(c, 'RESTARTS');
+      return;
+    case 'sortCpu':
+      setSort(c, 'CPU', false);
+      return;
+    case 'sortMem':
+      setSort(c, 'MEM', false);
       return;
     case 'sortColumnLeft':
       moveSortColumn(c, -1);

@@ -32,7 +32,7 @@ import { buildTable, cursorAfterChange, refreshRow, RowCache, scrollFor, type Ta
 import { objectYaml } from './logic/yaml-text.js';
 import { LogsView, logScreenLines } from './logs-view.js';
 import { Prompt } from './prompt.js';
-import { defaultRenderers, rendererFor, type RendererRegistry } from './render/index.js';
+import { bindMetrics, defaultRenderers, rendererFor, type RendererRegistry } from './render/index.js';
 import { ResourceTable } from './resource-table.js';
 import type { HandedTerminal, TerminalHandover } from './terminal.js';
 import { TextView } from './text-view.js';
@@ -46,7 +46,7 @@ import { useSyncStatus } from './use-sync-status.js';
 import { useResources } from './use-resources.js';
 import { useTerminalSize, type Size } from './use-terminal-size.js';
 import { useWatchCache } from './use-watch-cache.js';
-import { WatchCache } from './watch-cache.js';
+import { WatchCache, type Listing } from './watch-cache.js';
 
 export interface AppProps {
   client: ClusterClient;
@@ -114,7 +114,8 @@ export function App(props: AppProps) {
   useEffect(() => (props.portForwards ? undefined : () => void forwards.close()), [forwards, props.portForwards]);
   const pfVersion = useSyncExternalStore(forwards.subscribe, forwards.getVersion);
   const pfObjects = useMemo(() => portForwardObjects(forwards.list()), [forwards, pfVersion]);
-  const objectsOf = (kind: string) => (kind === PORT_FORWARD_KIND ? pfObjects : cache.items(kind));
+  /** A table's objects: the all-namespaces watch's, else (that one refused) its namespace's; or the server's refusal. */
+  const listingOf = (kind: string, ns: string): Listing => (kind === PORT_FORWARD_KIND ? { items: pfObjects } : cache.listing(kind, ns));
   const objectFor = (kind: string, ns: string, name: string) =>
     kind === PORT_FORWARD_KIND
       ? [...pfObjects].sort((a, b) => Number(b.status?.phase === 'Active') - Number(a.status?.phase === 'Active')).find((o) => o.metadata.namespace === ns && o.metadata.name === name)
@@ -122,6 +123,8 @@ export function App(props: AppProps) {
 
   const size = useTerminalSize(props.size);
   const metrics = useMetrics(client, clock);
+  // Pods and nodes show CPU/MEM columns while metrics flow; rebound once per sample, never per frame.
+  const shownRenderers = useMemo(() => bindMetrics(renderers, metrics.sample), [renderers, metrics.sample]);
   const syncStatus = useSyncStatus(sync);
   const now = useNow(clock, 2000, [cache.version, syncStatus]);
 
@@ -171,6 +174,14 @@ export function App(props: AppProps) {
   const ui = top.ui;
   // Rollout history and rollback read a Deployment's ReplicaSets: start that watch with the view.
   if (view.type === 'table' && view.kind === 'Deployment') cache.ensure('ReplicaSet');
+  // The namespace a table lists ('' for all, and for cluster-scoped kinds).
+  const tableNs = view.type === 'table' && findKind(kinds, view.kind)?.namespaced !== false ? view.namespace : '';
+  // Opening a view (or switching its namespace) asks the server again if it refused this listing before.
+  const askedFor = useRef<View | undefined>(undefined);
+  if (view.type === 'table' && askedFor.current !== view) {
+    askedFor.current = view;
+    cache.retryForbidden(view.kind, tableNs);
+  }
 
   const setUi = useCallback((patch: Partial<ViewUi>) => {
     setStack((s) => [...s.slice(0, -1), { ...s[s.length - 1], ui: { ...s[s.length - 1].ui, ...patch } }]);
@@ -195,14 +206,16 @@ export function App(props: AppProps) {
   const table: TableModel | undefined = useMemo(() => {
     if (view.type !== 'table' || !served(view.kind)) return undefined;
     const info = findKind(kinds, view.kind);
-    return buildTable(objectsOf(view.kind), rendererFor(renderers, view.kind, info), info?.namespaced ?? true, {
-      namespace: info?.namespaced === false ? '' : view.namespace,
+    return buildTable(listingOf(view.kind, tableNs).items, rendererFor(shownRenderers, view.kind, info), info?.namespaced ?? true, {
+      namespace: tableNs,
       scope: view.scope,
       filter: filterText,
       sort: ui.sort,
     }, now, rowCache);
     // `now` is left out on purpose: a clock tick re-renders only the visible rows (refreshRow below).
-  }, [view, filterText, ui.sort, cache.version, renderers, rowCache, pfObjects, kinds]);
+  }, [view, tableNs, filterText, ui.sort, cache.version, shownRenderers, rowCache, pfObjects, kinds]);
+  // A listing the server refused (403): the table says so, with the server's reason.
+  const forbidden = table && view.type === 'table' && view.kind !== PORT_FORWARD_KIND ? cache.forbidden(view.kind, tableNs) : undefined;
 
   const rows: TableRow[] = table?.rows ?? [];
   // While the folder sync reports any of the table's objects OutOfSync, a SYNC column marks them.
@@ -425,7 +438,7 @@ export function App(props: AppProps) {
     );
   } else if (view.type === 'table' && table) {
     const info = findKind(kinds, view.kind);
-    const renderer = rendererFor(renderers, view.kind, info);
+    const renderer = rendererFor(shownRenderers, view.kind, info);
     const plural = view.kind === PORT_FORWARD_KIND ? 'portforwards' : (info?.plural ?? view.kind);
     const title = `${plural.replace(/^./, (ch) => ch.toUpperCase())}(${info?.namespaced === false ? 'all' : nsLabel(view.namespace)})${view.scope ? `[${view.scope.title}]` : ''}[${rows.length}${rows.length !== table.total ? `/${table.total}` : ''}]${filterText ? ` </${filterText}>` : ''}`;
     body = (
@@ -442,6 +455,7 @@ export function App(props: AppProps) {
         width={size.columns}
         sort={ui.sort ?? renderer.defaultSort}
         empty={table.filterError ? `bad filter: ${table.filterError}` : undefined}
+        error={forbidden ? `forbidden: ${forbidden}` : undefined}
       />
     );
   } else if (view.type === 'logs') {

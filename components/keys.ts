@@ -42,6 +42,8 @@ export type ActionId =
   | 'sortAge'
   | 'sortStatus'
   | 'sortRestarts'
+  | 'sortCpu'
+  | 'sortMem'
   | 'sortColumnLeft'
   | 'sortColumnRight'
   | 'sortFlip'
@@ -86,6 +88,8 @@ export const BINDINGS: readonly Binding[] = [
   { key: 'ctrl-k', label: 'Kill', views: ['Pod'], action: 'kill', group: 'resource', hint: true },
   { key: 'shift-s', label: 'Sort Status', views: ['Pod'], action: 'sortStatus', group: 'navigation' },
   { key: 'shift-t', label: 'Sort Restart', views: ['Pod'], action: 'sortRestarts', group: 'navigation' },
+  { key: 'shift-c', label: 'Sort CPU', views: ['Pod', 'Node'], action: 'sortCpu', group: 'navigation' },
+  { key: 'shift-m', label: 'Sort MEM', views: ['Pod', 'Node'], action: 'sortMem', group: 'navigation' },
   { key: 's', label: 'Scale', views: WORKLOADS, action: 'scale', group: 'resource', hint: true },
   { key: 's', label: 'Shell', views: ['Pod'], action: 'shell', group: 'resource', hint: true },
   { key: 'r', label: 'Restart', views: ['Deployment', 'StatefulSet', 'DaemonSet'], action: 'restart', group: 'resource', hint: true },

@@ -20,9 +20,11 @@ export interface ResourceTableProps {
   width: number;
   sort?: SortSpec;
   empty?: string;
+  /** Shown (in red, wrapped) instead of the rows: why there are none, e.g. the server's 403. */
+  error?: string;
 }
 
-export function ResourceTable({ title, columns, rows, natural, cursor, height, width, sort, empty }: ResourceTableProps) {
+export function ResourceTable({ title, columns, rows, natural, cursor, height, width, sort, empty, error }: ResourceTableProps) {
   const inner = Math.max(10, width - 2);
   // The sort arrow is part of the header, so it is measured too.
   const headed = columns.map((c) => (sort?.column === c.name ? { ...c, name: `${c.name}${sort.asc ? '↑' : '↓'}` } : c));
@@ -37,7 +39,9 @@ export function ResourceTable({ title, columns, rows, natural, cursor, height, w
         {title}
       </Text>
       <Text bold>{` ${line(headerCells)}`}</Text>
-      {visible.length === 0 ? (
+      {error ? (
+        <Text color="red">{` ${error}`}</Text>
+      ) : visible.length === 0 ? (
         <Text dimColor>{` ${empty ?? 'No resources found.'}`}</Text>
       ) : (
         visible.map((r, i) => {

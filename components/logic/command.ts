@@ -4,7 +4,7 @@
 // cluster serves now (ClusterClient.resources(): built-ins and custom kinds),
 // passed in by the caller.
 import type { KindInfo } from '../../src/api/kinds.js';
-import { kindIndex, resolveKind } from './kinds.js';
+import { kindIndex, resolveKind, UI_ALIASES } from './kinds.js';
 
 export const EXTRA_COMMANDS = ['quit', 'q', 'help', 'sync', 'portforwards', 'portforward', 'pf'];
 
@@ -42,6 +42,12 @@ export function commandWords(served: readonly KindInfo[]): string[] {
   for (const k of kinds) {
     words.add(k.singular);
     for (const s of k.shortNames) words.add(s);
+  }
+  // k9s' aliases (`cr`, `rb` …) where they name a served kind.
+  const idx = kindIndex(served);
+  for (const [alias, target] of Object.entries(UI_ALIASES)) {
+    const info = idx.resolve(target);
+    if (info && idx.resolve(alias) === info) words.add(alias);
   }
   for (const c of EXTRA_COMMANDS) words.add(c);
   return [...words];

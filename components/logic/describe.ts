@@ -4,7 +4,7 @@
 // object's Events at the bottom (matched by involvedObject uid).
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.js';
-import type { Deployment, Event, Node, Pod, ReplicaSet, Secret, Service } from '../../src/api/types/index.js';
+import type { Deployment, Event, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../../src/api/types/index.js';
 import { age } from './age.js';
 import { podSummary } from './pod-status.js';
 import { selectorText } from './selector.js';
@@ -12,6 +12,7 @@ import { servicePorts } from '../render/service.js';
 import { nodeRoles } from '../render/node.js';
 import { eventLastSeen } from '../render/event.js';
 import { genericDescribeLines } from './describe-generic.js';
+import { describeRbac } from './describe-rbac.js';
 
 type Pair = [string, string | number | undefined];
 
@@ -165,6 +166,21 @@ function secretBody(s: Secret): string[] {
   return lines;
 }
 
+/** kubectl's ServiceAccount describer: its pull secrets, mountable secrets and (legacy) token secrets. */
+function serviceAccountBody(sa: ServiceAccount): string[] {
+  const names = (refs: { name?: string }[] | undefined) => (refs ?? []).map((r) => r.name ?? '').filter(Boolean);
+  const tokens = names(sa.secrets).filter((n) => n.includes('-token-'));
+  const lines: string[] = [];
+  const multi = (label: string, values: string[]) => {
+    if (!values.length) lines.push(`${`${label}:`.padEnd(TOP)}<none>`);
+    else values.forEach((v, i) => lines.push(`${(i === 0 ? `${label}:` : '').padEnd(TOP)}${v}`));
+  };
+  multi('Image pull secrets', names(sa.imagePullSecrets));
+  multi('Mountable secrets', names(sa.secrets));
+  multi('Tokens', tokens);
+  return lines;
+}
+
 function genericBody(obj: KubeObject): string[] {
   const rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata') rest[k] = v;
@@ -199,6 +215,9 @@ export function eventLines(obj: KubeObject, events: readonly KubeObject[], now: 
  */
 export function describe(obj: KubeObject, events: readonly KubeObject[], now: number, namespaced = true, opts: { generic?: boolean } = {}): string {
   if (opts.generic) return [...genericDescribeLines(obj), ...eventLines(obj, events, now)].join('\n');
+  // Roles and bindings: kubectl's own layout (the rule and subject tables), without Namespace or Events.
+  const rbac = describeRbac(obj);
+  if (rbac) return rbac.join('\n');
   const lines = header(obj, namespaced);
   switch (obj.kind) {
     case 'Pod':
@@ -218,6 +237,9 @@ export function describe(obj: KubeObject, events: readonly KubeObject[], now: nu
       break;
     case 'Secret':
       lines.push(...secretBody(obj as Secret));
+      break;
+    case 'ServiceAccount':
+      lines.push(...serviceAccountBody(obj as ServiceAccount));
       break;
     default:
       lines.push(...genericBody(obj));

@@ -19,6 +19,18 @@ export interface KindIndex {
 
 const indexes = new WeakMap<readonly KindInfo[], KindIndex>();
 
+/**
+ * k9s' own aliases (its default aliases.yaml) for RBAC kinds the server gives
+ * no short name: `:cr`, `:crb`, `:ro`, `:rb`. Only for a kind the cluster
+ * serves, and never over a name the server announces.
+ */
+export const UI_ALIASES: Readonly<Record<string, string>> = {
+  cr: 'clusterroles.rbac.authorization.k8s.io',
+  crb: 'clusterrolebindings.rbac.authorization.k8s.io',
+  ro: 'roles.rbac.authorization.k8s.io',
+  rb: 'rolebindings.rbac.authorization.k8s.io',
+};
+
 /** Kinds a table can show: stored, listable and watchable (metrics.k8s.io on a real cluster is neither stored nor watchable). */
 export function viewable(info: KindInfo): boolean {
   return !info.virtual && (!info.verbs || (info.verbs.includes('list') && info.verbs.includes('watch')));
@@ -43,6 +55,10 @@ function build(served: readonly KindInfo[]): KindIndex {
     add(`${info.plural}.${info.group}`, info);
     add(`${info.singular}.${info.group}`, info);
     add(`${info.kind.toLowerCase()}.${info.group}`, info);
+  }
+  for (const [alias, target] of Object.entries(UI_ALIASES)) {
+    const info = names.get(target);
+    if (info) add(alias, info);
   }
   return {
     all,

@@ -20,12 +20,16 @@ import { portForwardRenderer } from './portforward.js';
 import { pvRenderer } from './pv.js';
 import { pvcRenderer } from './pvc.js';
 import { replicaSetRenderer } from './replicaset.js';
+import { clusterRoleRenderer, roleRenderer } from './role.js';
+import { clusterRoleBindingRenderer, roleBindingRenderer } from './rolebinding.js';
 import { secretRenderer } from './secret.js';
 import { serviceRenderer } from './service.js';
+import { serviceAccountRenderer } from './serviceaccount.js';
 import { statefulSetRenderer } from './statefulset.js';
 import type { Renderer, RendererRegistry } from './types.js';
 
-export type { Column, Renderer, RendererRegistry, SortSpec } from './types.js';
+export type { Column, MetricsSample, Renderer, RendererRegistry, SortSpec, Usage } from './types.js';
+export { bindMetrics } from './metrics.js';
 
 export function defaultRenderers(): RendererRegistry {
   const all = [
@@ -48,6 +52,11 @@ export function defaultRenderers(): RendererRegistry {
     eventRenderer,
     hpaRenderer,
     crdRenderer,
+    serviceAccountRenderer,
+    roleRenderer,
+    clusterRoleRenderer,
+    roleBindingRenderer,
+    clusterRoleBindingRenderer,
   ];
   return new Map(all.map((r) => [r.kind, r]));
 }

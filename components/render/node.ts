@@ -1,7 +1,9 @@
 // nodes: NAME STATUS ROLES AGE VERSION; STATUS gains ",SchedulingDisabled" when cordoned.
+// With metrics, k9s's CPU MEM %CPU %MEM CPU/A MEM/A follow.
 import type { KubeObject } from '../../src/api/meta.js';
 import type { Node } from '../../src/api/types/index.js';
 import { AGE, ageOf, NAME, name } from './common.js';
+import { nodeMx, NODE_METRIC_COLUMNS, withMetricColumns } from './metrics.js';
 import type { Renderer } from './types.js';
 
 export function nodeStatus(obj: KubeObject): string {
@@ -35,4 +37,5 @@ export const nodeRenderer: Renderer = {
     if (s.startsWith('Ready')) return s.includes('SchedulingDisabled') ? 'warn' : 'ok';
     return 'error';
   },
+  withMetrics: (sample) => withMetricColumns(nodeRenderer, 'VERSION', NODE_METRIC_COLUMNS, (o) => nodeMx(o, sample)),
 };

@@ -1,7 +1,9 @@
-// pods: NAME READY STATUS RESTARTS AGE IP NODE, as `kubectl get pods -o wide` begins.
+// pods: NAME READY STATUS RESTARTS AGE IP NODE, as `kubectl get pods -o wide` begins;
+// with metrics, k9s's CPU MEM %CPU/R %CPU/L %MEM/R %MEM/L after RESTARTS.
 import type { Pod } from '../../src/api/types/index.js';
 import { podSummary, restartsText, statusTone } from '../logic/pod-status.js';
 import { AGE, ageOf, NAME, name, none } from './common.js';
+import { podMx, POD_METRIC_COLUMNS, withMetricColumns } from './metrics.js';
 import type { Renderer } from './types.js';
 
 export const podRenderer: Renderer = {
@@ -21,4 +23,5 @@ export const podRenderer: Renderer = {
     return [name(obj), `${s.ready}/${s.total}`, s.status, restartsText(s, now), ageOf(obj, now), none(pod.status?.podIP), none(pod.spec?.nodeName)];
   },
   color: (obj) => statusTone(podSummary(obj).status),
+  withMetrics: (sample) => withMetricColumns(podRenderer, 'RESTARTS', POD_METRIC_COLUMNS, (o) => podMx(o, sample)),
 };

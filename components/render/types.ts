@@ -31,6 +31,25 @@ export interface Renderer {
   color(obj: KubeObject): StatusTone;
   /** The order a fresh view starts in; default NAME ascending. */
   defaultSort?: SortSpec;
+  /**
+   * This renderer with metrics columns (CPU, MEM, percentages), bound to one
+   * sample. Only while the cluster serves metrics, as k9s hides its MX columns
+   * without metrics-server; a new sample binds anew (a new renderer, so the
+   * table re-renders its rows once per sample, not per frame).
+   */
+  withMetrics?(metrics: MetricsSample): Renderer;
+}
+
+/** Usage in cores and bytes. */
+export interface Usage {
+  cpu: number;
+  memory: number;
+}
+
+/** One metrics sample as the renderers read it. */
+export interface MetricsSample {
+  pod(namespace: string, name: string): Usage | undefined;
+  node(name: string): Usage | undefined;
 }
 
 export type RendererRegistry = ReadonlyMap<string, Renderer>;
