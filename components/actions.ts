@@ -19,7 +19,9 @@ import type { TableModel, TableRow } from './logic/table-model.js';
 import { selfHealWarning } from './logic/sync-managed.js';
 import type { HandedTerminal } from './terminal.js';
 import { edit, shell } from './terminal-actions.js';
-import type { StackEntry, SyncStatusLike, View, ViewUi } from './types.js';
+import type { StackEntry, SyncSource, SyncStatusLike, View, ViewUi } from './types.js';
+import { editSource, setImage, writeOrLive, writesThrough, writeThroughNote } from './write-through-actions.js';
+import { moveSyncCursor, syncDiff, syncReconcile, syncSuspend } from './sync-actions.js';
 import type { LogsState } from './use-logs.js';
 import type { WatchCache } from './watch-cache.js';
 
@@ -59,6 +61,8 @@ export interface ActionContext {
   now: number;
   /** The folder sync's last status: actions on objects it manages warn that self-heal reverts them. */
   syncStatus?: SyncStatusLike;
+  /** The folder sync's port: keyboard changes to objects it manages are written into their manifests. */
+  sync?: SyncSource;
   /** Lends the terminal to `fn` (a shell, an editor) and redraws after; absent when the UI has no terminal to lend. */
   withTerminal?: <T>(fn: (t: HandedTerminal) => Promise<T>) => Promise<T>;
 }
@@ -183,7 +187,8 @@ function nav(c: ActionContext, delta: number | 'top' | 'bottom'): void {
     const n = c.view.type === 'table' ? c.rows.length : (c.history?.revisions.length ?? 0);
     const page = typeof delta === 'number' && Math.abs(delta) > 1 ? delta : 0;
     moveCursor(c, delta === 'top' ? 0 : delta === 'bottom' ? n - 1 : currentIndex(c) + delta, page);
-  } else scrollText(c, delta);
+  } else if (c.view.type === 'sync') moveSyncCursor(c, delta);
+  else scrollText(c, delta);
 }
 
 /** Sorts by `column` (ascending first, or descending first as k9s sorts usage); again flips it. */
@@ -247,14 +252,18 @@ function scale(c: ActionContext, obj: KubeObject): void {
     title: `Scale ${ref(obj)}`,
     label: 'Replicas:',
     text: String(current),
-    warning: selfHealWarning(obj, c.syncStatus),
+    warning: writesThrough(c, obj) ? writeThroughNote(c, obj) : selfHealWarning(obj, c.syncStatus),
     onSubmit: (text) => {
       const n = Number(text.trim());
       if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) {
         c.setFlash(`replicas must be a whole number ≥ 0, got "${text}"`, 'error');
         return;
       }
-      attempt(c, c.client.scale(obj.kind, obj.metadata.namespace ?? '', obj.metadata.name ?? '', n), `${ref(obj)} scaled to ${n}`);
+      const ns = obj.metadata.namespace ?? '';
+      const name = obj.metadata.name ?? '';
+      const live = () => c.client.scale(obj.kind, ns, name, n);
+      if (writesThrough(c, obj)) return writeOrLive(c, obj, { op: 'scale', kind: obj.kind, namespace: ns, name, replicas: n }, live, `${ref(obj)} scaled to ${n}`);
+      attempt(c, live(), `${ref(obj)} scaled to ${n}`);
     },
   });
 }
@@ -279,12 +288,17 @@ function confirmRollback(c: ActionContext, deploy: KubeObject, replicaSets: Kube
     c,
     `Rollback deployment ${ns}/${name}?`,
     [`from revision ${plan.from.revision} (${plan.from.images.join(', ')})`, `to revision ${plan.to.revision} (${plan.to.images.join(', ')})`],
-    () =>
-      c.client.rollback(ns, name, plan.to.revision).then(
+    () => {
+      const live = () => c.client.rollback(ns, name, plan.to.revision);
+      if (writesThrough(c, deploy)) {
+        return writeOrLive(c, deploy, { op: 'rollback', kind: 'Deployment', namespace: ns, name, toRevision: plan.to.revision }, live, `deployment ${ns}/${name} rolled back to revision ${plan.to.revision}`);
+      }
+      live().then(
         (r) => c.setFlash(`deployment ${ns}/${name} rolled back from revision ${r.from} to ${r.to}`),
         (err: Error) => c.setFlash(err.message, 'error'),
-      ),
-    selfHealWarning(deploy, c.syncStatus),
+      );
+    },
+    writesThrough(c, deploy) ? writeThroughNote(c, deploy) : selfHealWarning(deploy, c.syncStatus),
   );
 }
 
@@ -537,7 +551,13 @@ export function runAction(action: ActionId | 'runCommand', c: ActionContext, arg
     }
     case 'edit': {
       const o = needObj();
-      if (o) edit(c, o);
+      // An object the folder defines is edited in its manifest, not live (the sync would revert a live edit).
+      if (o && !(writesThrough(c, o) && editSource(c, o))) edit(c, o);
+      return;
+    }
+    case 'setImage': {
+      const o = needObj();
+      if (o) setImage(c, o);
       return;
     }
     case 'portForward': {
@@ -545,6 +565,15 @@ export function runAction(action: ActionId | 'runCommand', c: ActionContext, arg
       if (o) portForward(c, o);
       return;
     }
+    case 'syncReconcile':
+      syncReconcile(c);
+      return;
+    case 'syncSuspend':
+      syncSuspend(c);
+      return;
+    case 'syncDiff':
+      syncDiff(c);
+      return;
     case 'stopForward': {
       const o = needObj();
       if (o) stopForward(c, o);

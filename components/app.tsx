@@ -27,7 +27,7 @@ import { forwardLabel, PORT_FORWARD_KIND, portForwardObjects } from './logic/por
 import { deploymentRevisions } from './logic/rollout.js';
 import { splitKeys, type OneKey } from './logic/split-keys.js';
 import { DRIFT_COLUMN, driftedObjects, isDrifted, withDriftCell } from './logic/sync-managed.js';
-import { syncLines } from './logic/sync-lines.js';
+import { syncViewModel } from './logic/sync-view.js';
 import { buildTable, cursorAfterChange, refreshRow, RowCache, scrollFor, type TableModel, type TableRow } from './logic/table-model.js';
 import { objectYaml } from './logic/yaml-text.js';
 import { LogsView, logScreenLines } from './logs-view.js';
@@ -43,6 +43,8 @@ import { sparkline } from './logic/sparkline.js';
 import { formatCpu, formatMemory } from './logic/quantity.js';
 import { useNow } from './use-now.js';
 import { useSyncStatus } from './use-sync-status.js';
+import { diffLineColor, useSyncDiff } from './use-sync-diff.js';
+import { SyncView } from './views/sync-view.js';
 import { useResources } from './use-resources.js';
 import { useTerminalSize, type Size } from './use-terminal-size.js';
 import { useWatchCache } from './use-watch-cache.js';
@@ -233,6 +235,8 @@ export function App(props: AppProps) {
   const selected = rows[cursor]?.obj;
 
   // Text views.
+  const syncModel = useMemo(() => syncViewModel(syncStatus), [syncStatus]);
+  const diffLines = useSyncDiff(sync, view);
   const textLines: string[] | undefined = useMemo(() => {
     switch (view.type) {
       case 'describe': {
@@ -240,7 +244,9 @@ export function App(props: AppProps) {
         const obj = objectFor(view.kind, view.namespace, view.name);
         if (!obj) return [`${view.kind} ${view.namespace ? `${view.namespace}/` : ''}${view.name} not found (deleted?)`];
         const info = findKind(kinds, view.kind);
-        const lines = describe(obj, cache.items('Event'), now, info?.namespaced ?? true, { generic: !!info?.custom }).split('\n');
+        // What kubectl's describer also reads (a Deployment's ReplicaSets, a Node's Pods and Lease…), from the watch cache, when served.
+        const lookup = (k: string) => (findKind(kinds, k) ? cache.items(k) : []);
+        const lines = describe(obj, cache.items('Event'), now, info?.namespaced ?? true, { generic: !!info?.custom, lookup }).split('\n');
         const series = view.kind === 'Pod' ? metrics.pods.get(`${view.namespace}/${view.name}`) : view.kind === 'Node' ? metrics.nodes.get(view.name) : undefined;
         return series ? [...metricsLines(series), ...lines] : lines;
       }
@@ -253,11 +259,13 @@ export function App(props: AppProps) {
       case 'help':
         return helpLines(bindings, view.scopes);
       case 'sync':
-        return syncLines(syncStatus);
+        return syncModel.lines;
+      case 'sync-diff':
+        return diffLines ?? [];
       default:
         return undefined;
     }
-  }, [view, ui.reveal, cache.version, now, syncStatus, bindings, metrics, pfObjects, kinds]);
+  }, [view, ui.reveal, cache.version, now, syncStatus, bindings, metrics, pfObjects, kinds, syncModel, diffLines]);
 
   // Rollout history rows.
   const history = useMemo(() => {
@@ -348,6 +356,7 @@ export function App(props: AppProps) {
     quit,
     now,
     syncStatus,
+    sync,
     withTerminal,
   };
   const ctxRef = useRef(ctx);
@@ -486,6 +495,8 @@ export function App(props: AppProps) {
         empty="no rollout history"
       />
     );
+  } else if (view.type === 'sync') {
+    body = <SyncView model={syncModel} cursor={ui.cursor} offset={ui.offset} height={bodyHeight - 1} width={size.columns} />;
   } else if (textLines) {
     const title =
       view.type === 'describe'
@@ -494,7 +505,9 @@ export function App(props: AppProps) {
           ? `YAML(${view.namespace ? `${view.namespace}/` : ''}${view.name})${view.kind === 'Secret' ? (ui.reveal ? ' decoded' : ' <x> decode') : ''}`
           : view.type === 'help'
             ? 'Help'
-            : 'Sync';
+            : view.type === 'sync-diff'
+              ? `Diff(${view.kind.toLowerCase()}/${view.namespace ? `${view.namespace}/` : ''}${view.name}) live → folder`
+              : 'Sync';
     const height = bodyHeight - 1;
     const off = Math.min(ui.offset, Math.max(0, textLines.length - height));
     body = (
@@ -504,7 +517,7 @@ export function App(props: AppProps) {
         offset={off}
         height={height}
         width={size.columns}
-        color={view.type === 'describe' ? (l) => (/^\s+Warning\s/.test(l) ? 'red' : undefined) : undefined}
+        color={view.type === 'describe' ? (l) => (/^\s+Warning\s/.test(l) ? 'red' : undefined) : view.type === 'sync-diff' ? diffLineColor : undefined}
       />
     );
   }

@@ -9,6 +9,7 @@ import { keyLabel, type Binding } from './keys.js';
 import { age } from './logic/age.js';
 import { formatCpu, formatMemory, parseQuantity } from './logic/quantity.js';
 import { Sparkline } from './sparkline.js';
+import { recentWrite } from './logic/last-write.js';
 import { driftedObjects } from './logic/sync-managed.js';
 import type { SyncStatusLike } from './types.js';
 import type { MetricsState } from './use-metrics.js';
@@ -68,14 +69,22 @@ function SyncText({ sync, now }: { sync?: SyncStatusLike; now: number }) {
   const drifted = driftedObjects(sync).size;
   const phase = sync.syncing ? 'Syncing' : sync.phase ?? 'Unknown';
   const color = errors || phase === 'Failed' ? 'red' : phase === 'Synced' ? 'green' : 'yellow';
+  const wrote = recentWrite(sync.lastWrite, now);
   return (
     <Text>
+      {sync.suspended ? (
+        <Text inverse bold color="yellow">
+          {' SYNC SUSPENDED '}
+        </Text>
+      ) : null}
+      {sync.suspended ? ' ' : null}
       <Text color="cyan">{sync.folder ?? ''}</Text>
       <Text color={color}>{` ${phase}`}</Text>
       {sync.lastSyncTime ? <Text dimColor>{` ${age(sync.lastSyncTime, now)} ago`}</Text> : null}
       {errors ? <Text color="red">{` ${errors} error${errors > 1 ? 's' : ''}: ${firstError(sync)}`}</Text> : null}
       {drifted ? <Text color="yellow">{` ${drifted} drifted`}</Text> : null}
       {sync.dryRun ? <Text color="yellow"> (dry-run)</Text> : null}
+      {wrote && !errors ? <Text color="magenta">{` wrote: ${wrote}`}</Text> : null}
     </Text>
   );
 }

@@ -34,7 +34,11 @@ export type ActionId =
   | 'portForward'
   | 'shell'
   | 'edit'
+  | 'setImage'
   | 'stopForward'
+  | 'syncReconcile'
+  | 'syncSuspend'
+  | 'syncDiff'
   | 'sortPorts'
   | 'sortUrl'
   | 'reveal'
@@ -95,6 +99,7 @@ export const BINDINGS: readonly Binding[] = [
   { key: 'r', label: 'Restart', views: ['Deployment', 'StatefulSet', 'DaemonSet'], action: 'restart', group: 'resource', hint: true },
   { key: 'u', label: 'Rollback', views: ['Deployment'], action: 'rollback', group: 'resource', hint: true },
   { key: 'shift-h', label: 'History', views: ['Deployment'], action: 'history', group: 'resource', hint: true },
+  { key: 'i', label: 'Set Image', views: ['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'CronJob'], action: 'setImage', group: 'resource' },
   { key: 'c', label: 'Cordon', views: ['Node'], action: 'cordon', group: 'resource', hint: true },
   { key: 'u', label: 'Uncordon', views: ['Node'], action: 'uncordon', group: 'resource', hint: true },
   { key: 'shift-d', label: 'Drain', views: ['Node'], action: 'drain', group: 'resource', hint: true },
@@ -108,6 +113,11 @@ export const BINDINGS: readonly Binding[] = [
   { key: 'shift-u', label: 'Sort URL', views: ['PortForward'], action: 'sortUrl', group: 'navigation' },
   { key: 'x', label: 'Decode', views: ['Secret', 'secret-text'], action: 'reveal', group: 'resource', hint: true },
   { key: 'enter', label: 'Rollback to', views: ['history'], action: 'enter', group: 'resource', hint: true },
+  // The :sync view: r reconcile now, s suspend/resume (as s suspends a CronJob), d the kubectl-style diff of the selected object.
+  { key: 'r', label: 'Reconcile', views: ['sync'], action: 'syncReconcile', group: 'resource', hint: true },
+  { key: 's', label: 'Suspend/Resume', views: ['sync'], action: 'syncSuspend', group: 'resource', hint: true },
+  { key: 'd', label: 'Diff', views: ['sync'], action: 'syncDiff', group: 'resource', hint: true },
+  { key: 'enter', label: 'Diff', views: ['sync'], action: 'syncDiff', group: 'resource' },
 
   // Every resource table.
   { key: 'enter', label: 'View', views: ['table'], action: 'enter', group: 'resource' },

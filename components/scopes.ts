@@ -11,8 +11,10 @@ export function scopesFor(view: View, revealable = true): string[] {
     case 'yaml':
       return view.kind === 'Secret' && revealable ? ['secret-text', 'text', 'global'] : ['text', 'global'];
     case 'help':
-    case 'sync':
+    case 'sync-diff':
       return ['text', 'global'];
+    case 'sync':
+      return ['sync', 'text', 'global'];
     case 'logs':
       return ['logs', 'global'];
     case 'history':

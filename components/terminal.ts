@@ -13,6 +13,11 @@ export interface HandedTerminal extends ExecTerminal {
    */
   edit(text: string, opts?: { file?: string; ext?: string }): Promise<{ text: string; file: string }>;
   discard(file: string): void;
+  /**
+   * Opens an existing file at a line in the user's editor (`$EDITOR +LINE FILE`) and resolves when
+   * the editor exits: write-through's `e` edits the manifest itself. Absent where no editor can run.
+   */
+  editFile?(file: string, line: number): Promise<void>;
   /** Writes to the handed-over screen (a banner before a shell). */
   print(text: string): void;
 }

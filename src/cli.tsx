@@ -13,8 +13,12 @@ import { createTerminalHandover } from './cli/terminal-handover.js';
 import type { KubeClient } from './client/kube.js';
 import { parseNodePool, type NodePool } from './controllers/cluster-autoscaler.js';
 import { Engine } from './engine.js';
+import { withSyncControl } from './gitops/control-port.js';
 import { FolderSync } from './gitops/sync.js';
+import { syncPort } from './gitops/write-through/port.js';
+import { WriteThrough } from './gitops/write-through/service.js';
 import { VERSION } from './version.js';
+import { defaultStatePath } from '../state/index.js';
 
 const out = (line: string) => process.stdout.write(line + '\n');
 const err = (line: string) => process.stderr.write(line + '\n');
@@ -143,12 +147,29 @@ async function runHeadless(engine: Engine | undefined, client: ClusterClient, o:
   return 0;
 }
 
+/** Where a folder sync's suspension is kept across restarts: `sync-control.json` beside the state file (the default state folder when attached). */
+function syncControlFile(engine: Engine | undefined, o: RunOptions): string {
+  return path.join(path.dirname(path.resolve(engine?.stateFile ?? o.stateFile ?? defaultStatePath())), 'sync-control.json');
+}
+
 async function runUi(_engine: Engine | undefined, client: ClusterClient, o: RunOptions): Promise<number> {
   if (!process.stdin.isTTY) {
     err('kubeterm: the terminal UI needs a terminal (stdin is not a TTY); use --headless to run without one');
     return 1;
   }
-  const sync = o.folder ? new FolderSync({ client, folder: o.folder, prune: o.prune, dryRun: o.dryRun }) : undefined;
+  const sync = o.folder ? new FolderSync({ client, folder: o.folder, prune: o.prune, dryRun: o.dryRun, suspendFile: syncControlFile(_engine, o) }) : undefined;
+  // Keyboard changes to objects the folder defines go into their manifests (off with --no-write-through; never in a dry run).
+  let wroteThrough = () => {};
+  const writeThrough =
+    sync && o.writeThrough !== false && !o.dryRun ? new WriteThrough({ sync, client, gitCommit: o.gitCommit, onWrite: () => wroteThrough() }) : undefined;
+  const syncSource = sync
+    ? withSyncControl(
+        syncPort(sync, writeThrough, (cb) => {
+          wroteThrough = cb;
+        }),
+        sync,
+      )
+    : undefined;
   // Ink renders only a final frame when it believes it runs in CI (CI=true, read once when ink loads).
   // A real terminal on stdout wants the live UI wherever it is, so say "not CI" before ink loads.
   if (process.stdout.isTTY) for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) if (k in process.env) process.env[k] = 'false';
@@ -158,7 +179,7 @@ async function runUi(_engine: Engine | undefined, client: ClusterClient, o: RunO
   // Shell (s) and edit (e) hand the terminal to another program; Ink renders through the handover's stdout, silenced meanwhile.
   let clearInk = () => {};
   const terminal = createTerminalHandover({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, altScreen: true, clearRenderer: () => clearInk() });
-  const ink = render(<App client={client} sync={sync} version={VERSION} terminal={terminal} />, { stdout: terminal.uiStdout });
+  const ink = render(<App client={client} sync={syncSource} version={VERSION} terminal={terminal} />, { stdout: terminal.uiStdout });
   clearInk = () => ink.clear();
   // Ctrl-C in the terminal reaches Ink as a key; a SIGINT/SIGTERM sent by another process ends the UI the same way.
   // While a shell or an editor has the terminal, a Ctrl-C typed there is the program's (the whole process group gets the SIGINT).

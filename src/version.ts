@@ -1,6 +1,7 @@
 // The version kubeterm reports (`--version`, the UI header, ClusterInfo.serverVersion),
 // read from package.json so there is one place to bump it.
 import { readFileSync } from 'node:fs';
+import { KUBE_GIT_VERSION, KUBE_MAJOR, KUBE_MINOR } from './api/version.js';
 
 function readVersion(): string {
   try {
@@ -13,7 +14,8 @@ function readVersion(): string {
 
 export const VERSION = readVersion();
 
-/** The Kubernetes API version the embedded engine follows, shown as the server version. */
-export const KUBERNETES_COMPAT = 'v1.31.0';
+/** The Kubernetes release the embedded engine follows. */
+export const KUBERNETES_COMPAT = `v${KUBE_MAJOR}.${KUBE_MINOR}.0`;
 
-export const SERVER_VERSION = `${KUBERNETES_COMPAT}+kubeterm-${VERSION}`;
+/** The embedded engine's server version: the gitVersion its API server's /version reports, so the header and kubectl agree. */
+export const SERVER_VERSION = KUBE_GIT_VERSION;

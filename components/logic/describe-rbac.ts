@@ -7,6 +7,7 @@
 // and ClusterRoleBinding as the Role (Kind, Name) and the Subjects table.
 // Laid out as kubectl's tabwriter does (padding 2); no Events, as kubectl.
 import type { KubeObject } from '../../src/api/meta.js';
+import { breakdownRule } from '../../src/api/rbac-covers.js';
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding } from '../../src/api/types/index.js';
 
 /** Lines with `\t`-separated cells; consecutive lines with the same number of cells are one aligned block. */
@@ -48,21 +49,7 @@ function meta(obj: KubeObject): string[] {
   ];
 }
 
-/** rbac.BreakdownRule: one rule per group × resource × verb (× name), and per non-resource URL × verb. */
-export function breakdownRule(rule: PolicyRule): PolicyRule[] {
-  const out: PolicyRule[] = [];
-  for (const group of rule.apiGroups ?? []) {
-    for (const resource of rule.resources ?? []) {
-      for (const verb of rule.verbs ?? []) {
-        if (rule.resourceNames?.length) {
-          for (const rn of rule.resourceNames) out.push({ apiGroups: [group], resources: [resource], verbs: [verb], resourceNames: [rn] });
-        } else out.push({ apiGroups: [group], resources: [resource], verbs: [verb] });
-      }
-    }
-  }
-  for (const url of rule.nonResourceURLs ?? []) for (const verb of rule.verbs ?? []) out.push({ nonResourceURLs: [url], verbs: [verb] });
-  return out;
-}
+export { breakdownRule };
 
 /** rbac.CompactRules: grants of one group, resource and (at most one) name share a row of verbs. */
 export function compactRules(rules: readonly PolicyRule[]): PolicyRule[] {

@@ -1,16 +1,18 @@
-// `kubectl describe`-like text: the common metadata block, a kind-specific
-// block for the kinds people describe most (Pod, Deployment, ReplicaSet, Node,
-// Service), the rest of spec/status as indented YAML otherwise, and the
-// object's Events at the bottom (matched by involvedObject uid).
+// `kubectl describe`: the kinds people describe most (Pod, Deployment,
+// ReplicaSet, Node, Service) exactly as kubectl's describers print them
+// (describe/, line for line); RBAC kinds and custom resources by their own
+// modules; for the rest the common metadata block, the rest of spec/status as
+// indented YAML, and the object's Events at the bottom (matched by involvedObject uid).
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { Deployment, Event, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../../src/api/types/index.js';
 import { age } from './age.js';
-import { podSummary } from './pod-status.js';
-import { selectorText } from './selector.js';
-import { servicePorts } from '../render/service.js';
-import { nodeRoles } from '../render/node.js';
 import { eventLastSeen } from '../render/event.js';
+import type { Lookup } from './describe/common.js';
+import { describeNode } from './describe/node.js';
+import { describePod } from './describe/pod.js';
+import { describeService } from './describe/service.js';
+import { describeDeployment, describeReplicaSet } from './describe/workloads.js';
 import { genericDescribeLines } from './describe-generic.js';
 import { describeRbac } from './describe-rbac.js';
 
@@ -43,120 +45,6 @@ function header(obj: KubeObject, namespaced: boolean): string[] {
   const owner = m.ownerReferences?.find((r) => r.controller);
   if (owner) lines.push(...block([['Controlled By', `${owner.kind}/${owner.name}`]]));
   return lines;
-}
-
-function podBody(pod: Pod): string[] {
-  const s = podSummary(pod);
-  const lines = block([
-    ['Node', pod.spec?.nodeName ? `${pod.spec.nodeName}/${pod.status?.hostIP ?? ''}` : undefined],
-    ['Start Time', pod.status?.startTime],
-    ['Status', s.status],
-    ['IP', pod.status?.podIP],
-    ['QoS Class', pod.status?.qosClass],
-  ]);
-  lines.push('Containers:');
-  for (const c of pod.spec?.containers ?? []) {
-    const st = pod.status?.containerStatuses?.find((x) => x.name === c.name);
-    lines.push(`  ${c.name}:`);
-    const state = st?.state;
-    const stateText = state?.running ? 'Running' : state?.waiting ? 'Waiting' : state?.terminated ? 'Terminated' : 'Waiting';
-    const pairs: Pair[] = [
-      ['Container ID', st?.containerID],
-      ['Image', c.image],
-      ['Port', (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ')],
-      ['State', stateText],
-    ];
-    if (state?.running) pairs.push(['  Started', state.running.startedAt]);
-    if (state?.waiting) pairs.push(['  Reason', state.waiting.reason]);
-    if (state?.terminated) pairs.push(['  Reason', state.terminated.reason], ['  Exit Code', state.terminated.exitCode]);
-    if (st?.lastState?.terminated)
-      pairs.push(['Last State', 'Terminated'], ['  Reason', st.lastState.terminated.reason], ['  Exit Code', st.lastState.terminated.exitCode]);
-    pairs.push(['Ready', st?.ready ? 'True' : 'False'], ['Restart Count', st?.restartCount ?? 0]);
-    lines.push(...block(pairs, '    '));
-  }
-  lines.push('Conditions:', '  Type              Status');
-  for (const c of pod.status?.conditions ?? []) lines.push(`  ${c.type.padEnd(18)}${c.status}`);
-  return lines;
-}
-
-function deploymentBody(d: Deployment): string[] {
-  const st = d.status ?? {};
-  const want = d.spec?.replicas ?? 1;
-  const total = st.replicas ?? 0;
-  const lines = block([
-    ['Selector', selectorText(d.spec?.selector)],
-    [
-      'Replicas',
-      `${want} desired | ${st.updatedReplicas ?? 0} updated | ${total} total | ${st.availableReplicas ?? 0} available | ${st.unavailableReplicas ?? 0} unavailable`,
-    ],
-    ['StrategyType', d.spec?.strategy?.type ?? 'RollingUpdate'],
-    ['MinReadySeconds', d.spec?.minReadySeconds ?? 0],
-  ]);
-  const ru = d.spec?.strategy?.rollingUpdate;
-  if ((d.spec?.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate')
-    lines.push(...block([['RollingUpdateStrategy', `${ru?.maxUnavailable ?? '25%'} max unavailable, ${ru?.maxSurge ?? '25%'} max surge`]]));
-  lines.push('Pod Template:', ...templateLines(d.spec?.template));
-  lines.push('Conditions:', '  Type           Status  Reason', '  ----           ------  ------');
-  for (const c of st.conditions ?? []) lines.push(`  ${c.type.padEnd(15)}${c.status.padEnd(8)}${c.reason ?? ''}`);
-  return lines;
-}
-
-function templateLines(t: { metadata?: KubeObject['metadata']; spec?: Pod['spec'] } | undefined): string[] {
-  const lines = mapLines('  Labels', t?.metadata?.labels, 16);
-  lines.push('  Containers:');
-  for (const c of t?.spec?.containers ?? []) {
-    lines.push(`   ${c.name}:`, ...block([['Image', c.image], ['Port', (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ')]], '    '));
-  }
-  return lines;
-}
-
-function replicaSetBody(rs: ReplicaSet): string[] {
-  const st = rs.status ?? { replicas: 0 };
-  const lines = block([
-    ['Selector', selectorText(rs.spec?.selector)],
-    ['Replicas', `${st.replicas ?? 0} current / ${rs.spec?.replicas ?? 1} desired`],
-    ['Pods Status', `${st.readyReplicas ?? 0} Running / 0 Waiting / 0 Succeeded / 0 Failed`],
-  ]);
-  lines.push('Pod Template:', ...templateLines(rs.spec?.template));
-  return lines;
-}
-
-function nodeBody(n: Node): string[] {
-  const lines = block([
-    ['Roles', nodeRoles(n)],
-    ['Unschedulable', n.spec?.unschedulable ? 'true' : 'false'],
-    ['Taints', (n.spec?.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ')],
-  ]);
-  lines.push('Conditions:', '  Type              Status  Reason                Message');
-  for (const c of n.status?.conditions ?? []) lines.push(`  ${c.type.padEnd(18)}${c.status.padEnd(8)}${(c.reason ?? '').padEnd(22)}${c.message ?? ''}`);
-  lines.push('Addresses:', ...(n.status?.addresses ?? []).map((a) => `  ${a.type}:  ${a.address}`));
-  lines.push('Capacity:', ...Object.entries(n.status?.capacity ?? {}).map(([k, v]) => `  ${k}:  ${v}`));
-  lines.push('Allocatable:', ...Object.entries(n.status?.allocatable ?? {}).map(([k, v]) => `  ${k}:  ${v}`));
-  const info = n.status?.nodeInfo;
-  if (info)
-    lines.push(
-      'System Info:',
-      ...block(
-        [
-          ['Kernel Version', info.kernelVersion],
-          ['OS Image', info.osImage],
-          ['Container Runtime Version', info.containerRuntimeVersion],
-          ['Kubelet Version', info.kubeletVersion],
-        ],
-        '  ',
-      ),
-    );
-  return lines;
-}
-
-function serviceBody(s: Service): string[] {
-  return block([
-    ['Selector', Object.entries(s.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',')],
-    ['Type', s.spec?.type ?? 'ClusterIP'],
-    ['IP', s.spec?.clusterIP],
-    ['Port(s)', servicePorts(s)],
-    ['Session Affinity', s.spec?.sessionAffinity ?? 'None'],
-  ]);
 }
 
 function secretBody(s: Secret): string[] {
@@ -208,33 +96,47 @@ export function eventLines(obj: KubeObject, events: readonly KubeObject[], now: 
   return ['Events:', ...all.map((r) => `  ${r.map((c, i) => (i < r.length - 1 ? c.padEnd(w[i] + 2) : c)).join('')}`.trimEnd())];
 }
 
+/** Objects in the order the API server lists them (namespace, then name), as kubectl receives them. */
+function listed(items: readonly KubeObject[]): KubeObject[] {
+  const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}\u0000${o.metadata.name ?? ''}`;
+  return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+export interface DescribeOptions {
+  /** Kinds kubectl has no describer for (custom resources): its GenericDescriber's layout. */
+  generic?: boolean;
+  /** The objects of a kind a describer also reads (ReplicaSets of a Deployment, a Service's Endpoints, a Node's Pods and Lease). */
+  lookup?: Lookup;
+}
+
 /**
- * `kubectl describe`. With `generic` (kinds kubectl has no describer for:
- * custom resources), its GenericDescriber's layout: the whole object as
- * labelled lines.
+ * `kubectl describe`. Pods, Deployments, ReplicaSets, Services and Nodes as
+ * kubectl's own describers print them (describe/); with `generic` (kinds
+ * kubectl has no describer for: custom resources), its GenericDescriber's
+ * layout: the whole object as labelled lines.
  */
-export function describe(obj: KubeObject, events: readonly KubeObject[], now: number, namespaced = true, opts: { generic?: boolean } = {}): string {
+export function describe(obj: KubeObject, events: readonly KubeObject[], now: number, namespaced = true, opts: DescribeOptions = {}): string {
   if (opts.generic) return [...genericDescribeLines(obj), ...eventLines(obj, events, now)].join('\n');
   // Roles and bindings: kubectl's own layout (the rule and subject tables), without Namespace or Events.
   const rbac = describeRbac(obj);
   if (rbac) return rbac.join('\n');
-  const lines = header(obj, namespaced);
+  const evs = listed(events);
+  const lookup: Lookup = (kind) => listed(opts.lookup?.(kind) ?? []);
+  const text = (t: string) => t.replace(/\n$/, '');
   switch (obj.kind) {
     case 'Pod':
-      lines.push(...podBody(obj as Pod));
-      break;
+      return text(describePod(obj as Pod, evs, now));
     case 'Deployment':
-      lines.push(...deploymentBody(obj as Deployment));
-      break;
+      return text(describeDeployment(obj as Deployment, lookup, evs, now));
     case 'ReplicaSet':
-      lines.push(...replicaSetBody(obj as ReplicaSet));
-      break;
+      return text(describeReplicaSet(obj as ReplicaSet, lookup, evs, now));
     case 'Node':
-      lines.push(...nodeBody(obj as Node));
-      break;
+      return text(describeNode(obj as Node, lookup, evs, now));
     case 'Service':
-      lines.push(...serviceBody(obj as Service));
-      break;
+      return text(describeService(obj as Service, lookup, evs, now));
+  }
+  const lines = header(obj, namespaced);
+  switch (obj.kind) {
     case 'Secret':
       lines.push(...secretBody(obj as Secret));
       break;

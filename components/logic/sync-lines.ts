@@ -1,6 +1,7 @@
 // The :sync view as text: the summary, then every file with its objects and
 // errors. Reads the structural SyncStatusLike only.
 import type { SyncStatusLike } from '../types.js';
+import { lastWriteText } from './last-write.js';
 
 export function syncLines(s: SyncStatusLike | undefined): string[] {
   if (!s) return ['No folder is being synced (start kubeterm with a folder: `kubeterm ./gitops`).'];
@@ -10,6 +11,8 @@ export function syncLines(s: SyncStatusLike | undefined): string[] {
     `Phase:     ${s.syncing ? 'Syncing' : s.phase ?? 'Unknown'}${s.dryRun ? ' (dry-run)' : ''}`,
     `Last sync: ${s.lastSyncTime ?? 'never'}${s.lastSyncMs !== undefined ? ` (${s.lastSyncMs}ms)` : ''}`,
     ...(s.revision ? [`Revision:  ${s.revision}`] : []),
+    ...(s.writeThrough === false ? ['Keyboard:  live objects only (--no-write-through)'] : []),
+    ...(s.lastWrite ? [`Last write: ${lastWriteText(s.lastWrite)}${s.lastWrite.time ? ` at ${s.lastWrite.time}` : ''}`] : []),
     `Applied ${c.applied ?? 0} · unchanged ${c.unchanged ?? 0} · pruned ${c.pruned ?? 0} · failed ${c.failed ?? 0}`,
     '',
   ];
@@ -20,6 +23,7 @@ export function syncLines(s: SyncStatusLike | undefined): string[] {
       lines.push(`  ${id.padEnd(40)} ${(o.state ?? '').padEnd(10)} ${(o.health?.status ?? '').padEnd(12)} ${o.message ?? o.lastAction ?? ''}`.trimEnd());
     }
     for (const e of f.errors ?? []) lines.push(`  ERROR ${e.line ? `line ${e.line}: ` : ''}${e.message ?? ''}`);
+    for (const w of f.warnings ?? []) lines.push(`  WARNING ${w.line ? `line ${w.line}: ` : ''}${w.message ?? ''}`);
   }
   const fileErrors = new Set((s.files ?? []).flatMap((f) => f.errors ?? []));
   const loose = (s.errors ?? []).filter((e) => !fileErrors.has(e));

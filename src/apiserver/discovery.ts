@@ -4,11 +4,12 @@
 // Resource names, short names, categories and subresources come from the
 // engine's KindRegistry, so a CRD's kind appears (and goes) live.
 import type { KindInfo, KindRegistry } from '../api/kinds.js';
+import { KUBE_GIT_VERSION, KUBE_MAJOR, KUBE_MINOR } from '../api/version.js';
 
 export const KUBE_VERSION = {
-  major: '1',
-  minor: '32',
-  gitVersion: 'v1.32.0-kubeterm',
+  major: KUBE_MAJOR,
+  minor: KUBE_MINOR,
+  gitVersion: KUBE_GIT_VERSION,
   gitCommit: '0000000000000000000000000000000000000000',
   gitTreeState: 'clean',
   buildDate: '2026-01-01T00:00:00Z',

@@ -18,6 +18,10 @@ export interface RunOptions {
   nodeMemory?: number;
   prune: boolean;
   dryRun: boolean;
+  /** false with --no-write-through: keyboard changes go to live objects only (the sync heals them back). Default true. */
+  writeThrough?: boolean;
+  /** --git-commit: each write-through is one git commit of the file it wrote (never pushed). */
+  gitCommit?: boolean;
   /**
    * Attach mode: drive the cluster of this kubeconfig instead of starting the
    * embedded engine. `kubeconfig` undefined with `context` set: $KUBECONFIG or ~/.kube/config.
@@ -69,6 +73,9 @@ Flags:
       --node-memory Q         memory per node as a quantity, e.g. 8Gi (default: what the runtime reports)
       --no-prune              keep objects whose manifest was deleted from FOLDER
       --dry-run               validate and show what would change; write nothing
+      --no-write-through      keyboard changes (scale, rollback, set image) go to the live object only instead of
+                              into the manifest in FOLDER (the sync then reverts them unless self-heal is off)
+      --git-commit            commit each keyboard change written into FOLDER as one git commit (never pushed)
       --api ADDR:PORT         serve the Kubernetes API for kubectl there (default 127.0.0.1:6443); the kubeconfig
                               is written beside the state file
       --no-api                do not serve the Kubernetes API
@@ -124,6 +131,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'node-memory': { type: 'string' },
         'no-prune': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
+        'no-write-through': { type: 'boolean' },
+        'git-commit': { type: 'boolean' },
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
         api: { type: 'string' },
@@ -210,6 +219,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const nodeAddress = v['node-address'] ?? '127.0.0.1';
   if (!/^[0-9.]+$|^[0-9a-fA-F:]+$|^localhost$/.test(nodeAddress)) throw new UsageError(`invalid value "${nodeAddress}" for --node-address: expected an IP address`);
   for (const d of v['allow-host-path'] ?? []) if (d.trim() === '') throw new UsageError('--allow-host-path needs a folder');
+  for (const f of ['no-write-through', 'git-commit'] as const) if (v[f] && folder === undefined) throw new UsageError(`--${f} only makes sense with a FOLDER`);
+  if (v['no-write-through'] && v['git-commit']) throw new UsageError('--git-commit commits write-throughs and cannot be used with --no-write-through');
   if ((v['no-prune'] || v['dry-run']) && folder === undefined) {
     throw new UsageError(`${v['no-prune'] ? '--no-prune' : '--dry-run'} only makes sense with a FOLDER`);
   }
@@ -225,6 +236,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       nodeMemory,
       prune: !v['no-prune'],
       dryRun: v['dry-run'] ?? false,
+      ...(v['no-write-through'] ? { writeThrough: false } : {}),
+      ...(v['git-commit'] ? { gitCommit: true } : {}),
       ...(attach ? { attach } : {}),
       api,
       network: !v['no-network'],

@@ -1,7 +1,8 @@
 // `kubeterm FOLDER --headless`: no terminal UI. Prints one line per object the
 // folder sync applies or prunes (kubectl's wording), one per folder error
 // (naming file, document, line, object and field), and one per Event, until
-// stopped. The caller owns the engine and the signals.
+// stopped; and one per folder warning (the objects applied, but the file wants
+// fixing). The caller owns the engine and the signals.
 import { resolveResource } from '../api/kinds.js';
 import type { ClusterClient, Subscription } from '../client/types.js';
 import { FolderSync } from '../gitops/sync.js';
@@ -49,7 +50,8 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessRun> {
   const report = () => {
     const st = sync.status();
     // Each distinct error once while it lasts; it prints again if it comes back after being fixed.
-    const now = new Set(st.errors.map((e) => `error: ${formatManifestError(e)}`));
+    // Warnings (NBSPs read as spaces, kustomize's `bases:`) likewise: the objects applied, the file wants fixing.
+    const now = new Set([...st.errors.map((e) => `error: ${formatManifestError(e)}`), ...(st.warnings ?? []).map((w) => `warning: ${formatManifestError(w)}`)]);
     for (const line of now) if (!printed.has(line)) o.err(line);
     printed.clear();
     for (const line of now) printed.add(line);

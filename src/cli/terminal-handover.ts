@@ -24,6 +24,7 @@ export interface Handed {
   stderr: NodeJS.WriteStream;
   edit(text: string, opts?: { file?: string; ext?: string }): Promise<{ text: string; file: string }>;
   discard(file: string): void;
+  editFile(file: string, line: number): Promise<void>;
   print(text: string): void;
 }
 
@@ -74,6 +75,7 @@ export function createTerminalHandover(o: TerminalHandoverOptions): TerminalHand
     stderr: o.stderr,
     edit: (text, opts) => editInEditor(text, env, opts),
     discard: (file) => rmSync(file, { force: true }),
+    editFile: (file, line) => openInEditor(file, line, env),
     print: (text) => void real.write(text),
   };
 
@@ -108,6 +110,20 @@ export function editorCommand(env: NodeJS.ProcessEnv, file: string): { file: str
   const editor = (env.KUBE_EDITOR || env.EDITOR || 'vi').trim();
   if (!/\s/.test(editor)) return { file: editor, args: [file], name: editor };
   return { file: 'sh', args: ['-c', `${editor} ${JSON.stringify(file)}`], name: editor };
+}
+
+/** Runs the editor on an existing file at a line (`+N` is understood by vi, vim, nano, emacs, micro). */
+async function openInEditor(file: string, line: number, env: NodeJS.ProcessEnv): Promise<void> {
+  const editor = (env.KUBE_EDITOR || env.EDITOR || 'vi').trim();
+  const cmd = /\s/.test(editor)
+    ? { file: 'sh', args: ['-c', `${editor} +${Math.max(1, Math.floor(line))} ${JSON.stringify(file)}`], name: editor }
+    : { file: editor, args: [`+${Math.max(1, Math.floor(line))}`, file], name: editor };
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(cmd.file, cmd.args, { stdio: 'inherit', env });
+    child.on('error', (e) => reject(new Error(`there was a problem with the editor "${cmd.name}": ${e.message}`, { cause: e })));
+    child.on('exit', (c, sig) => resolve(c ?? (sig ? 128 : 1)));
+  });
+  if (code !== 0) throw new Error(`there was a problem with the editor "${cmd.name}" (exit code ${code})`);
 }
 
 async function editInEditor(text: string, env: NodeJS.ProcessEnv, opts: { file?: string; ext?: string } = {}): Promise<{ text: string; file: string }> {

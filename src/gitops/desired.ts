@@ -6,6 +6,7 @@ import type { KindInfo } from '../api/kinds.js';
 import { clone, type KubeObject } from '../api/meta.js';
 import type { FolderCrd, KindCatalog } from './kinds.js';
 import type { LoadedObject, ManifestError } from './loader.js';
+import { hookOf, waveOf, type HookSpec } from './sync-options.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SOURCE_ANNOTATION, SYNC_ANNOTATION } from './labels.js';
 
 export interface Desired {
@@ -22,6 +23,12 @@ export interface Desired {
   order: number;
   /** Set when the folder defines this object's kind with a CRD: applied only once that CRD is Established. */
   crd?: FolderCrd;
+  /** Sync wave (sync-options.ts): applied after every lower wave is healthy. */
+  wave: number;
+  /** Set for an Argo CD / Helm hook: run by hooks.ts in its phases, never applied, pruned or healed as a normal object. */
+  hook?: HookSpec;
+  /** A hook's metadata.generateName (its `name` then is the generateName too). */
+  generateName?: string;
 }
 
 export const objectKey = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
@@ -53,7 +60,9 @@ export function toDesired(loaded: LoadedObject, file: string, syncName: string, 
   else delete obj.metadata.namespace;
   obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };
   obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [SYNC_ANNOTATION]: syncName, [SOURCE_ANNOTATION]: file };
-  const name = obj.metadata.name!;
+  const hook = hookOf(obj.metadata.annotations);
+  const generateName = !obj.metadata.name && hook ? obj.metadata.generateName : undefined;
+  const name = obj.metadata.name || generateName!;
   return {
     key: objectKey(obj.kind, namespace, name),
     kind: obj.kind,
@@ -65,6 +74,9 @@ export function toDesired(loaded: LoadedObject, file: string, syncName: string, 
     hash: JSON.stringify(obj),
     order: info.applyOrder,
     ...(crd ? { crd } : {}),
+    wave: waveOf(obj.metadata.annotations),
+    ...(hook ? { hook } : {}),
+    ...(generateName ? { generateName } : {}),
   };
 }
 
@@ -73,32 +85,56 @@ export function describeObject(d: { kind: string; namespace: string; name: strin
   return d.namespace ? `${d.kind} "${d.name}" in namespace "${d.namespace}"` : `${d.kind} "${d.name}"`;
 }
 
+/** `b.yaml (document 2, line 7)` */
+function definedAt(d: Desired): string {
+  return `${d.file} (document ${d.loaded.doc}, line ${d.loaded.line})`;
+}
+
 /**
- * Merges per-source desired lists into one map. An object defined twice is
- * applied from the first file (by name) and reported as an error on the others.
+ * Merges per-source desired lists into one map. An object defined more than
+ * once (in two files, or twice in one file) is a conflict: no definition wins,
+ * none is applied, and every definition gets an error naming the others.
+ * `conflicts` holds the definitions of each such object, by key: what is live
+ * stays as it is (never pruned) until only one definition is left.
  */
-export function mergeDesired(perSource: { file: string; objects: Desired[] }[]): { desired: Map<string, Desired>; duplicates: Map<string, ManifestError[]> } {
-  const desired = new Map<string, Desired>();
-  const duplicates = new Map<string, ManifestError[]>();
+export function mergeDesired(perSource: { file: string; objects: Desired[] }[]): {
+  desired: Map<string, Desired>;
+  duplicates: Map<string, ManifestError[]>;
+  conflicts: Map<string, Desired[]>;
+} {
+  const all = new Map<string, Desired[]>();
   for (const src of [...perSource].sort((a, b) => a.file.localeCompare(b.file))) {
     for (const d of src.objects) {
-      const first = desired.get(d.key);
-      if (!first) {
-        desired.set(d.key, d);
-        continue;
-      }
-      const errs = duplicates.get(src.file) ?? [];
+      const list = all.get(d.key);
+      if (list) list.push(d);
+      else all.set(d.key, [d]);
+    }
+  }
+  const desired = new Map<string, Desired>();
+  const duplicates = new Map<string, ManifestError[]>();
+  const conflicts = new Map<string, Desired[]>();
+  for (const [key, defs] of all) {
+    if (defs.length === 1) {
+      desired.set(key, defs[0]);
+      continue;
+    }
+    conflicts.set(key, defs);
+    for (const d of defs) {
+      const others = defs.filter((o) => o !== d).map(definedAt);
+      const errs = duplicates.get(d.file) ?? [];
       errs.push({
-        file: src.file,
+        file: d.file,
         doc: d.loaded.doc,
         line: d.loaded.line,
         object: `${d.kind}/${d.name}`,
-        message: `${describeObject(d)} is also defined in ${first.file}; only the first definition is applied`,
+        message:
+          `conflict: ${describeObject(d)} is defined in ${definedAt(d)} and also in ${others.join(' and ')}; ` +
+          'neither definition is applied until only one file defines it',
       });
-      duplicates.set(src.file, errs);
+      duplicates.set(d.file, errs);
     }
   }
-  return { desired, duplicates };
+  return { desired, duplicates, conflicts };
 }
 
 /** Keys of workloads an HPA from the folder scales: their replicas belong to the HPA. */

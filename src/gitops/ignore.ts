@@ -28,6 +28,17 @@ export function isSyncedFile(rel: string): boolean {
   return isManifestFile(rel) && !isIgnoredPath(rel);
 }
 
+/**
+ * The folder's own settings (ignore rules, see ignore-differences.ts): a dotfile,
+ * so never read as a manifest, but watched so that a change takes effect at once.
+ */
+export const SYNC_CONFIG_FILE = '.kubeterm.yaml';
+
+/** Whether the watcher reports changes of a path: every path that is not ignored, and the settings file. */
+export function isWatchedPath(rel: string): boolean {
+  return rel === SYNC_CONFIG_FILE || !isIgnoredPath(rel);
+}
+
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 export function isKustomizationFile(rel: string): boolean {

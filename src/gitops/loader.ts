@@ -13,6 +13,8 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node, type Tags } from 'yaml';
 import type { KubeObject } from '../api/meta.js';
 import type { KindCatalog } from './kinds.js';
+import { formatLineRanges, normalizeNbsp } from './nbsp.js';
+import { annotationProblems, isHook } from './sync-options.js';
 
 /** Files larger than this are refused rather than parsed (a runaway generator, a binary). */
 export const MAX_MANIFEST_BYTES = 5 * 1024 * 1024;
@@ -46,6 +48,13 @@ export interface LoadedObject {
 export interface LoadResult {
   objects: LoadedObject[];
   errors: ManifestError[];
+  /** Problems that did not stop the file from applying (NBSP indentation read as spaces, a deprecated kustomize field). */
+  warnings?: ManifestError[];
+}
+
+export interface LoadOptions {
+  /** Read non-breaking spaces used as indentation or spacing as spaces, with a warning (nbsp.ts). Default true. */
+  nbsp?: boolean;
 }
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
@@ -75,13 +84,18 @@ const customTags = (tags: Tags): Tags =>
   });
 
 /** `kinds`: also refuse kinds it does not resolve (the folder sync resolves them later, across files). */
-export function loadManifestFile(path: string, text: string, kinds?: KindCatalog): LoadResult {
+export function loadManifestFile(path: string, text: string, kinds?: KindCatalog, options: LoadOptions = {}): LoadResult {
   const objects: LoadedObject[] = [];
   const errors: ManifestError[] = [];
+  const warnings: ManifestError[] = [];
   if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) {
     errors.push({ file: path, message: `file is larger than ${MAX_MANIFEST_BYTES / (1024 * 1024)} MiB; refusing to parse it` });
     return { objects, errors };
   }
+  // NBSPs become spaces one for one: offsets and lines still point into the file as written.
+  const normalized = options.nbsp === false ? { text, lines: [] } : normalizeNbsp(text);
+  const nbspLines = normalized.lines;
+  text = normalized.text;
   const lc = new LineCounter();
   let docs: Document.Parsed[];
   try {
@@ -92,6 +106,7 @@ export function loadManifestFile(path: string, text: string, kinds?: KindCatalog
   }
   if (!Array.isArray(docs)) docs = []; // an empty stream
   const lineOf = (offset: number | undefined): number | undefined => (offset === undefined ? undefined : lc.linePos(offset).line);
+  if (nbspLines.length) warnings.push(...nbspWarnings(path, nbspLines, docs.length > 1 ? docs.map((d) => lineOf(d.range?.[0]) ?? 1) : []));
 
   docs.forEach((doc, i) => {
     const docNo = i + 1;
@@ -128,13 +143,13 @@ export function loadManifestFile(path: string, text: string, kinds?: KindCatalog
     }
     accept(obj, docNo, startLine, doc.contents as Node, '');
   });
-  return { objects, errors };
+  return warnings.length ? { objects, errors, warnings } : { objects, errors };
 
   function accept(value: unknown, docNo: number, line: number, node: Node | undefined, prefix: string): void {
     const fieldLine = (p: string): number | undefined => lineOf(nodeAt(node, p)?.range?.[0]);
     const problems = checkObject(value, kinds);
     const obj = value as KubeObject;
-    const name = typeof obj?.metadata?.name === 'string' ? obj.metadata.name : '';
+    const name = typeof obj?.metadata?.name === 'string' ? obj.metadata.name : typeof obj?.metadata?.generateName === 'string' ? obj.metadata.generateName : '';
     const label = typeof obj?.kind === 'string' && obj.kind ? `${obj.kind}/${name}` : undefined;
     if (problems.length) {
       for (const p of problems) {
@@ -151,6 +166,27 @@ export function loadManifestFile(path: string, text: string, kinds?: KindCatalog
     }
     objects.push({ obj, doc: docNo, line, fieldLine });
   }
+}
+
+/**
+ * One warning per document that had NBSPs read as spaces, naming its lines.
+ * `docStarts`: first line of each document of a multi-document file (empty: one document).
+ */
+function nbspWarnings(file: string, lines: number[], docStarts: number[]): ManifestError[] {
+  const byDoc = new Map<number, number[]>();
+  for (const line of lines) {
+    let doc = 0;
+    for (let i = 0; i < docStarts.length; i++) if (docStarts[i] <= line) doc = i;
+    byDoc.set(doc, [...(byDoc.get(doc) ?? []), line]);
+  }
+  return [...byDoc].map(([doc, ls]) => ({
+    file,
+    ...(docStarts.length ? { doc: doc + 1 } : {}),
+    line: ls[0],
+    message:
+      `non-breaking spaces (U+00A0) read as spaces on line${ls.length > 1 ? 's' : ''} ${formatLineRanges(ls)}: ` +
+      'the text was probably copied from a web page; replace them with ordinary spaces (kubectl refuses them)',
+  }));
 }
 
 function firstLine(s: string): string {
@@ -180,12 +216,15 @@ export function checkObject(value: unknown, kinds?: KindCatalog): Problem[] {
   if (meta === undefined || meta === null || typeof meta !== 'object' || Array.isArray(meta)) {
     return [{ field: 'metadata', message: 'Required value: metadata is required' }];
   }
-  if (typeof meta.name !== 'string' || !meta.name) {
+  const annotations = meta.annotations && typeof meta.annotations === 'object' && !Array.isArray(meta.annotations) ? (meta.annotations as Record<string, string>) : undefined;
+  // A hook (Argo CD or Helm annotations) may use generateName: a new object per sync, as Argo CD makes.
+  const hookWithGenerateName = typeof meta.generateName === 'string' && !!meta.generateName && isHook(annotations);
+  if ((typeof meta.name !== 'string' || !meta.name) && !hookWithGenerateName) {
     const gen = typeof meta.generateName === 'string' && meta.generateName;
     out.push({
       field: 'metadata.name',
       message: gen
-        ? 'Required value: a folder sync needs a fixed name (generateName would create a new object on every sync)'
+        ? 'Required value: a folder sync needs a fixed name (generateName would create a new object on every sync; only hooks, argocd.argoproj.io/hook or helm.sh/hook, may use it)'
         : 'Required value: name or generateName is required',
     });
   }
@@ -203,6 +242,7 @@ export function checkObject(value: unknown, kinds?: KindCatalog): Problem[] {
       if (typeof v !== 'string') out.push({ field: `metadata.${m}.${k}`, message: `Invalid value: ${JSON.stringify(v)}: expected a string` });
     }
   }
+  if (annotations) out.push(...annotationProblems(annotations));
   const spec = o.spec as Record<string, unknown> | undefined;
   if (spec && typeof spec === 'object' && 'replicas' in spec && spec.replicas !== null && !Number.isInteger(spec.replicas)) {
     out.push({ field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(spec.replicas)}: expected an integer` });

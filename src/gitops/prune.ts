@@ -1,7 +1,8 @@
 // Prune: deleting what the folder no longer defines. Only ever an inventory
 // entry, only when the live object still carries the recorded uid and this
 // sync's marks (a hand-made object with the same name or labels is not ours),
-// never one that opted out with `kubeterm.io/prune: "false"`, and never a
+// never one that opted out (`kubeterm.io/prune: "false"`, Flux's and Argo CD's
+// opt-outs: sync-options.ts), and never a
 // Namespace that still holds objects the folder did not create (deleting it
 // would take them along). Custom resources are pruned like any kind, and
 // before their CRD (sync.ts orders candidates by applyOrder, reversed).
@@ -9,7 +10,8 @@ import type { KindInfo } from '../api/kinds.js';
 import type { KubeObject } from '../api/meta.js';
 import type { ClusterClient } from '../client/types.js';
 import type { InventoryEntry } from './inventory.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PRUNE_ANNOTATION, SYNC_ANNOTATION } from './labels.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SYNC_ANNOTATION } from './labels.js';
+import { pruneOptOut } from './sync-options.js';
 
 export type PruneDecision =
   | { action: 'delete'; live: KubeObject }
@@ -30,7 +32,9 @@ export async function decidePrune(client: ClusterClient, e: InventoryEntry, sync
   if (live.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE || live.metadata.annotations?.[SYNC_ANNOTATION] !== syncName) {
     return { action: 'forget', reason: 'no longer carries this sync\'s marks' };
   }
-  if (live.metadata.annotations?.[PRUNE_ANNOTATION] === 'false') return { action: 'keep', reason: `kept: annotated ${PRUNE_ANNOTATION}: "false"` };
+  // kubeterm.io/prune: "false", Flux's prune/reconcile: disabled, Argo CD's sync-options Prune=false (sync-options.ts).
+  const optOut = pruneOptOut(live.metadata.annotations);
+  if (optOut) return { action: 'keep', reason: optOut };
   if (live.metadata.deletionTimestamp) return { action: 'forget', reason: 'already being deleted' };
   if (e.kind === 'Namespace') {
     const foreign = await foreignObjectIn(client, e.name, syncName, kinds);

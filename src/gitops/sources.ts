@@ -6,7 +6,7 @@ import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isIgnoredName, isSyncedFile, KUSTOMIZATION_FILES } from './ignore.js';
-import { KubectlMissingError, kustomizeMissingMessage, type KustomizeBuild } from './kustomize.js';
+import { buildWarnings, KubectlMissingError, kustomizeMissingMessage, kustomizeRoots, readKustomization, type KustomizationRefs, type KustomizeBuild } from './kustomize.js';
 import { loadManifestFile, MAX_MANIFEST_BYTES, type LoadResult } from './loader.js';
 
 export interface SourceRef {
@@ -14,6 +14,15 @@ export interface SourceRef {
   name: string;
   /** For a kustomize source: its folder (relative, '' for the root). */
   kustomizeDir?: string;
+  /** For a kustomize source: the other folders of the synced folder its build reads (bases, components). */
+  kustomizeIncludes?: string[];
+}
+
+/** True when a change to `path` (relative) changes what kustomize source `ref` builds. */
+export function kustomizeCovers(ref: SourceRef, path: string): boolean {
+  if (ref.kustomizeDir === undefined) return false;
+  const under = (dir: string) => dir === '' || path === dir || path.startsWith(`${dir}/`);
+  return under(ref.kustomizeDir) || (ref.kustomizeIncludes ?? []).some(under);
 }
 
 /** Walks the folder: every manifest file outside kustomize folders, plus one source per kustomize folder. */
@@ -41,6 +50,21 @@ export async function scanSources(root: string): Promise<SourceRef[]> {
     await Promise.all(dirs);
   };
   await walk('');
+  // A kustomization another one includes (a base, a component) is built as part of it, not on its own.
+  const kdirs = out.filter((r) => r.kustomizeDir !== undefined).map((r) => r.kustomizeDir!);
+  if (kdirs.length > 1 || (kdirs.length === 1 && readKustomization(root, kdirs[0])?.dirs.length)) {
+    const roots = kustomizeRoots(root, kdirs);
+    for (let i = out.length - 1; i >= 0; i--) {
+      const dir = out[i].kustomizeDir;
+      if (dir === undefined) continue;
+      const refs = roots.get(dir);
+      if (!refs) out.splice(i, 1);
+      else {
+        const includes = refs.map((r) => r.file.split('/').slice(0, -1).join('/')).filter((d) => d !== dir);
+        if (includes.length) out[i] = { ...out[i], kustomizeIncludes: includes };
+      }
+    }
+  }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -59,8 +83,15 @@ export async function readSource(root: string, ref: SourceRef, kustomize: Kustom
       return {};
     }
     try {
-      const text = await kustomize(join(root, ref.kustomizeDir));
-      return { text, result: loadManifestFile(ref.name, text) };
+      const built = await kustomize(join(root, ref.kustomizeDir));
+      const { yaml, warnings: printed = [] } = typeof built === 'string' ? { yaml: built } : built;
+      // kubectl's output is plain YAML: no NBSP reading there.
+      const result = loadManifestFile(ref.name, yaml, undefined, { nbsp: false });
+      const refs = [ref.kustomizeDir, ...(ref.kustomizeIncludes ?? [])].map((d) => readKustomization(root, d)).filter((r): r is KustomizationRefs => !!r);
+      const warnings = [...buildWarnings(ref.name, refs, printed), ...(result.warnings ?? [])];
+      // The text the sync compares between reads: changed warnings or included folders are a change too.
+      const extra = warnings.length || ref.kustomizeIncludes?.length ? `\u0000${JSON.stringify({ warnings, includes: ref.kustomizeIncludes ?? [] })}` : '';
+      return { text: yaml + extra, result: warnings.length ? { ...result, warnings } : result };
     } catch (e) {
       const message = e instanceof KubectlMissingError ? kustomizeMissingMessage(ref.kustomizeDir) : `kubectl kustomize failed: ${(e as Error).message}`;
       return { text: `\u0000error:${message}`, result: { objects: [], errors: [{ file: ref.name, message }] } };

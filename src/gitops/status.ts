@@ -33,6 +33,8 @@ export interface FileSyncStatus {
   state: SyncState;
   objects: ObjectSyncStatus[];
   errors: ManifestError[];
+  /** Problems that did not stop the file from applying: NBSPs read as spaces, kustomize's deprecations. */
+  warnings: ManifestError[];
 }
 
 export interface SyncCounts {
@@ -77,9 +79,15 @@ export interface SyncStatus {
   files: FileSyncStatus[];
   /** Every per-file error, flattened (what the header counts). */
   errors: ManifestError[];
+  /** Every per-file warning, flattened: the objects applied, but the file should be fixed. */
+  warnings: ManifestError[];
   prune: boolean;
   dryRun: boolean;
   selfHeal: boolean;
   /** Dry-run only: what the last sync would have done. */
   plan?: SyncPlan;
+  /** Set when the last sync operation (waves and hooks) failed: which hook or object, and why. */
+  operation?: { phase: 'Failed'; message: string };
+  /** Set while the sync is suspended (FolderSync.suspend): folder changes wait, drift is not healed. */
+  suspended?: { since: string };
 }

@@ -27,6 +27,9 @@ import { baselineOf, describeDrift, findDrift, type DriftedField } from './drift
 import { applyErrorToManifestErrors, syncFailedEvent } from './errors.js';
 import { findGitDir, gitBusy, readGitRevision } from './git.js';
 import { healthOf } from './health.js';
+import { kubectlDiffText } from './diff.js';
+import { driftPaths, ignoredPaths, loadSyncConfig, SYNC_CONFIG_FILE, withFieldsFrom, type FieldPath, type IgnoreRule } from './ignore-differences.js';
+import { SuspendStore } from './suspend.js';
 import { isIgnoredPath, isKustomizationFile, isSyncedFile } from './ignore.js';
 import { entryKey, InventoryStore, type InventoryEntry } from './inventory.js';
 import { CRD_KIND, folderCrdOf, isCrdObject, KindCatalog, type FolderCrd } from './kinds.js';
@@ -40,9 +43,12 @@ import {
 } from './labels.js';
 import { formatManifestError, loadManifestFile, type LoadedObject, type LoadResult, type ManifestError } from './loader.js';
 import { decidePrune } from './prune.js';
-import { readSource, scanSources, type SourceRef } from './sources.js';
+import { kustomizeCovers, readSource, scanSources, type SourceRef } from './sources.js';
 import type { FileSyncStatus, ObjectSyncStatus, PlannedChange, SyncAction, SyncCounts, SyncPlan, SyncStatus } from './status.js';
 import { FolderWatcher } from './watcher.js';
+import { hookHealth, HookRunner, runOperation, runSyncFail } from './hooks.js';
+import { reconcileDisabled } from './sync-options.js';
+import { healthVerdict, targetsOf, waitAll } from './waves.js';
 
 export interface FolderSyncConfig {
   client: ClusterClient;
@@ -83,8 +89,36 @@ export interface FolderSyncConfig {
    * to become Established (and served) before they fail. Default 30 s. Timed on `ioClock`.
    */
   establishTimeoutMs?: number;
+  /**
+   * How long a sync wave may take to become healthy, and a hook to complete,
+   * before the sync fails (waves.ts, hooks.ts). Default 5 min. Timed on `clock`.
+   */
+  waveTimeoutMs?: number;
   /** Watcher and watch errors. */
   onError?: (err: Error) => void;
+  /**
+   * Where suspension is kept across restarts (suspend.ts; the CLI passes
+   * `sync-control.json` beside the state file). Without it, suspend lasts for this run.
+   */
+  suspendFile?: string;
+  /** Start suspended (when no suspendFile says otherwise). */
+  suspended?: boolean;
+}
+
+/** Where the folder defines one object (FolderSync.sourceOf). */
+export interface ManagedSource {
+  /** The synced folder (absolute). */
+  folder: string;
+  /** The source's name: the file, or a kustomization file for an object kustomize builds. */
+  file: string;
+  doc: number;
+  line: number;
+  /** Set when kustomize builds the object (doc and line then refer to the build output). */
+  kustomizeDir?: string;
+  /** The object as the file (or the build) defines it. */
+  manifest: KubeObject;
+  /** An HPA in the folder scales it: the sync leaves spec.replicas to the HPA. */
+  hpaOwnsReplicas: boolean;
 }
 
 interface Source {
@@ -142,11 +176,19 @@ export class FolderSync {
   /** Ends every establish wait in flight (stop() must not sit out a timeout). */
   private readonly waiters = new Set<() => void>();
   private pendingResolve = false;
+  /** Waves and hooks (waves.ts, hooks.ts): the folder's hooks by key (never in `desired`), the last operation. */
+  private hooks = new Map<string, Desired>();
+  private readonly hookRunner: HookRunner;
+  private readonly waveTimeoutMs: number;
+  private operationError?: ManifestError;
+  private lastOperationSignature = '';
 
   private watcher?: FolderWatcher;
   private readonly sources = new Map<string, Source>();
   private desired = new Map<string, Desired>();
   private duplicates = new Map<string, ManifestError[]>();
+  /** Objects two definitions conflict over: neither applied, what is live kept (never pruned). */
+  private conflicted = new Set<string>();
   private hpaKeys = new Set<string>();
   private readonly applied = new Map<string, Applied>();
   /** What drift is measured against: the manifest's fields as the API stored them (see drift.ts). */
@@ -175,6 +217,13 @@ export class FolderSync {
   private eventSeq = 0;
 
   private gitDir?: string;
+
+  // Sync control: suspension (suspend.ts) and ignore rules (ignore-differences.ts).
+  private suspendedSince?: number;
+  private readonly suspendStore?: SuspendStore;
+  private ignoreRules: IgnoreRule[] = [];
+  private configErrors: ManifestError[] = [];
+  private readonly reportedIgnoreErrors = new Set<string>();
 
   private waiting?: string;
   private pendingPaths = new Set<string>();
@@ -206,8 +255,19 @@ export class FolderSync {
     this.concurrency = Math.max(1, config.concurrency ?? 16);
     this.kustomize = config.kustomize ?? kubectlKustomize;
     this.establishTimeoutMs = Math.max(0, config.establishTimeoutMs ?? 30_000);
+    this.waveTimeoutMs = Math.max(0, config.waveTimeoutMs ?? 300_000);
+    this.hookRunner = new HookRunner({
+      client: this.client,
+      clock: this.clock,
+      syncName: this.syncName,
+      timeoutMs: this.waveTimeoutMs,
+      revision: () => this.revision,
+      wait: { onPending: (_t, message) => this.setWaiting(message), register: (end) => this.registerWaiter(end) },
+    });
     this.inventoryStore = new InventoryStore(this.client, this.syncName, this.folder);
     this.onError = config.onError ?? (() => {});
+    if (config.suspendFile) this.suspendStore = new SuspendStore(config.suspendFile, this.syncName);
+    if (config.suspended) this.suspendedSince = this.clock.now();
   }
 
   private readonly onError: (err: Error) => void;
@@ -221,6 +281,7 @@ export class FolderSync {
     const st = await stat(this.folder).catch(() => undefined);
     if (!st?.isDirectory()) throw new Error(`FolderSync: "${this.folder}" is not a folder`);
     this.inventory = await this.inventoryStore.load();
+    await this.loadSuspension();
     this.gitDir = await findGitDir(this.folder);
     // A CRD established, changed or deleted (by this folder or anyone) changes which manifests are valid.
     this.resourcesSub = this.client.onResourcesChanged(() => {
@@ -281,6 +342,125 @@ export class FolderSync {
     while (this.running) await this.running.catch(() => {});
   }
 
+  // ---- sync control: suspend/resume, reconcile now, diff (suspend.ts, diff.ts, ignore-differences.ts)
+
+  /** Suspended: folder changes are read (status and diff show them) but not applied; drift is reported, never healed; nothing is pruned. */
+  get suspended(): boolean {
+    return this.suspendedSince !== undefined;
+  }
+
+  /** Suspends the sync, kept across restarts in `suspendFile`. */
+  async suspend(): Promise<void> {
+    if (this.suspendedSince === undefined) this.suspendedSince = this.clock.now();
+    for (const t of this.healTimers.values()) t.cancel();
+    this.healTimers.clear();
+    this.notify();
+    await this.suspendStore?.save({ suspended: true, since: new Date(this.suspendedSince).toISOString(), folder: this.folder });
+  }
+
+  /** Resumes: one full pass applies what changed meanwhile, prunes, and heals drift. */
+  async resume(): Promise<void> {
+    const was = this.suspendedSince !== undefined;
+    this.suspendedSince = undefined;
+    const pass = was ? ((this.pendingFull = true), this.schedule()) : Promise.resolve();
+    this.notify();
+    await this.suspendStore?.save(undefined);
+    await pass;
+  }
+
+  /** Reconcile now: a full sync re-applying every object. Refused while suspended, as `flux reconcile` refuses a suspended Kustomization. */
+  async reconcile(): Promise<void> {
+    if (this.suspendedSince !== undefined) throw new Error(`the folder sync of ${this.folder} is suspended: resume it first`);
+    await this.syncNow();
+  }
+
+  /**
+   * `kubectl diff` of the folder's version of one object against the live one
+   * (diff.ts): the merged side is a server-side dry-run apply. Empty when they agree.
+   */
+  async diff(kind: string, namespace: string, name: string): Promise<string> {
+    const d = this.desired.get(objectKey(kind, namespace, name));
+    if (!d) throw new Error(`${kind} ${namespace ? `${namespace}/` : ''}${name} is not defined in the folder ${this.folder}`);
+    const live = await this.client.get(kind, namespace, name).catch((e: unknown) => {
+      if (isStatusError(e, 'NotFound')) return undefined;
+      throw e;
+    });
+    const merged = (await this.client.apply(d.obj, { fieldManager: FIELD_MANAGER, dryRun: true })).object;
+    return kubectlDiffText({ live, merged, ignore: this.ignoredFor(d.obj), now: this.clock.now() }).join('\n');
+  }
+
+  private async loadSuspension(): Promise<void> {
+    if (!this.suspendStore) return;
+    try {
+      const e = await this.suspendStore.load();
+      if (e) this.suspendedSince = (e.since && Date.parse(e.since)) || this.clock.now();
+    } catch (err) {
+      this.onError(err as Error);
+    }
+  }
+
+  private async loadIgnoreRules(): Promise<void> {
+    const cfg = await loadSyncConfig(this.folder);
+    this.ignoreRules = cfg.ignoreDifferences;
+    this.configErrors = cfg.errors.map((message) => ({ file: SYNC_CONFIG_FILE, message }));
+  }
+
+  /** The fields of this object that something else changes (annotation and .kubeterm.yaml). */
+  private ignoredFor(obj: KubeObject): FieldPath[] {
+    return ignoredPaths(obj, this.ignoreRules, (message) => {
+      if (this.reportedIgnoreErrors.has(message)) return;
+      this.reportedIgnoreErrors.add(message);
+      this.onError(new Error(message));
+    });
+  }
+
+  /**
+   * A pass while suspended: the folder was read, nothing is applied or pruned.
+   * Objects this process has not applied yet (kubeterm restarted while
+   * suspended) whose live object matches the folder count as applied, so only
+   * what really changed shows as not applied.
+   */
+  private async suspendedPass(): Promise<void> {
+    const unknown = [...this.desired.values()].filter((d) => !this.applied.has(d.key));
+    await mapLimit(unknown, this.concurrency, async (d) => {
+      const live = await this.client.get(d.kind, d.namespace, d.name).catch(() => undefined);
+      if (!live) return;
+      this.live.set(d.key, live);
+      const ignore = [...(this.hpaKeys.has(d.key) ? ['spec.replicas'] : []), ...driftPaths(d.obj, this.ignoredFor(d.obj))];
+      if (findDrift(d.obj, live, { ignore, limit: 1 }).length) return;
+      this.applied.set(d.key, { hash: d.hash, uid: live.metadata.uid ?? '' });
+      this.baseline.set(d.key, baselineOf(d.obj, live));
+    });
+    this.ensureWatches();
+    for (const k of this.desired.keys()) this.checkDrift(k);
+    this.emitEvents();
+    this.notify();
+  }
+
+  // ---- write-through (src/gitops/write-through) -------------------------------
+
+  /** Where the folder defines an object, for write-through; undefined when the folder does not define it. */
+  sourceOf(kind: string, namespace: string, name: string): ManagedSource | undefined {
+    const d = this.desired.get(objectKey(kind, namespace, name));
+    if (!d) return undefined;
+    const ref = this.sources.get(d.file)?.ref;
+    return {
+      folder: this.folder,
+      file: d.file,
+      doc: d.loaded.doc,
+      line: d.loaded.line,
+      ...(ref?.kustomizeDir !== undefined ? { kustomizeDir: ref.kustomizeDir } : {}),
+      manifest: d.loaded.obj,
+      hpaOwnsReplicas: this.hpaKeys.has(d.key),
+    };
+  }
+
+  /** A write-through just wrote `file` (relative): sync it now, not after the watcher's debounce. */
+  applyOwnWrite(file: string): Promise<void> {
+    this.pendingPaths.add(file);
+    return this.schedule();
+  }
+
   private schedule(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (!this.running) {
@@ -338,11 +518,15 @@ export class FolderSync {
     const catalog = this.buildCatalog();
     const signature = catalog.signature(this.kindUses());
     if (changed || full || signature !== this.catalogSignature) this.rebuildDesired(catalog, signature);
+    if (full) await this.loadIgnoreRules();
+    // Suspended: the folder is read (status and diff show it) but nothing is applied or pruned.
+    if (this.suspendedSince !== undefined && !this.dryRun) return this.suspendedPass();
 
     const counts = emptyCounts();
     const plan: SyncPlan | undefined = this.dryRun ? { create: [], change: [], prune: [] } : undefined;
-    const touched = await this.applyAll(counts, force, plan);
-    await this.pruneAll(counts, plan);
+    const { touched, failed: operationFailed } = await this.applyInWaves(counts, force, plan);
+    // A failed sync operation (hook, wave health) prunes nothing, as Argo CD's.
+    if (!operationFailed) await this.pruneAll(counts, plan);
     if (!this.dryRun) {
       try {
         await this.inventoryStore.save(this.inventory);
@@ -379,11 +563,13 @@ export class FolderSync {
     const out = new Map<string, SourceRef>();
     const kustomizeSources = [...this.sources.values()].filter((s) => s.ref.kustomizeDir !== undefined);
     for (const p of paths) {
+      if (p === SYNC_CONFIG_FILE) return 'full'; // ignore rules changed: every object is re-checked
       if (isIgnoredPath(p)) continue;
       if (isKustomizationFile(p)) return 'full';
-      const k = kustomizeSources.find((s) => s.ref.kustomizeDir === '' || p === s.ref.kustomizeDir || p.startsWith(`${s.ref.kustomizeDir}/`));
-      if (k) {
-        out.set(k.ref.name, k.ref);
+      // A base or component folder belongs to every kustomization that includes it.
+      const ks = kustomizeSources.filter((s) => kustomizeCovers(s.ref, p));
+      if (ks.length) {
+        for (const k of ks) out.set(k.ref.name, k.ref);
         continue;
       }
       if (this.sources.has(p) || isSyncedFile(p)) {
@@ -507,7 +693,11 @@ export class FolderSync {
     for (const s of this.sources.values()) this.sourceDesired(s, catalog);
     const merged = mergeDesired([...this.sources.values()].map((s) => ({ file: s.ref.name, objects: s.desired })));
     this.desired = merged.desired;
+    // Hooks are run by hooks.ts, never applied, pruned or healed as normal objects.
+    this.hooks = new Map([...this.desired].filter(([, d]) => d.hook));
+    for (const k of this.hooks.keys()) this.desired.delete(k);
     this.duplicates = merged.duplicates;
+    this.conflicted = new Set(merged.conflicts.keys());
     this.hpaKeys = this.hpaOwnsReplicas ? hpaTargets(this.desired.values()) : new Set();
     for (const k of [...this.applyErrors.keys()]) if (!this.desired.has(k)) this.applyErrors.delete(k);
     // An object that left the desired set (its kind went away with its CRD) is applied afresh when it returns.
@@ -524,12 +714,13 @@ export class FolderSync {
    * CRDs to be Established, then apply level by level. Everything else goes on
    * meanwhile, so a slow or broken CRD holds back only its own resources.
    */
-  private async applyAll(counts: SyncCounts, force: boolean, plan?: SyncPlan): Promise<Set<string>> {
+  private async applyAll(counts: SyncCounts, force: boolean, plan?: SyncPlan, only?: ReadonlySet<string>): Promise<Set<string>> {
     const touched = new Set<string>();
     const levels = new Map<number, Desired[]>();
     const dependent = new Map<number, Desired[]>();
     const staleCrds: Desired[] = [];
     for (const d of this.desired.values()) {
+      if (only && !only.has(d.key)) continue; // another sync wave's
       const a = this.applied.get(d.key);
       const stale = force || plan || !a || a.hash !== d.hash || this.applyErrors.has(d.key);
       if (!stale) {
@@ -582,6 +773,70 @@ export class FolderSync {
     })();
     await Promise.all([main, second]);
     return touched;
+  }
+
+  /**
+   * A pass with something to apply, and hooks or more than one sync wave, runs
+   * as an Argo CD sync operation (hooks.ts): PreSync hooks, the waves (each
+   * waiting for the health of the one before), PostSync hooks; SyncFail hooks
+   * when it fails. Any other pass, and a dry run, applies as applyAll does.
+   */
+  private async applyInWaves(counts: SyncCounts, force: boolean, plan?: SyncPlan): Promise<{ touched: Set<string>; failed: boolean }> {
+    const normal = [...this.desired.values()];
+    const hooks = [...this.hooks.values()].filter((h) => h.hook!.phases.length);
+    const waves = new Set(normal.map((d) => d.wave));
+    const signature = JSON.stringify([...normal, ...hooks].map((d) => d.hash).sort());
+    const stale = normal.some((d) => this.applied.get(d.key)?.hash !== d.hash || this.applyErrors.has(d.key));
+    if (plan || (!hooks.length && waves.size < 2) || (!force && !stale && signature === this.lastOperationSignature)) {
+      return { touched: await this.applyAll(counts, force, plan), failed: false };
+    }
+    this.lastOperationSignature = signature;
+    this.operationError = undefined;
+    this.hookRunner.begin();
+    const touched = new Set<string>();
+    const result = await runOperation(normal, hooks, {
+      hooks: this.hookRunner,
+      apply: async (items) => {
+        for (const k of await this.applyAll(counts, force, plan, new Set(items.map((d) => d.key)))) touched.add(k);
+      },
+      applyFailed: (key) => this.applyErrors.has(key),
+      waitHealthy: async (items, wave) => {
+        const r = await waitAll(targetsOf(items), {
+          client: this.client,
+          clock: this.clock,
+          timeoutMs: this.waveTimeoutMs,
+          judge: healthVerdict,
+          onPending: (t, m) => this.setWaiting(`sync wave ${wave}: waiting for ${describeObject(t)} to be healthy (${m})`),
+          register: (end) => this.registerWaiter(end),
+        });
+        return r.ok ? undefined : r;
+      },
+    });
+    if (result.phase === 'Failed') {
+      counts.failed++;
+      const syncFail = await runSyncFail(hooks, this.hookRunner);
+      this.operationError = {
+        file: result.file,
+        ...(result.doc !== undefined ? { doc: result.doc } : {}),
+        ...(result.line !== undefined ? { line: result.line } : {}),
+        object: result.object,
+        message: `sync failed: ${result.message}${syncFail ? `; ${syncFail}` : ''}`,
+      };
+    }
+    this.setWaiting(undefined);
+    return { touched, failed: result.phase === 'Failed' };
+  }
+
+  private setWaiting(message: string | undefined): void {
+    if (this.waiting === message) return;
+    this.waiting = message;
+    this.notifySoon();
+  }
+
+  /** A wait that stop() must end at once. */
+  private registerWaiter(end: () => void): () => void {
+    this.waiters.add(end);
+    return () => this.waiters.delete(end);
   }
 
   /** A custom resource whose CRD is not ready: planned (dry-run) or failed with the CRD's reason. */
@@ -729,6 +984,16 @@ export class FolderSync {
   }
 
   private async applyOne(d: Desired, plan: SyncPlan | undefined, plannedNamespaces: Set<string>): Promise<SyncAction> {
+    // Flux's kustomize.toolkit.fluxcd.io/reconcile: disabled on the live object: never applied again.
+    if (!plan) {
+      const live = this.live.get(d.key) ?? (await this.client.get(d.kind, d.namespace, d.name).catch(() => undefined));
+      if (live && reconcileDisabled(d.obj.metadata.annotations, live.metadata.annotations)) {
+        this.applyErrors.delete(d.key);
+        this.applied.set(d.key, { hash: d.hash, uid: live.metadata.uid ?? '' });
+        this.lastAction.set(d.key, 'skipped');
+        return 'unchanged';
+      }
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await this.client.apply(d.obj, { fieldManager: FIELD_MANAGER, dryRun: this.dryRun });
@@ -774,7 +1039,7 @@ export class FolderSync {
   private async pruneAll(counts: SyncCounts, plan?: SyncPlan): Promise<void> {
     const protectedFiles = this.protectedFiles();
     const candidates = [...this.inventory.values()]
-      .filter((e) => !this.desired.has(entryKey(e)) && !protectedFiles.has(e.file))
+      .filter((e) => !this.desired.has(entryKey(e)) && !protectedFiles.has(e.file) && !this.conflicted.has(entryKey(e)))
       // Reverse apply order: custom resources (50) before their CRD (-1), workloads before Namespaces.
       .sort((a, b) => this.catalog.orderOf(b.kind) - this.catalog.orderOf(a.kind) || entryKey(a).localeCompare(entryKey(b)));
     const served = candidates.length ? this.client.resources() : [];
@@ -892,15 +1157,16 @@ export class FolderSync {
     const a = this.applied.get(key);
     // Only what this process applied can drift from it; a pending apply fixes the rest.
     if (!d || !a || a.hash !== d.hash || this.dryRun) return this.clearDrift(key);
+    if (reconcileDisabled(d.obj.metadata.annotations, this.live.get(key)?.metadata.annotations)) return this.clearDrift(key);
     const live = this.live.get(key);
     const found =
       !live || live.metadata.deletionTimestamp
         ? [{ path: '(object)', want: 'present', got: live ? 'being deleted' : 'deleted' }]
-        : findDrift(this.baseline.get(key) ?? d.obj, live, { ignore: this.hpaKeys.has(key) ? ['spec.replicas'] : [] });
+        : findDrift(this.baseline.get(key) ?? d.obj, live, { ignore: [...(this.hpaKeys.has(key) ? ['spec.replicas'] : []), ...driftPaths(d.obj, this.ignoredFor(d.obj))] });
     if (!found.length) return this.clearDrift(key);
     this.drift.set(key, found);
     const optedOut = d.obj.metadata.annotations?.[SELF_HEAL_ANNOTATION] === 'false';
-    if (this.selfHeal && !optedOut && !this.healTimers.has(key) && !this.stopped) {
+    if (this.selfHeal && !optedOut && this.suspendedSince === undefined && !this.healTimers.has(key) && !this.stopped) {
       this.healTimers.set(
         key,
         this.clock.setTimeout(() => void this.heal(key), this.healDelayMs),
@@ -916,14 +1182,17 @@ export class FolderSync {
 
   private async heal(key: string): Promise<void> {
     this.healTimers.delete(key);
-    if (this.stopped) return;
+    if (this.stopped || this.suspendedSince !== undefined) return;
     if (this.running) await this.idle(); // a sync pass may be re-applying it anyway
     this.checkDrift(key);
     this.healTimers.get(key)?.cancel(); // checkDrift may have re-armed; we act now
     this.healTimers.delete(key);
     const d = this.desired.get(key);
     if (!d || !this.drift.has(key)) return this.notify();
-    await this.applyOne(d, undefined, new Set());
+    // Ignored fields keep their live values: self-heal never resets them.
+    const ignored = this.ignoredFor(d.obj);
+    const live = this.live.get(key);
+    await this.applyOne(ignored.length && live ? { ...d, obj: withFieldsFrom(d.obj, live, ignored) } : d, undefined, new Set());
     this.checkDrift(key);
     this.notify();
   }
@@ -935,7 +1204,7 @@ export class FolderSync {
     const fileEntry = (file: string): FileSyncStatus => {
       let f = byFile.get(file);
       if (!f) {
-        f = { file, state: 'Synced', objects: [], errors: [] };
+        f = { file, state: 'Synced', objects: [], errors: [], warnings: [] };
         byFile.set(file, f);
       }
       return f;
@@ -947,6 +1216,7 @@ export class FolderSync {
     for (const s of [...this.sources.values()].sort((a, b) => a.ref.name.localeCompare(b.ref.name))) {
       const f = fileEntry(s.ref.name);
       f.errors.push(...s.load.errors, ...s.kindErrors, ...(this.duplicates.get(s.ref.name) ?? []));
+      f.warnings.push(...(s.load.warnings ?? []));
     }
     for (const d of this.desired.values()) {
       const f = fileEntry(d.file);
@@ -966,7 +1236,7 @@ export class FolderSync {
         message = describeDrift(drift);
       } else if (!this.dryRun && this.applied.get(d.key)?.hash !== d.hash) {
         state = 'OutOfSync';
-        message = 'not applied yet';
+        message = this.suspendedSince !== undefined ? 'changed in the folder; not applied while the sync is suspended' : 'not applied yet';
       }
       f.objects.push({
         kind: d.kind,
@@ -980,6 +1250,12 @@ export class FolderSync {
       });
     }
     for (const o of [...this.lastPruned, ...this.retained]) fileEntry(o.file).objects.push(o);
+    for (const r of this.hookRunner.runs) {
+      const message = `${r.phase} hook${r.message ? `: ${r.message}` : ''}`;
+      fileEntry(r.hook.file).objects.push({ kind: r.hook.kind, namespace: r.hook.namespace, name: r.name, file: r.hook.file, state: r.state === 'Failed' ? 'Failed' : 'Synced', health: hookHealth(r), lastAction: 'created', message });
+    }
+    if (this.operationError) fileEntry(this.operationError.file).errors.push(this.operationError);
+    for (const e of this.configErrors) fileEntry(e.file).errors.push(e);
 
     const files = [...byFile.values()].sort((a, b) => a.file.localeCompare(b.file));
     for (const f of files) {
@@ -993,7 +1269,7 @@ export class FolderSync {
     const errors = files.flatMap((f) => f.errors);
     const phase: SyncStatus['phase'] = this.stopped
       ? 'Stopped'
-      : this.syncs === 0
+      : this.syncs === 0 && this.suspendedSince === undefined
         ? 'Starting'
         : files.some((f) => f.state === 'Failed')
           ? 'Failed'
@@ -1013,10 +1289,13 @@ export class FolderSync {
       syncs: this.syncs,
       files,
       errors,
+      warnings: files.flatMap((f) => f.warnings),
       prune: this.prune,
       dryRun: this.dryRun,
       selfHeal: this.selfHeal,
+      ...(this.suspendedSince !== undefined ? { suspended: { since: new Date(this.suspendedSince).toISOString() } } : {}),
       ...(this.plan ? { plan: this.plan } : {}),
+      ...(this.operationError ? { operation: { phase: 'Failed' as const, message: this.operationError.message } } : {}),
     };
   }
 
@@ -1056,6 +1335,7 @@ export class FolderSync {
     const current = new Map<string, ManifestError>();
     for (const s of this.sources.values()) for (const e of [...s.load.errors, ...s.kindErrors, ...(this.duplicates.get(s.ref.name) ?? [])]) current.set(formatManifestError(e), e);
     for (const errs of this.applyErrors.values()) for (const e of errs) current.set(formatManifestError(e), e);
+    if (this.operationError) current.set(formatManifestError(this.operationError), this.operationError);
     if (this.recordEvents) {
       for (const [text, err] of current) {
         if (this.emitted.has(text)) continue;

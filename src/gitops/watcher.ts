@@ -14,7 +14,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { realClock, type Clock, type Timer } from '../util/clock.js';
-import { isIgnoredPath } from './ignore.js';
+import { isWatchedPath } from './ignore.js';
 
 /** Just past chokidar's 50 ms change throttle. */
 export const THROTTLE_MS = 55;
@@ -60,7 +60,7 @@ export class FolderWatcher {
       followSymlinks: false,
       ignored: (p: string) => {
         const rel = this.rel(p);
-        return rel !== '' && isIgnoredPath(rel);
+        return rel !== '' && !isWatchedPath(rel);
       },
     });
     this.watcher = w;

@@ -87,9 +87,22 @@ describe.skipIf(!TMUX && !process.env.CI)('kubeterm --kubeconfig with the termin
     const manifest = join(folder, 'deployment.yaml');
     writeFileSync(manifest, readFileSync(manifest, 'utf8').replaceAll('nginx:1.25', 'nginx:1.26'));
     await waitFor(() => live.engine.api.get('Deployment', 'default', 'web')?.spec.template.spec.containers[0].image === 'nginx:1.26', 'nginx:1.26 applied', STEP_MS);
-    // The manifest says replicas: 3, and kubectl's three-way apply puts that back over the scale to 5.
-    await s.waitFor(/^\s*default\s+web\s+3\/3\s+3\s+3\s/m, { timeoutMs: STEP_MS, what: 'the rollout of revision 2 to finish' });
-    s.keys('u');
+    // The scale was written through into the manifest (the folder is the source of truth), so it stays at 5.
+    expect(readFileSync(manifest, 'utf8')).toMatch(/replicas: 5\b/);
+    await waitFor(
+      () => {
+        const d = live.engine.api.get('Deployment', 'default', 'web');
+        return d?.metadata.annotations?.['deployment.kubernetes.io/revision'] === '2' && d.status?.updatedReplicas === 5 && d.status?.availableReplicas === 5 && !d.status?.unavailableReplicas;
+      },
+      'the rollout of revision 2 to finish',
+      STEP_MS,
+    );
+    await s.waitFor(/^\s*default\s+web\s+5\/5\s+5\s+5\s/m, { timeoutMs: STEP_MS, what: 'web READY 5/5 at revision 2' });
+    // The UI's watch of the Deployment may be a moment behind the engine (revision 2): until then `u` finds no older revision.
+    for (let i = 0; i < 20; i++) {
+      s.keys('u');
+      if (await s.waitFor(/Rollback deployment default\/web\?/, { timeoutMs: 1000 }).then(() => true, () => false)) break;
+    }
     screen = await s.waitFor(/Rollback deployment default\/web\?/, { timeoutMs: STEP_MS, what: 'the rollback dialog' });
     expect(screen).toMatch(/from revision 2 \(nginx:1\.26\)/);
     expect(screen).toMatch(/to revision 1 \(nginx:1\.25\)/);

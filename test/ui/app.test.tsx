@@ -352,7 +352,10 @@ describe('actions', () => {
     let f = await h.type('d');
     expect(f).toContain('Describe(default/api-1)');
     expect(f).toMatch(/Name:\s+api-1/);
-    expect(f).toMatch(/Status:\s+CrashLoopBackOff/);
+    // As kubectl describe prints it: the phase, and the container's waiting reason under State.
+    expect(f).toMatch(/Status:\s+Running/);
+    expect(f).toMatch(/State:\s+Waiting\n\s+Reason:\s+CrashLoopBackOff/);
+    f = await h.type('G'); // the Events table is at the bottom
     expect(f).toMatch(/Warning\s+BackOff\s+30s \(x5 over 2m30s\)\s+kubelet\s+Back-off restarting failed container/);
     f = await h.type(KEYS.esc, 'y');
     expect(f).toContain('YAML(default/api-1)');

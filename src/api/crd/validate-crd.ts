@@ -15,7 +15,7 @@
 import type { FieldError } from '../errors.js';
 import type { KubeObject } from '../meta.js';
 import { isDNS1035Label, isDNS1123Subdomain, nameIsDNSSubdomain } from '../names.js';
-import { invalid, isObj, notSupported, required } from '../validation/field.js';
+import { dedupeErrors, invalid, isObj, notSupported, required } from '../validation/field.js';
 import { goStringSlice } from '../validation/gofmt.js';
 import { validateObjectMeta } from '../validation/meta.js';
 import { isNonStructural } from './structural.js';
@@ -32,7 +32,7 @@ const objOr = (v: unknown): Obj => (isObj(v) ? v : {});
 /** Field errors for a CRD on create (old undefined) or update, in Kubernetes' words and field paths. */
 export function validateCrd(crd: KubeObject, old?: KubeObject): FieldError[] {
   try {
-    return dedupe(old ? validateUpdate(crd, old) : validateCreate(crd));
+    return dedupeErrors(old ? validateUpdate(crd, old) : validateCreate(crd));
   } catch (e) {
     // Malformed input must be refused with a message, never crash the API.
     return [{ type: 'Invalid', field: '', value: 'CustomResourceDefinition', detail: `object could not be validated: ${(e as Error).message}` }];
@@ -232,13 +232,3 @@ function validatePreserveUnknownFields(crd: KubeObject, old: KubeObject | undefi
   return [invalid('spec.preserveUnknownFields', true, 'cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead')];
 }
 
-/** Identical messages are reported once, as ErrorList.ToAggregate does. */
-function dedupe(errs: FieldError[]): FieldError[] {
-  const seen = new Set<string>();
-  return errs.filter((e) => {
-    const k = `${e.type}|${e.field}|${e.valueText ?? JSON.stringify(e.value)}|${e.detail ?? ''}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}

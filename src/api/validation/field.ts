@@ -58,3 +58,14 @@ export function isObj(v: unknown): v is Record<string, unknown> {
 export function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
+
+/** Identical messages are reported once, as ErrorList.ToAggregate does. */
+export function dedupeErrors(errs: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errs.filter((e) => {
+    const k = `${e.type}|${e.field}|${e.valueText ?? JSON.stringify(e.value)}|${e.detail ?? ''}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

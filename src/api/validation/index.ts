@@ -40,6 +40,7 @@ import { nameIsPathSegment, validateBindingUpdate, validateClusterRole, validate
 import { validateEndpointSlice, validateEndpoints, validateService, validateServiceUpdate } from './service.js';
 import { findFieldTypeError, findMetadataTypeError, findUnknownFields } from '../schema/index.js';
 import { validateCrd } from '../crd/validate-crd.js';
+import { dedupeErrors } from './field.js';
 
 type Validator = (obj: KubeObject) => FieldError[];
 type UpdateValidator = (obj: KubeObject, old: KubeObject) => FieldError[];
@@ -84,7 +85,7 @@ const RULES: Record<string, KindRules> = {
   ClusterRole: { name: nameIsPathSegment, validate: validateClusterRole },
   RoleBinding: { name: nameIsPathSegment, validate: validateRoleBinding, update: validateBindingUpdate },
   ClusterRoleBinding: { name: nameIsPathSegment, validate: validateClusterRoleBinding, update: validateBindingUpdate },
-  // On update validateCrd repeats the create rules; dedupe() below reports each message once.
+  // On update validateCrd repeats the create rules; dedupeErrors() below reports each message once.
   CustomResourceDefinition: { name: nameIsDNSSubdomain, validate: (o) => validateCrd(o), update: (o, old) => validateCrd(o, old) },
 };
 
@@ -106,19 +107,9 @@ export function validateObject(obj: KubeObject, old?: KubeObject, served?: KindI
     // A malformed object must be refused with a message, never crash the API.
     errs.push({ type: 'Invalid', field: '', value: obj.kind, detail: `${UNVALIDATABLE}: ${(e as Error).message}` });
   }
-  return dedupe(errs);
+  return dedupeErrors(errs);
 }
 
-/** Identical messages are reported once (ErrorList.ToAggregate). */
-function dedupe(errs: FieldError[]): FieldError[] {
-  const seen = new Set<string>();
-  return errs.filter((e) => {
-    const k = `${e.type}|${e.field}|${e.valueText ?? JSON.stringify(e.value)}|${e.detail ?? ''}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
 
 /** Paths (e.g. `spec.replicaz`) of fields the kind's schema does not know, for fieldValidation=Strict. */
 export function validateUnknownFields(obj: KubeObject): string[] {

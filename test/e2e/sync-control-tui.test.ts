@@ -1,0 +1,116 @@
+// End to end: sync control in the real terminal UI. The real `kubeterm`
+// binary in a private tmux server (160×50), simulated runtime, on a temporary
+// folder holding one Deployment (replicas: 2). `:sync` lists it; `s` (after
+// the confirmation) suspends the sync: the header says SYNC SUSPENDED and the
+// suspension is written beside the state file. The manifest is then changed
+// to replicas: 5, which the sync reads but does not apply; `d` on the object
+// shows kubectl diff's output with `-  replicas: 2` / `+  replicas: 5`.
+// `s` again resumes, and the change is applied. Every step polls the screen.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, findTmux, ROOT, TmuxSession, waitForFile } from './tmux.js';
+
+const TMUX = findTmux();
+if (!TMUX) console.warn('test/e2e/sync-control-tui.test.ts: skipped: tmux is not installed (apt-get install tmux)');
+
+const START_MS = 90_000;
+const STEP_MS = 30_000;
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+const web = (replicas: number) => `# the web front end
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: default
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: main
+          image: nginx:1.27
+`;
+
+let cleanup: (() => void) | undefined;
+afterEach(() => {
+  cleanup?.();
+  cleanup = undefined;
+});
+
+beforeAll(() => {
+  if (!TMUX && process.env.CI) throw new Error('tmux is required for the terminal UI end-to-end tests in CI (CI is set) but is not installed');
+});
+
+describe.skipIf(!TMUX && !process.env.CI)('sync control in the terminal UI (tmux, simulated runtime)', { timeout: 300_000 }, () => {
+  it(':sync suspends the sync, shows the diff of an edit made meanwhile, and resumes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeterm-sync-control-tui-'));
+    const folder = join(dir, 'gitops');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'web.yaml'), web(2));
+    const exitFile = join(dir, 'exit');
+    const command =
+      `${q(process.execPath)} ${q(BIN)} ${q(folder)} --runtime sim --nodes 1 --no-api --no-network --state ${q(join(dir, 'state.json'))}` +
+      `; echo "EXIT=$?" > ${q(exitFile)}; exec sleep 3600`;
+    const s = TmuxSession.start(TMUX!, { command, cols: 160, rows: 50, cwd: ROOT });
+    cleanup = () => {
+      s.kill();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    const wait = (test: RegExp | ((screen: string) => unknown), what: string, timeoutMs = STEP_MS) => s.waitFor(test, { timeoutMs, what });
+    const prompt = async (text: string) => {
+      s.type(`:${text}`);
+      await wait(new RegExp(`^:${escapeRe(text)}`, 'm'), `the prompt to echo :${text}`);
+      s.keys('Enter');
+      await wait((sc) => !/^:/m.test(sc), `the prompt :${text} to close`);
+    };
+
+    await wait(/Runtime:\s+SIMULATED/, 'the header to name the SIMULATED runtime', START_MS);
+    await prompt('sync');
+    await wait(/Deployment\/default\/web\s+Synced/, 'web listed as Synced in :sync');
+    expect(s.screen()).toMatch(/<r>\s+Reconcile/);
+
+    // Suspend (after the confirmation): the header says so, and the control file keeps it.
+    s.keys('s');
+    await wait(/Suspend the sync of/, 'the suspend confirmation');
+    s.keys('y');
+    await wait(/SYNC SUSPENDED/, 'SYNC SUSPENDED in the header');
+    await wait(/^SUSPENDED since .*Press s to resume/m, 'the :sync view to say it is suspended');
+    const control = JSON.parse(readFileSync(join(dir, 'sync-control.json'), 'utf8')) as { syncs: Record<string, { suspended: boolean }> };
+    expect(Object.values(control.syncs)).toEqual([expect.objectContaining({ suspended: true })]);
+
+    // An edit while suspended is read, not applied.
+    writeFileSync(join(folder, 'web.yaml'), web(5));
+    await wait(/Deployment\/default\/web\s+OutOfSync.*not applied while the sync is suspended/, 'the edit to be seen and held back');
+
+    // d: the diff of the selected object, as kubectl diff prints it.
+    s.keys('d');
+    let screen = await wait(/\+ {2}replicas: 5/, 'the diff to show +  replicas: 5');
+    expect(screen).toMatch(/^- {2}replicas: 2$/m);
+    expect(screen).toMatch(/^\+ {2}replicas: 5$/m);
+    expect(screen).toMatch(/^diff -u -N \/tmp\/LIVE-\d+\/apps\.v1\.Deployment\.default\.web \/tmp\/MERGED-\d+\/apps\.v1\.Deployment\.default\.web/m);
+    s.keys('Escape');
+    await wait(/^SUSPENDED since/m, 'back on :sync');
+
+    // s resumes: the edit applies, the header no longer says suspended.
+    s.keys('s');
+    await wait((sc) => !/SYNC SUSPENDED/.test(sc), 'SYNC SUSPENDED gone from the header');
+    await wait(/Deployment\/default\/web\s+Synced/, 'web Synced after resume');
+    s.keys('d');
+    screen = await wait(/no differences: the live Deployment\/default\/web matches the folder/, 'no differences after resume');
+
+    s.keys('Escape');
+    await prompt('q');
+    expect(await waitForFile(exitFile, STEP_MS)).toContain('EXIT=0');
+  });
+});
