@@ -141,7 +141,7 @@ async function runHeadless(engine: Engine | undefined, client: ClusterClient, o:
     for (const line of engineReport(engine)) out(line);
   }
   const stopped = waitForSignal();
-  const run = await startHeadless({ client, folder: o.folder, prune: o.prune, dryRun: o.dryRun, out, err });
+  const run = await startHeadless({ client, folder: o.folder, prune: o.prune, dryRun: o.dryRun, suspendFile: syncControlFile(engine, o), out, err });
   await stopped;
   await run.stop();
   return 0;

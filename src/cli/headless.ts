@@ -17,6 +17,8 @@ export interface HeadlessOptions {
   folder?: string;
   prune: boolean;
   dryRun: boolean;
+  /** Where the folder sync's suspension is kept (set from the UI's :sync); a headless run honours it too. */
+  suspendFile?: string;
   clock?: Clock;
   out: (line: string) => void;
   err: (line: string) => void;
@@ -44,6 +46,7 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessRun> {
     clock: o.clock,
     prune: o.prune,
     dryRun: o.dryRun,
+    suspendFile: o.suspendFile,
     onError: (e) => o.err(`kubeterm: ${e.message}`),
   });
   let lastSyncs = 0;
@@ -66,6 +69,9 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessRun> {
   };
   const off = sync.onChange(report);
   await sync.start();
+  const suspended = sync.status().suspended;
+  // Suspended from the UI's :sync (kept beside the state file): say so, or a headless run would look stuck.
+  if (suspended) o.out(`SYNC ${o.folder}: suspended${suspended.since ? ` since ${suspended.since}` : ''}; folder changes wait until it is resumed (the UI's :sync view, key s)`);
   report();
   return {
     sync,

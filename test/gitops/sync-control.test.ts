@@ -258,3 +258,26 @@ describe('ignore rules', () => {
     await eventually(() => sync.status().errors.some((e) => e.file === '.kubeterm.yaml'), 5000, 'the bad rule reported');
   });
 });
+
+describe('a suspension set in the UI holds for a headless run', () => {
+  it('headless starts suspended, says so, and applies nothing from the folder', async () => {
+    const { newCluster: cluster, cm } = await import('./helpers.js');
+    const { startHeadless } = await import('../../src/cli/headless.js');
+    const { api, client } = cluster();
+    const folder = await tempFolder('kubeterm-headless-suspend-');
+    cleanups.push(() => folder.cleanup());
+    const suspendFile = join(folder.dir, '..', `${folder.dir.split('/').pop()}-sync-control.json`);
+    const first = new FolderSync({ client, folder: folder.dir, suspendFile });
+    await first.start();
+    await first.suspend();
+    await first.stop();
+    await folder.write('cm.yaml', cm('late', { a: '1' }));
+    const out: string[] = [];
+    const run = await startHeadless({ client, folder: folder.dir, prune: true, dryRun: false, suspendFile, out: (l) => out.push(l), err: () => undefined });
+    cleanups.push(() => run.stop());
+    expect(out.some((l) => / suspended/.test(l) && l.startsWith(`SYNC ${folder.dir}:`))).toBe(true);
+    expect(api.get('ConfigMap', 'default', 'late')).toBeUndefined();
+    await run.sync!.resume();
+    await eventually(() => expect(api.get('ConfigMap', 'default', 'late')).toBeDefined());
+  });
+});
