@@ -52,6 +52,8 @@ export interface DrainRemoteOptions {
   clock: Clock;
   /** How long a pod protected by a PodDisruptionBudget (429) is retried; default 60 s, every 5 s like kubectl. */
   evictionTimeoutMs?: number;
+  /** Each refused eviction that will be retried, in kubectl drain's words with the budget's cause. */
+  onRetry?: (message: string) => void;
 }
 
 /**
@@ -86,9 +88,13 @@ async function evictOne(c: VerbClient, namespace: string, name: string, o: Drain
         });
         return;
       }
+      // The budget that blocks is named in the Status causes (`The disruption budget web needs 2 healthy pods …`).
+      const causes = (e.details?.causes ?? []).map((x) => x.message).filter(Boolean);
+      const why = causes.length ? `${e.message} ${causes.join('; ')}` : e.message;
       if (e.code !== 429 || o.clock.now() >= deadline) {
-        throw new Error(`error when evicting pods/"${name}" -n "${namespace}": ${e.message}`, { cause: e });
+        throw new Error(`error when evicting pods/"${name}" -n "${namespace}": ${why}`, { cause: e });
       }
+      o.onRetry?.(`error when evicting pods/"${name}" -n "${namespace}" (will retry after 5s): ${why}`);
       await new Promise<void>((r) => o.clock.setTimeout(r, 5000));
     }
   }

@@ -34,6 +34,7 @@ import type {
   ClientListOptions,
   ClientWatchOptions,
   ClusterClient,
+  DrainProgress,
   ClusterInfo,
   ExecRequest,
   ExecTerminal,
@@ -490,8 +491,8 @@ export class KubeClient implements ClusterClient {
     await cordonRemote(this.verbs(), node, unschedulable);
   }
 
-  async drain(node: string): Promise<void> {
-    await drainRemote(this.verbs(), node, { clock: this.clock });
+  async drain(node: string, opts: DrainProgress = {}): Promise<void> {
+    await drainRemote(this.verbs(), node, { clock: this.clock, onRetry: opts.onRetry });
   }
 
   async triggerCronJob(namespace: string, name: string): Promise<KubeObject> {
