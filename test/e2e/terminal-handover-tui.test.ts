@@ -7,7 +7,7 @@
 // keys again. Skipped with the reason printed without tmux or Docker (and
 // the kubeterm/httpd image); under CI they must be there.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,8 +68,10 @@ spec:
 `;
 
 // The "editor": sets the first `  replicas: 1` (spec's; status comes after it) to 2, as a user would in vi.
+// It is called as vi is, `EDITOR +LINE FILE`: the file is the last argument.
 const EDITOR_SCRIPT = `#!/bin/sh
-sed -i '0,/^  replicas: 1$/s//  replicas: 2/' "$1"
+for f in "$@"; do :; done
+sed -i '0,/^  replicas: 1$/s//  replicas: 2/' "$f"
 `;
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -122,13 +124,15 @@ describe.skipIf(!!why)('terminal handover in the TUI (Docker runtime)', { timeou
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('e: edits the Deployment in $KUBE_EDITOR, patches it, and the UI comes back intact', async () => {
+  it("e: opens the folder-managed Deployment's manifest in $KUBE_EDITOR at its line; the sync applies the save, and the UI comes back intact", async () => {
     const s = session!;
     s.type(':deploy');
     s.keys('Enter');
     await s.waitFor(/^\s*(?:default\s+)?web\s+1\/1\s/m, { timeoutMs: STEP_MS, what: 'the web Deployment at 1/1' });
     s.keys('e');
-    const screen = await s.waitFor(/deployment\.apps\/web edited/, { timeoutMs: STEP_MS, what: 'the edit flash' });
+    const screen = await s.waitFor(/edited app\.yaml:\d+; the folder sync applies what was saved/, { timeoutMs: STEP_MS, what: 'the edit flash' });
+    // The manifest itself changed (write-through: the folder is the source of truth, also for `e`).
+    expect(readFileSync(join(dir, 'gitops', 'app.yaml'), 'utf8')).toMatch(/^  replicas: 2$/m);
     // The whole UI is back on the alternate screen: header, the table, the flash.
     expect(screen).toMatch(/Context:\s+kubeterm/);
     expect(screen).toMatch(/Deployments\(/);
