@@ -132,7 +132,7 @@ describe.skipIf(!!why)('terminal handover in the TUI (Docker runtime)', { timeou
     s.keys('e');
     const screen = await s.waitFor(/edited app\.yaml:\d+; the folder sync applies what was saved/, { timeoutMs: STEP_MS, what: 'the edit flash' });
     // The manifest itself changed (write-through: the folder is the source of truth, also for `e`).
-    expect(readFileSync(join(dir, 'gitops', 'app.yaml'), 'utf8')).toMatch(/^  replicas: 2$/m);
+    expect(readFileSync(join(dir, 'gitops', 'app.yaml'), 'utf8')).toMatch(/^ {2}replicas: 2$/m);
     // The whole UI is back on the alternate screen: header, the table, the flash.
     expect(screen).toMatch(/Context:\s+kubeterm/);
     expect(screen).toMatch(/Deployments\(/);
