@@ -17,6 +17,12 @@ async function until(what: string, fn: () => boolean | Promise<boolean>, timeout
   }
 }
 
+/** `value` within the engine's figures read just before and just after kubectl's request (±1 for rounding). */
+function expectBetween(value: number, bounds: number[], what: string): void {
+  expect(value, what).toBeGreaterThanOrEqual(Math.min(...bounds) - 1);
+  expect(value, what).toBeLessThanOrEqual(Math.max(...bounds) + 1);
+}
+
 describe.skipIf(!HAVE_KUBECTL)('kubectl top against the embedded engine', { timeout: 120_000 }, () => {
   let k: KubectlEngine;
   let engine: Engine;
@@ -44,17 +50,19 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl top against the embedded engine', { time
   });
 
   it('kubectl top nodes: usage and percentages of allocatable per node', async () => {
+    // The numbers are the engine's own (node usage is the sum of its pods'). Simulated usage moves
+    // between samples, so kubectl's figure must lie between the engine's just before and just after.
+    const before = await engine.nodeMetrics();
     const out = await kubectl('top', 'nodes');
+    const after = await engine.nodeMetrics();
     const lines = out.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^NAME\s+CPU\(cores\)\s+CPU(\(%\)|%)\s+MEMORY\(bytes\)\s+MEMORY(\(%\)|%)\s*$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['node-1', 'node-2']);
-    // The numbers are the engine's own: node usage is the sum of its pods'.
-    const nodes = await engine.nodeMetrics();
     for (const line of lines.slice(1)) {
       const [name, cpu, , mem] = line.split(/\s+/);
-      const n = nodes.find((x) => x.name === name)!;
-      expect(cpu).toBe(`${Math.ceil(n.cpu * 1000)}m`);
-      expect(mem).toBe(`${Math.floor(n.memory / 2 ** 20)}Mi`);
+      const pair = [before, after].map((ns) => ns.find((x) => x.name === name)!);
+      expectBetween(Number(cpu.replace(/m$/, '')), pair.map((n) => Math.ceil(n.cpu * 1000)), `${name} cpu`);
+      expectBetween(Number(mem.replace(/Mi$/, '')), pair.map((n) => Math.floor(n.memory / 2 ** 20)), `${name} memory`);
     }
     expect(await kubectl('top', 'node', 'node-1', '--no-headers')).toMatch(/^node-1\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%\s*$/);
   });
@@ -68,10 +76,14 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl top against the embedded engine', { time
     expect(all).toMatch(/^team\s+db\s+\d+m\s+\d+Mi\s*$/m);
     expect(all).toMatch(/^default\s+web-\S+\s+\d+m\s+\d+Mi\s*$/m);
     expect(await kubectl('top', 'pods', '-A', '-l', 'app=db', '--no-headers')).toMatch(/^team\s+db\s+\d+m\s+\d+Mi\s*\n$/);
-    const [m] = await engine.podMetrics('team');
+    const [m0] = await engine.podMetrics('team');
     const containers = await kubectl('-n', 'team', 'top', 'pod', 'db', '--containers');
+    const [m1] = await engine.podMetrics('team');
     expect(containers).toMatch(/^POD\s+NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s*$/m);
-    expect(containers).toMatch(new RegExp(`^db\\s+db\\s+${Math.ceil(m.containers[0].cpu * 1000)}m\\s+${Math.floor(m.containers[0].memory / 2 ** 20)}Mi\\s*$`, 'm'));
+    const row = /^db\s+db\s+(\d+)m\s+(\d+)Mi\s*$/m.exec(containers);
+    expect(row, containers).not.toBeNull();
+    expectBetween(Number(row![1]), [m0, m1].map((m) => Math.ceil(m.containers[0].cpu * 1000)), 'db cpu');
+    expectBetween(Number(row![2]), [m0, m1].map((m) => Math.floor(m.containers[0].memory / 2 ** 20)), 'db memory');
   });
 
   it('says what metrics-server says for a pod or node it does not know', async () => {
