@@ -163,4 +163,29 @@ describe('CRD controller with the control plane', () => {
     expect(info.alsoServed).toEqual(['v1beta1']);
     await h.mgr.stop();
   });
+
+  it('garbage collection follows ownerReferences to and from custom resources; namespace deletion removes them', async () => {
+    const h = await setup();
+    await h.api.create(certificateCrd());
+    await h.settle();
+    await h.api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    const cert = await h.api.create({ ...certificate('web'), metadata: { name: 'web', namespace: 'team' } });
+    // A Secret owned by the Certificate (as cert-manager makes one), and a Certificate owned by a ConfigMap.
+    await h.api.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-tls', namespace: 'team', ownerReferences: [{ apiVersion: 'cert.example.com/v1', kind: 'Certificate', name: 'web', uid: cert.metadata.uid!, controller: true }] }, type: 'Opaque' } as KubeObject);
+    const owner = await h.api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owner', namespace: 'team' } } as KubeObject);
+    await h.api.create({ ...certificate('child'), metadata: { name: 'child', namespace: 'team', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid! }] } });
+    await h.settle();
+    await h.api.delete('Certificate', 'team', 'web');
+    await h.api.delete('ConfigMap', 'team', 'owner');
+    await h.settle();
+    expect(h.api.get('Secret', 'team', 'web-tls')).toBeUndefined();
+    expect(h.api.get('Certificate', 'team', 'child')).toBeUndefined();
+    await h.api.create({ ...certificate('left'), metadata: { name: 'left', namespace: 'team' } });
+    await h.api.delete('Namespace', '', 'team');
+    await h.settle();
+    await h.settle(6_000);
+    expect(h.api.list('Certificate', { namespace: 'team' }).items).toHaveLength(0);
+    expect(h.api.get('Namespace', '', 'team')).toBeUndefined();
+    await h.mgr.stop();
+  });
 });
