@@ -169,10 +169,10 @@ describe('CRD controller with the control plane', () => {
     await h.api.create(certificateCrd());
     await h.settle();
     await h.api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
-    const cert = await h.api.create({ ...certificate('web'), metadata: { name: 'web', namespace: 'team' } });
+    const cert: KubeObject = await h.api.create({ ...certificate('web'), metadata: { name: 'web', namespace: 'team' } });
     // A Secret owned by the Certificate (as cert-manager makes one), and a Certificate owned by a ConfigMap.
     await h.api.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-tls', namespace: 'team', ownerReferences: [{ apiVersion: 'cert.example.com/v1', kind: 'Certificate', name: 'web', uid: cert.metadata.uid!, controller: true }] }, type: 'Opaque' } as KubeObject);
-    const owner = await h.api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owner', namespace: 'team' } } as KubeObject);
+    const owner: KubeObject = await h.api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owner', namespace: 'team' } } as KubeObject);
     await h.api.create({ ...certificate('child'), metadata: { name: 'child', namespace: 'team', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid! }] } });
     await h.settle();
     await h.api.delete('Certificate', 'team', 'web');
