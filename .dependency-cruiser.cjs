@@ -1,4 +1,4 @@
-// The layering rules of DESIGN.md, checked on every `npm test`.
+// The layering rules of docs/ARCHITECTURE.md ("The rules .dependency-cruiser.cjs checks"), checked on every `npm test`.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
