@@ -7,6 +7,7 @@
 // elsewhere — cordoning it, evicting its non-DaemonSet pods, then removing it.
 // Node creation/removal is injected: the engine starts and stops simulated
 // kubelets; nodes carry the label kubeterm.io/node-pool=<pool>.
+import { evictPod } from '../api/eviction.js';
 import type { Api } from '../api/api.js';
 import { EventRecorder } from '../api/events.js';
 import { isStatusError } from '../api/errors.js';
@@ -309,6 +310,12 @@ export function newClusterAutoscaler(opts: AutoscalerOptions): Controller {
         return false;
       });
       if (!ok) continue;
+      // As the cluster autoscaler: a node whose pods a PodDisruptionBudget would not let go is no candidate.
+      const blocked = await firstBlockedEviction(movable);
+      if (blocked) {
+        await recorder.event(node, 'Normal', 'ScaleDownNotPossible', `node ${name} is not suitable for removal: ${blocked}`);
+        continue;
+      }
       await api.modify('Node', '', name, (o) => {
         o.spec = { ...(o.spec ?? {}), unschedulable: true, taints: [...(o.spec?.taints ?? []).filter((t: { key: string }) => t.key !== TO_BE_DELETED_TAINT), { key: TO_BE_DELETED_TAINT, value: String(Math.floor(now / 1000)), effect: 'NoSchedule' }] };
       });
@@ -317,14 +324,37 @@ export function newClusterAutoscaler(opts: AutoscalerOptions): Controller {
       for (const p of movable) {
         try {
           await recorder.event(p, 'Normal', 'ScaleDown', 'deleting pod for node scale down');
-          await api.delete('Pod', p.metadata.namespace ?? '', p.metadata.name ?? '');
+          // Evicted, not deleted: PodDisruptionBudgets hold, as they do for the real autoscaler's drain.
+          await evictPod(api, p.metadata.namespace ?? '', p.metadata.name ?? '');
         } catch (e) {
-          if (!isStatusError(e, 'NotFound')) throw e;
+          if (isStatusError(e, 'NotFound')) continue;
+          if (!isStatusError(e)) throw e;
+          // A budget changed since the check: give the node back instead of half-draining it.
+          await recorder.event(node, 'Warning', 'ScaleDownFailed', `failed to drain the node, aborting ScaleDown: pod ${p.metadata.namespace}/${p.metadata.name}: ${e.message}`);
+          await api.modify('Node', '', name, (o) => {
+            o.spec = { ...(o.spec ?? {}), unschedulable: false, taints: (o.spec?.taints ?? []).filter((t: { key: string }) => t.key !== TO_BE_DELETED_TAINT) };
+          });
+          draining.delete(name);
+          return;
         }
       }
       return;
     }
   };
+
+  /** The first pod a dry-run eviction refuses (a PodDisruptionBudget), as `pod ns/name: why`; undefined when all may go. */
+  async function firstBlockedEviction(pods: KubeObject[]): Promise<string | undefined> {
+    for (const p of pods) {
+      try {
+        await evictPod(api, p.metadata.namespace ?? '', p.metadata.name ?? '', { dryRun: true });
+      } catch (e) {
+        if (isStatusError(e, 'NotFound')) continue;
+        if (isStatusError(e)) return `pod ${p.metadata.namespace}/${p.metadata.name}: ${e.message}`;
+        throw e;
+      }
+    }
+    return undefined;
+  }
 
   return new AutoscalerController({
     name: 'cluster-autoscaler',

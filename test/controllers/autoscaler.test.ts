@@ -170,4 +170,48 @@ describe('cluster autoscaler', () => {
     expect(h.api.list('Node').items).toHaveLength(1);
     await h.mgr.stop();
   });
+
+  it('keeps a node whose pods a PodDisruptionBudget holds, and removes it once the budget is gone', async () => {
+    const removed: string[] = [];
+    const ref: { api?: Api } = {};
+    const ca = clusterAutoscalerFactory({
+      pools: [pool],
+      async addNode() {
+        throw new Error('no scale-up expected');
+      },
+      async removeNode(name) {
+        removed.push(name);
+        await ref.api!.delete('Node', '', name);
+      },
+    });
+    // The fit scheduler also plays the kubelet: bound pods run and are Ready, terminating ones finish.
+    const sched = new FitScheduler();
+    const h = await setup({ factories: [sched.factory, ca] });
+    ref.api = h.api;
+    await h.api.create(nodeObj('small-1'));
+    await h.api.create(nodeObj('small-2'));
+    // One controlled pod on each node, 30 % of its cpu: each node is underused and its pod would fit on the other.
+    for (const [pod, node] of [['web-a', 'small-1'], ['web-b', 'small-2']]) {
+      const p = podNeeding(pod, '600m');
+      await h.api.create({
+        ...p,
+        metadata: { name: pod, namespace: 'default', labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs-uid', controller: true }] },
+        spec: { ...p.spec, nodeName: node },
+      } as KubeObject);
+    }
+    await h.settle();
+    // Running and Ready pods only: a pending pod would be evicted whatever the budget says, as Kubernetes does.
+    expect(h.api.list('Pod').items.every((p) => p.status?.phase === 'Running')).toBe(true);
+    await h.api.create({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'default' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' } } } } as KubeObject);
+    for (let i = 0; i < 70; i++) await h.settle(10_000);
+    expect(removed).toEqual([]);
+    expect(h.api.list('Pod').items).toHaveLength(2);
+    expect(h.api.list('Node').items.every((n) => !n.spec?.unschedulable)).toBe(true);
+    expect(events(h.api, 'ScaleDownNotPossible')[0]?.message).toMatch(/^node small-[12] is not suitable for removal: pod default\/web-[ab]: Cannot evict pod as it would violate the pod's disruption budget\./);
+    // Without the budget, one of the two goes (min 1).
+    await h.api.delete('PodDisruptionBudget', 'default', 'web');
+    for (let i = 0; i < 70; i++) await h.settle(10_000);
+    expect(removed).toHaveLength(1);
+    await h.mgr.stop();
+  });
 });
