@@ -127,6 +127,13 @@ function coreChecks(label: string, bin: () => string | undefined) {
       expect(await kubectl('get', 'widget', 'alpha', '-o', 'jsonpath={.apiVersion}')).toBe('example.com/v1');
     });
 
+    it('explains the Widget schema from the CRD', async () => {
+      const out = await kubectl('explain', 'widgets.spec');
+      expect(out).toMatch(/^KIND:\s+Widget$/m);
+      expect(out).toMatch(/^\s+color\s+<string> -required-$/m);
+      expect(out).toMatch(/^\s+replicas\s+<integer>$/m);
+    });
+
     it('describes a Widget', async () => {
       const out = await kubectl('describe', 'widget', 'alpha');
       expect(out).toMatch(/^Name:\s+alpha$/m);
