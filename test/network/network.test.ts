@@ -93,6 +93,11 @@ describe('network end to end (loopback)', () => {
     while (done < 5) await new Promise((r) => setTimeout(r, 5));
     await h.api.delete('Pod', 'default', 'nginx-0');
     await h.settle();
+    // The endpoint is gone; a request already in flight to nginx-0 finishes before its server goes, as a
+    // terminating pod's grace period lets it (the loop is sequential: two more completions mean every
+    // request still running started after the endpoint left).
+    const removedAt = done;
+    while (done < removedAt + 2) await new Promise((r) => setTimeout(r, 5));
     await backends[0].close();
     const mark = done;
     while (done < mark + 10) await new Promise((r) => setTimeout(r, 5));
