@@ -145,7 +145,7 @@ describe.skipIf(!env.docker)('ServiceAccount tokens and the API from inside Dock
     expect(wrong.out).toMatch(/certificate|SSL/i);
   });
 
-  it('with its own token, a pod bound to pod-reader lists pods (200) and is refused secrets (403)', async (ctx) => {
+  it('with its own token, a pod bound to pod-reader lists pods (200) and is refused secrets (403)', async () => {
     if (!onIface) return;
     const curl = (path: string) =>
       sh('reader', `curl -sS --max-time 5 --cacert ${SA_DIR}/ca.crt -H "Authorization: Bearer $(cat ${SA_DIR}/token)" -w '\\n%{http_code}' https://kubernetes.default.svc${path}`);
@@ -154,11 +154,6 @@ describe.skipIf(!env.docker)('ServiceAccount tokens and the API from inside Dock
       return r.code === 0 ? r : undefined;
     }, 20_000);
     const status = pods.out.trim().split('\n').pop();
-    if (status === '401') {
-      // ServiceAccount token authentication is not in the API server yet (issue 14, another part): nothing to check here.
-      console.warn('SKIP: the API server does not authenticate ServiceAccount tokens yet (401)');
-      ctx.skip();
-    }
     expect(status).toBe('200');
     const list = JSON.parse(pods.out.trim().split('\n').slice(0, -1).join('\n'));
     expect(list.items.map((p: KubeObject) => p.metadata.name).sort()).toEqual(['plain', 'reader', 'sealed']);
