@@ -5,15 +5,14 @@
 // store as plain JSON, so `normalizeRule` keeps only string lists: a malformed
 // rule grants nothing, and unknown verbs or resources are kept and simply
 // match nothing else (as Kubernetes stores them).
+import type { PolicyRule } from '../../api/types/rbac.js';
+import { covers } from '../../api/rbac-covers.js';
 import type { Attributes } from './attributes.js';
 
-export interface PolicyRule {
-  verbs: string[];
-  apiGroups?: string[];
-  resources?: string[];
-  resourceNames?: string[];
-  nonResourceURLs?: string[];
-}
+// Coverage (BreakdownRule, Covers) is the same question the bootstrap policy asks: one implementation, in src/api.
+export { covers };
+
+export type { PolicyRule };
 
 const strs = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
 
@@ -42,8 +41,6 @@ export function normalizeRules(raw: unknown): PolicyRule[] {
   return out;
 }
 
-const has = (set: readonly string[] | undefined, x: string): boolean => !!set && set.includes(x);
-const hasAll = (set: readonly string[] | undefined, xs: readonly string[] | undefined): boolean => (xs ?? []).every((x) => has(set, x));
 
 export function verbMatches(rule: PolicyRule, verb: string): boolean {
   return rule.verbs.some((v) => v === '*' || v === verb);
@@ -85,68 +82,7 @@ export function ruleAllows(a: Attributes, rule: PolicyRule): boolean {
   return verbMatches(rule, a.verb) && nonResourceURLMatches(rule, a.path);
 }
 
-// ---- covers (escalation checks) ----
-
-/** One rule per group × resource × verb (× name), and per non-resource URL × verb. */
-export function breakdownRule(rule: PolicyRule): PolicyRule[] {
-  const out: PolicyRule[] = [];
-  for (const group of rule.apiGroups ?? []) {
-    for (const resource of rule.resources ?? []) {
-      for (const verb of rule.verbs) {
-        if (rule.resourceNames?.length) {
-          for (const n of rule.resourceNames) out.push({ apiGroups: [group], resources: [resource], verbs: [verb], resourceNames: [n] });
-        } else {
-          out.push({ apiGroups: [group], resources: [resource], verbs: [verb] });
-        }
-      }
-    }
-  }
-  for (const url of rule.nonResourceURLs ?? []) {
-    for (const verb of rule.verbs) out.push({ nonResourceURLs: [url], verbs: [verb] });
-  }
-  return out;
-}
-
-function resourceCoversAll(set: readonly string[] | undefined, covers: readonly string[] | undefined): boolean {
-  if (has(set, '*') || hasAll(set, covers)) return true;
-  for (const path of covers ?? []) {
-    if (has(set, path)) continue;
-    const slash = path.indexOf('/');
-    if (slash < 0) return false;
-    if (!has(set, `*/${path.slice(slash + 1)}`)) return false;
-  }
-  return true;
-}
-
-function nonResourceURLCovers(owner: string, sub: string): boolean {
-  if (owner === sub) return true;
-  return owner.endsWith('*') && sub.startsWith(owner.replace(/\*+$/, ''));
-}
-
-function nonResourceURLsCoversAll(set: readonly string[] | undefined, covers: readonly string[] | undefined): boolean {
-  return (covers ?? []).every((p) => (set ?? []).some((o) => nonResourceURLCovers(o, p)));
-}
-
-export function ruleCovers(owner: PolicyRule, sub: PolicyRule): boolean {
-  const verbs = has(owner.verbs, '*') || hasAll(owner.verbs, sub.verbs);
-  const groups = has(owner.apiGroups, '*') || hasAll(owner.apiGroups, sub.apiGroups);
-  const resources = resourceCoversAll(owner.resources, sub.resources);
-  const urls = nonResourceURLsCoversAll(owner.nonResourceURLs, sub.nonResourceURLs);
-  const ownerNames = owner.resourceNames ?? [];
-  const names = (sub.resourceNames ?? []).length === 0 ? ownerNames.length === 0 : ownerNames.length === 0 || hasAll(ownerNames, sub.resourceNames);
-  return verbs && groups && resources && names && urls;
-}
-
-/** Whether `owner` covers every rule of `servant`; the atomic rules it misses otherwise. */
-export function covers(owner: readonly PolicyRule[], servant: readonly PolicyRule[]): { covered: boolean; missing: PolicyRule[] } {
-  const missing: PolicyRule[] = [];
-  for (const rule of servant) {
-    for (const atom of breakdownRule(rule)) {
-      if (!owner.some((o) => ruleCovers(o, atom))) missing.push(atom);
-    }
-  }
-  return { covered: missing.length === 0, missing };
-}
+// ---- escalation messages ----
 
 /** Folds atomic rules of one group/resource (and at most one name) into one rule with all their verbs. */
 export function compactRules(rules: readonly PolicyRule[]): PolicyRule[] {
