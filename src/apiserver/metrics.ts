@@ -9,6 +9,7 @@
 //   GET /apis/metrics.k8s.io/v1beta1/namespaces/NS/pods[/NAME]
 // kubectl top reads the JSON and prints its own table; `kubectl get
 // pods.metrics.k8s.io` gets metrics-server's Name/cpu/memory/Window table.
+import { rfc3339 } from './time.js';
 import { StatusError, methodNotAllowed } from '../api/errors.js';
 import type { KubeObject } from '../api/meta.js';
 import { addQuantities, formatQuantity, quantityValue } from '../api/quantity.js';
@@ -81,10 +82,10 @@ export function goDuration(seconds: number): string {
   return `${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${s}s`;
 }
 
-/** metav1.Time's JSON: RFC 3339 to the second. */
-function rfc3339(t: string | number): string {
+/** metav1.Time's JSON: RFC 3339 to the second; a time that does not parse is passed on as it is. */
+function timeText(t: string | number): string {
   const ms = typeof t === 'number' ? t : Date.parse(t);
-  return Number.isFinite(ms) ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z') : String(t);
+  return Number.isFinite(ms) ? rfc3339(ms) : String(t);
 }
 
 function notFoundResource(resource: string, name: string, group = ''): StatusError {
@@ -134,7 +135,7 @@ async function nodeMetrics(c: ResourceContext, source: MetricsSource, nowMs: num
       kind: 'NodeMetrics',
       apiVersion: API_VERSION,
       metadata: { name: node.metadata.name, ...(node.metadata.labels ? { labels: node.metadata.labels } : {}), creationTimestamp: rfc3339(nowMs) },
-      timestamp: rfc3339(u.timestamp),
+      timestamp: timeText(u.timestamp),
       window: goDuration(u.window ?? DEFAULT_WINDOW_SECONDS),
       usage: { cpu: cpuQuantity(u.cpu), memory: memoryQuantity(u.memory) },
     } as KubeObject);
@@ -170,7 +171,7 @@ async function podMetrics(c: ResourceContext, source: MetricsSource, nowMs: numb
         ...(pod.metadata.labels ? { labels: pod.metadata.labels } : {}),
         creationTimestamp: rfc3339(nowMs),
       },
-      timestamp: rfc3339(u.timestamp),
+      timestamp: timeText(u.timestamp),
       window: goDuration(u.window ?? DEFAULT_WINDOW_SECONDS),
       containers: u.containers.map((ct) => ({ name: ct.name, usage: { cpu: cpuQuantity(ct.cpu), memory: memoryQuantity(ct.memory) } })),
     } as KubeObject);

@@ -6,6 +6,7 @@
 //   v1 serviceaccounts/token  TokenRequest (`kubectl create token`)
 // Each is a POST answered 201 with the request echoed and `status` filled, as
 // pkg/registry/authorization/* and pkg/registry/authentication/* do.
+import { rfc3339 } from './time.js';
 import type { Api } from '../api/api.js';
 import { TokenError } from '../api/auth/sa-token.js';
 import type { UserInfo } from '../api/auth/user.js';
@@ -266,7 +267,7 @@ async function tokenRequest(c: ResourceContext, api: Api, access: AccessControl)
   sendJson(c.res, 201, {
     kind: 'TokenRequest',
     apiVersion: `${AUTHN}/v1`,
-    metadata: { name: rr.name, namespace: rr.namespace, creationTimestamp: new Date(c.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') },
+    metadata: { name: rr.name, namespace: rr.namespace, creationTimestamp: rfc3339(c.now()) },
     spec: { ...spec, audiences: finalAudiences, expirationSeconds: exp, boundObjectRef: spec.boundObjectRef ?? null },
     status: { token: issued.token, expirationTimestamp: issued.expirationTimestamp },
   });

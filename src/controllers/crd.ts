@@ -10,6 +10,7 @@
 //   holds the CRD until every custom resource of its kind is gone; then the
 //   kind is unregistered and the CRD removed. Both steps are level-based, so a
 //   kill -9 mid-deletion resumes on the next start.
+import { rfc3339 } from '../api/time.js';
 import { CRD_CLEANUP_FINALIZER, type Api } from '../api/api.js';
 import { isStatusError } from '../api/errors.js';
 import { kindFromCrd, requestedNames } from '../api/crd/kind-from-crd.js';
@@ -112,7 +113,7 @@ function sameKind(a: KindInfo | undefined, b: KindInfo): boolean {
 
 export function newCrdController(opts: CrdControllerOptions): Controller {
   const { api, clock } = opts;
-  const nowIso = () => new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const nowIso = () => rfc3339(clock.now());
 
   /** The kind a CRD serves now, found by the CRD's name (its kind may have changed since). */
   const servedKindOf = (crdName: string): KindInfo | undefined => api.kinds.all().find((k) => k.custom?.crd === crdName);

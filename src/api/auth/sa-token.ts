@@ -11,6 +11,7 @@
 // checks signature, issuer, audience and time only: whether the
 // ServiceAccount (and bound object) still exist with the claimed uid is the
 // API server's question, as it owns the store.
+import { rfc3339 } from '../time.js';
 import { createHash, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -136,8 +137,8 @@ async function loadOrCreateKeys(dir: string | undefined): Promise<Keys> {
 
 const isRef = (v: unknown): v is Ref => !!v && typeof v === 'object' && typeof (v as Ref).name === 'string' && typeof (v as Ref).uid === 'string';
 
-function rfc3339(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+function secondsRfc3339(seconds: number): string {
+  return rfc3339(seconds * 1000);
 }
 
 export class ServiceAccountTokens {
@@ -197,7 +198,7 @@ export class ServiceAccountTokens {
       .setExpirationTime(exp)
       .setJti(randomUUID())
       .sign(keys.privateKey);
-    return { token, expirationTimestamp: rfc3339(exp) };
+    return { token, expirationTimestamp: secondsRfc3339(exp) };
   }
 
   /** True when the string has the shape of a JWT (three base64url parts). Cheap; says nothing about validity. */

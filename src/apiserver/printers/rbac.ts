@@ -3,6 +3,7 @@
 // CREATED AT (RFC 3339). Bindings print their role as Kind/name, and -o wide
 // adds the subjects by kind (pkg/printers/internalversion printRoleBinding,
 // rbac.SubjectsStrings).
+import { rfc3339 } from '../time.js';
 import type { KubeObject } from '../../api/meta.js';
 import { AGE_COLUMN, NAME_COLUMN, age, col, type Printer } from './common.js';
 
@@ -13,7 +14,7 @@ function createdAt(obj: KubeObject): string {
   const ts = obj.metadata.creationTimestamp;
   const t = ts ? Date.parse(ts) : NaN;
   // A zero time prints as Go's zero time.
-  return Number.isFinite(t) ? new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z') : '0001-01-01T00:00:00Z';
+  return Number.isFinite(t) ? rfc3339(t) : '0001-01-01T00:00:00Z';
 }
 
 const rolePrinter: Printer = {
