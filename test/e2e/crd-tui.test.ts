@@ -5,11 +5,10 @@
 // columns; then a second CRD file (gadgets.example.com, short name `gdg`) and a
 // Gadget are added to the folder, and `:gdg` reaches them without a restart;
 // `:crds` lists both CRDs. Every step polls the screen with a deadline.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, findTmux, ROOT, TmuxSession, waitForFile } from './tmux.js';
+import { findTmux, launchTui } from './tmux.js';
 
 const TMUX = findTmux();
 if (!TMUX) console.warn('test/e2e/crd-tui.test.ts: skipped: tmux is not installed (apt-get install tmux)');
@@ -18,7 +17,6 @@ const START_MS = 90_000;
 const STEP_MS = 30_000;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function crd(plural: string, kind: string, shortName: string, columns: { name: string; type: string; jsonPath: string }[]): string {
   return `apiVersion: apiextensions.k8s.io/v1
@@ -84,20 +82,10 @@ beforeAll(() => {
 
 describe.skipIf(!TMUX && !process.env.CI)('custom resources in the terminal UI (tmux, simulated runtime)', { timeout: 300_000 }, () => {
   it(':widgets shows a custom resource with its printer columns; a CRD added later is reachable by its short name without restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kubeterm-crd-tui-'));
-    const folder = join(dir, 'gitops');
-    mkdirSync(folder);
-    writeFileSync(join(folder, 'widgets-crd.yaml'), WIDGETS_CRD);
-    writeFileSync(join(folder, 'widget.yaml'), WIDGET);
-    const exitFile = join(dir, 'exit');
-    const command =
-      `${q(process.execPath)} ${q(BIN)} ${q(folder)} --runtime sim --nodes 1 --no-api --no-network --state ${q(join(dir, 'state.json'))}` +
-      `; echo "EXIT=$?" > ${q(exitFile)}; exec sleep 3600`;
-    const s = TmuxSession.start(TMUX!, { command, cols: 160, rows: 50, cwd: ROOT });
-    cleanup = () => {
-      s.kill();
-      rmSync(dir, { recursive: true, force: true });
-    };
+    const run = launchTui(TMUX!, { files: { 'widgets-crd.yaml': WIDGETS_CRD, 'widget.yaml': WIDGET }, args: ['--nodes', '1', '--no-api', '--no-network'] });
+    cleanup = () => run.dispose();
+    const s = run.session;
+    const folder = run.folder;
     const wait = (test: RegExp | ((screen: string) => unknown), what: string, timeoutMs = STEP_MS) => s.waitFor(test, { timeoutMs, what });
     const prompt = async (text: string) => {
       s.type(`:${text}`);
@@ -153,6 +141,6 @@ describe.skipIf(!TMUX && !process.env.CI)('custom resources in the terminal UI (
     expect(screen).toMatch(/widgets\.example\.com\s+example\.com\s+Widget\s+v1\s+Namespaced\s+wd\s/);
 
     await prompt('q');
-    expect(await waitForFile(exitFile, STEP_MS)).toContain('EXIT=0');
+    expect(await run.exitCode(STEP_MS)).toBe(0);
   });
 });

@@ -6,11 +6,10 @@
 // to replicas: 5, which the sync reads but does not apply; `d` on the object
 // shows kubectl diff's output with `-  replicas: 2` / `+  replicas: 5`.
 // `s` again resumes, and the change is applied. Every step polls the screen.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, findTmux, ROOT, TmuxSession, waitForFile } from './tmux.js';
+import { findTmux, launchTui } from './tmux.js';
 
 const TMUX = findTmux();
 if (!TMUX) console.warn('test/e2e/sync-control-tui.test.ts: skipped: tmux is not installed (apt-get install tmux)');
@@ -19,7 +18,6 @@ const START_MS = 90_000;
 const STEP_MS = 30_000;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 const web = (replicas: number) => `# the web front end
 apiVersion: apps/v1
@@ -54,19 +52,10 @@ beforeAll(() => {
 
 describe.skipIf(!TMUX && !process.env.CI)('sync control in the terminal UI (tmux, simulated runtime)', { timeout: 300_000 }, () => {
   it(':sync suspends the sync, shows the diff of an edit made meanwhile, and resumes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kubeterm-sync-control-tui-'));
-    const folder = join(dir, 'gitops');
-    mkdirSync(folder);
-    writeFileSync(join(folder, 'web.yaml'), web(2));
-    const exitFile = join(dir, 'exit');
-    const command =
-      `${q(process.execPath)} ${q(BIN)} ${q(folder)} --runtime sim --nodes 1 --no-api --no-network --state ${q(join(dir, 'state.json'))}` +
-      `; echo "EXIT=$?" > ${q(exitFile)}; exec sleep 3600`;
-    const s = TmuxSession.start(TMUX!, { command, cols: 160, rows: 50, cwd: ROOT });
-    cleanup = () => {
-      s.kill();
-      rmSync(dir, { recursive: true, force: true });
-    };
+    const run = launchTui(TMUX!, { files: { 'web.yaml': web(2) }, args: ['--nodes', '1', '--no-api', '--no-network'] });
+    cleanup = () => run.dispose();
+    const s = run.session;
+    const { dir, folder } = run;
     const wait = (test: RegExp | ((screen: string) => unknown), what: string, timeoutMs = STEP_MS) => s.waitFor(test, { timeoutMs, what });
     const prompt = async (text: string) => {
       s.type(`:${text}`);
@@ -111,6 +100,6 @@ describe.skipIf(!TMUX && !process.env.CI)('sync control in the terminal UI (tmux
 
     s.keys('Escape');
     await prompt('q');
-    expect(await waitForFile(exitFile, STEP_MS)).toContain('EXIT=0');
+    expect(await run.exitCode(STEP_MS)).toBe(0);
   });
 });

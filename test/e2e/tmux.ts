@@ -5,7 +5,7 @@
 // fixed sleep). kill() stops only that private server. The second half starts
 // kubeterm itself that way.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,33 +147,54 @@ export const BIN = fileURLToPath(new URL('../../bin/kubeterm.js', import.meta.ur
 
 export interface TuiRun {
   session: TmuxSession;
-  /** The temporary copy of the example folder that kubeterm watches. */
+  /** The temporary folder that kubeterm watches. */
   folder: string;
+  /** The temporary folder around it: the state file and what kubeterm keeps beside it. */
+  dir: string;
   /** Resolves with the exit status the shell saw once kubeterm has exited. */
   exitCode(timeoutMs?: number): Promise<number>;
   /** Kills the private tmux server and removes the temporary files. */
   dispose(): void;
 }
 
+/** What to run kubeterm on: a copy of an example folder, or files written for the test. */
+export interface TuiLaunch {
+  /** A folder under examples/ to copy. */
+  example?: string;
+  /** Files (name → text) to write into the watched folder instead. */
+  files?: Record<string, string>;
+  /** Flags after FOLDER and `--runtime sim`; default `--nodes 2`. */
+  args?: string[];
+  cols?: number;
+  rows?: number;
+  env?: Record<string, string>;
+}
+
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
- * Starts kubeterm in a 160×50 tmux pane. The pane's shell records the exit
- * status in a file, then sleeps (silently) so the screen kubeterm left behind
- * can still be read.
+ * Starts kubeterm in a tmux pane (160×50 unless told), on the simulated
+ * runtime with a private state file. The pane's shell records the exit status
+ * in a file, then sleeps (silently) so the screen kubeterm left behind can
+ * still be read. `launchTui(tmux, 'hello')` runs on a copy of examples/hello.
  */
-export function launchTui(tmux: string, example: string, cols = 160, rows = 50): TuiRun {
+export function launchTui(tmux: string, what: string | TuiLaunch, cols = 160, rows = 50): TuiRun {
+  const o: TuiLaunch = typeof what === 'string' ? { example: what, cols, rows, env: { KUBETERM_DEBUG: '1' } } : what;
   const dir = mkdtempSync(join(tmpdir(), 'kubeterm-tui-'));
   const folder = join(dir, 'gitops');
-  cpSync(join(ROOT, 'examples', example), folder, { recursive: true });
+  if (o.example) cpSync(join(ROOT, 'examples', o.example), folder, { recursive: true });
+  else mkdirSync(folder);
+  for (const [name, text] of Object.entries(o.files ?? {})) writeFileSync(join(folder, name), text);
   const exitFile = join(dir, 'exit');
+  const args = (o.args ?? ['--nodes', '2']).map(quote).join(' ');
   const command =
-    `${quote(process.execPath)} ${quote(BIN)} ${quote(folder)} --runtime sim --nodes 2 --state ${quote(join(dir, 'state.json'))}` +
+    `${quote(process.execPath)} ${quote(BIN)} ${quote(folder)} --runtime sim ${args} --state ${quote(join(dir, 'state.json'))}` +
     `; echo "EXIT=$?" > ${quote(exitFile)}; exec sleep 3600`;
-  const session = TmuxSession.start(tmux, { command, cols, rows, cwd: ROOT, env: { KUBETERM_DEBUG: '1' } });
+  const session = TmuxSession.start(tmux, { command, cols: o.cols ?? 160, rows: o.rows ?? 50, cwd: ROOT, ...(o.env ? { env: o.env } : {}) });
   return {
     session,
     folder,
+    dir,
     async exitCode(timeoutMs = 30_000) {
       const text = await waitForFile(exitFile, timeoutMs);
       const m = text.match(/EXIT=(\d+)/);
