@@ -14,7 +14,7 @@ import type { PatchType } from '../../src/api/patch/index.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { MemoryStore } from '../../state/store.js';
 import { SAMPLES } from '../api/validation-samples.js';
-import { CaseCounter, describeCrash } from './helpers.js';
+import { CaseCounter, describeCrash, paths } from './helpers.js';
 
 const KIND_NAMES = KINDS.map((k) => k.kind);
 
@@ -31,17 +31,6 @@ const junk = fc.oneof(
   fc.constant('1e999999'),
   fc.jsonValue({ maxDepth: 3 }),
 );
-
-function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  if (typeof v === 'object' && v !== null) {
-    for (const [k, x] of Object.entries(v)) {
-      const p = [...prefix, Array.isArray(v) ? Number(k) : k];
-      out.push(p);
-      paths(x, p, out);
-    }
-  }
-  return out;
-}
 
 function setAt(o: Record<string, unknown>, path: (string | number)[], value: unknown): void {
   let cur: any = o;

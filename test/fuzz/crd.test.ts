@@ -26,7 +26,7 @@ import { MemoryStore } from '../../state/store.js';
 import { certificate, certificateCrd, widgetCrd } from '../controllers/crd-fixtures.js';
 import { setup, type Harness } from '../controllers/harness.js';
 import { namesConflict } from '../../src/controllers/crd.js';
-import { CaseCounter, describeCrash } from './helpers.js';
+import { CaseCounter, describeCrash, paths } from './helpers.js';
 
 const CRD = 'CustomResourceDefinition';
 const BUILTIN = new Set(KINDS.map((k) => k.kind));
@@ -46,17 +46,6 @@ const junk = fc.oneof(
   fc.constant('1e999999'),
   fc.jsonValue({ maxDepth: 3 }),
 );
-
-function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  if (typeof v === 'object' && v !== null) {
-    for (const [k, x] of Object.entries(v)) {
-      const p = [...prefix, Array.isArray(v) ? Number(k) : k];
-      out.push(p);
-      paths(x, p, out);
-    }
-  }
-  return out;
-}
 
 function setAt(o: Record<string, unknown>, path: (string | number)[], value: unknown): void {
   let cur: any = o;

@@ -48,3 +48,15 @@ export function isCrash(e: unknown): boolean {
 export function describeCrash(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : `non-Error thrown: ${String(e)}`;
 }
+
+/** Every path (keys and list indices) into a JSON value, parents before children: the places a mutation may hit. */
+export function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+  if (typeof v === 'object' && v !== null) {
+    for (const [k, x] of Object.entries(v)) {
+      const p = [...prefix, Array.isArray(v) ? Number(k) : k];
+      out.push(p);
+      paths(x, p, out);
+    }
+  }
+  return out;
+}
