@@ -8,6 +8,7 @@
 import type { Api } from '../api/api.js';
 import { isStatusError } from '../api/errors.js';
 import type { Clock } from '../util/clock.js';
+import { logger, type Logger } from '../util/log.js';
 import { Informer, type KeyMapper } from './informer.js';
 import { WorkQueue } from './workqueue.js';
 
@@ -32,7 +33,7 @@ export interface ControllerOptions {
   watches?: WatchSpec[];
   /** Concurrent workers (distinct keys only). Default 1. */
   workers?: number;
-  /** Called with errors that will be retried (default: none — they become Events or status where it matters). */
+  /** Called with errors that will be retried. Default: the engine log (utilruntime.HandleError): a Conflict at debug, since the retry is immediate and routine, anything else at error. */
   onError?: (key: string, err: unknown) => void;
   /** Conflicts retried at once before falling back to backoff. */
   maxImmediateConflictRetries?: number;
@@ -50,12 +51,18 @@ export class Controller {
   private workers: Promise<void>[] = [];
   private running = false;
   private readonly conflicts = new Map<string, number>();
+  private readonly log: Logger;
+  private readonly logError = (key: string, err: unknown): void => {
+    if (isStatusError(err, 'Conflict')) this.log.debug(`syncing ${JSON.stringify(key)} hit a conflict, retrying: ${(err as Error).message}`);
+    else this.log.error(`error syncing ${JSON.stringify(key)}, requeuing`, err);
+  };
 
   constructor(opts: ControllerOptions) {
     if (!opts.name) throw new Error('Controller: name is required');
     if (typeof opts.reconcile !== 'function') throw new Error(`Controller ${opts.name}: reconcile is required`);
     this.opts = opts;
     this.name = opts.name;
+    this.log = logger(`controller/${opts.name}`);
     this.queue = new WorkQueue<string>({ clock: opts.clock });
   }
 
@@ -112,7 +119,7 @@ export class Controller {
         this.conflicts.delete(key);
         if (res && res.requeueAfterMs !== undefined) this.queue.addAfter(key, res.requeueAfterMs);
       } catch (err) {
-        this.opts.onError?.(key, err);
+        (this.opts.onError ?? this.logError)(key, err);
         this.stats.failures++;
         if (isStatusError(err, 'Conflict')) this.stats.conflicts++;
         const n = this.conflicts.get(key) ?? 0;
