@@ -6,91 +6,50 @@
 import { Api } from './api/api.js';
 import { isStatusError } from './api/errors.js';
 import { parseQuantity, quantityToNumber } from './api/quantity.js';
-import type { KubeObject } from './api/meta.js';
 import type { ObjectStore } from './api/store-types.js';
 import { EmbeddedClient } from './client/embedded.js';
-import type { ClusterInfo, LogLine, LogOptions, NodeMetrics, PodMetrics, RuntimeName, Subscription } from './client/types.js';
+import type { ClusterInfo, LogLine, LogOptions, NodeMetrics, PodMetrics, Subscription } from './client/types.js';
 import type { RuntimeDriver } from './kubelet/runtime/types.js';
 import { defaultAdmissionPlugins, type AdmissionPlugin } from './api/admission/index.js';
-import { createServiceAllocator, type ServiceAllocator } from './api/service-ip.js';
-import { ApiServer, ensureServingCert, ensureToken, writeKubeconfig, type ExecFn, type LogsFn, type MetricsSource, type ServingCert } from './apiserver/index.js';
+import { createServiceAllocator } from './api/service-ip.js';
+import { ApiServer, ensureToken, writeKubeconfig, type MetricsSource, type ServingCert } from './apiserver/index.js';
 import { clusterAutoscalerFactory, type NodePool } from './controllers/cluster-autoscaler.js';
 import { hpaControllerFactory } from './controllers/hpa.js';
 import { CONTROLLER_FACTORIES, startControllers, type ControllerFactory, type RunningControllers } from './controllers/index.js';
 import { pvControllerFactory } from './controllers/pv-controller.js';
 import { rootCACertPublisherFactory } from './controllers/serviceaccount.js';
-import { KUBERNETES_SERVICE, newKubernetesServiceController } from './controllers/kubernetes-service.js';
 import type { Controller } from './controllers/controller.js';
-import type { TokenSource } from './kubelet/volumes/index.js';
 import { ServiceAccountTokens } from './api/auth/sa-token.js';
 import { newEventTTLController } from './controllers/event-ttl.js';
 import { registerEstablishedCrds } from './controllers/crd.js';
 import { KindRegistry } from './api/kinds.js';
-import { DestinationPolicy, forward, Network, podDnsConfig, type ForwardOptions, type NetworkConfig, type NetworkStatus, type PortForward } from './network/index.js';
-import { ProcessDriver } from './kubelet/runtime/process/index.js';
+import { Network, podDnsConfig, type ForwardOptions, type NetworkStatus, type PortForward } from './network/index.js';
 import type { DockerDriver } from './kubelet/runtime/docker/index.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle.js';
 import { Kubelet } from './kubelet/kubelet.js';
-import { SimDriver } from './kubelet/runtime/sim/sim-driver.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { realClock, type Clock } from './util/clock.js';
 import { SERVER_VERSION } from './version.js';
 import { MemoryStore, openStore, type OpenedStore } from '../state/index.js';
-import Docker from 'dockerode';
+import { prepareApiIdentity, serviceAccountTokenSource, startKubernetesService } from './engine/api-identity.js';
+import { PodAccess } from './engine/pod-access.js';
+import { ensureInstanceId, ensureSystemNamespaces, serviceAllocation } from './engine/cluster-bootstrap.js';
+import { chooseRuntime, type NodeCapacity } from './engine/runtime-choice.js';
+import type { ApiServerStatus, EngineConfig } from './engine/config.js';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export type RuntimeChoice = 'auto' | 'docker' | 'process' | 'sim';
-
-export interface NodeCapacity {
-  /** Cores. */
-  cpu?: number;
-  /** Bytes. */
-  memory?: number;
-  pods?: number;
-}
-
-export interface EngineConfig {
-  /** The state file; undefined: state/'s default ($XDG_STATE_HOME/kubeterm/state.json). Ignored when persist is false. */
-  stateFile?: string;
-  clock?: Clock;
-  runtime: RuntimeChoice;
-  nodes: number;
-  nodeCapacity?: NodeCapacity;
-  /** false: a memory-only store (tests, benchmarks). Default true. */
-  persist?: boolean;
-  /** How long Events are kept (kube-apiserver --event-ttl); default one hour. */
-  eventTTLMs?: number;
-  /** Where the Docker engine is asked; default DOCKER_HOST or /var/run/docker.sock. */
-  docker?: DockerEndpoint;
-  /** Services, DNS and ingress on this host (src/network). Default off (tests); the CLI turns it on. */
-  network?: false | Omit<NetworkConfig, 'api' | 'clock'>;
-  /** The Kubernetes-compatible HTTPS API for kubectl. Default off (tests); the CLI serves 127.0.0.1:6443. */
-  apiServer?: false | { host?: string; port?: number };
-  /** Simulated node pools the cluster autoscaler may grow and shrink (`--node-pool`). */
-  nodePools?: NodePool[];
-  /** Where volumes, provisioned PVs, the API certificate and kubeconfig live; default beside the state file. */
-  dataDir?: string;
-  /** hostPath volumes: extra folders pods may mount as they are (the watched folder, --allow-host-path), and what happens to others. */
-  hostPath?: { allow?: string[]; mode?: 'remap' | 'refuse' };
-}
-
-/** Where kubectl can reach this engine, or why it cannot. */
-export interface ApiServerStatus {
-  url?: string;
-  kubeconfig?: string;
-  error?: string;
-}
+export type { DockerEndpoint, NodeCapacity, RuntimeChoice } from './engine/runtime-choice.js';
+export { dockerEndpoint, pingDocker } from './engine/runtime-choice.js';
+export type { ApiServerStatus, EngineConfig } from './engine/config.js';
 
 /** What a started part offers the engine for shutdown. */
 interface Part {
   stop(): void | Promise<void>;
 }
 
-export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-const INSTANCE_CONFIGMAP = 'kubeterm-instance';
 
 /** The node names kubelets register: node-1 … node-N. */
 export function nodeNames(n: number): string[] {
@@ -125,12 +84,21 @@ export class Engine {
   private newPoolDriver?: (i: number) => RuntimeDriver;
   private instance = '';
   private stopping?: Promise<void>;
+  /** Logs, exec, port dialing and metrics, routed to the kubelet of the pod's node. */
+  private readonly pods: PodAccess;
 
   constructor(config: EngineConfig) {
     if (!Number.isInteger(config.nodes) || config.nodes < 1) throw new Error(`nodes must be a positive whole number, got ${config.nodes}`);
     if (!['auto', 'docker', 'process', 'sim'].includes(config.runtime)) throw new Error(`unknown runtime "${config.runtime}"`);
     this.config = { persist: true, ...config };
     this.clock = config.clock ?? realClock;
+    this.pods = new PodAccess({
+      api: () => this._api,
+      clock: this.clock,
+      kubelets: this.kubelets,
+      allowedCIDRs: () => (this.config.network ? (this.config.network.allowedCIDRs ?? []) : []),
+      docker: () => (this._info?.runtime === 'docker' ? (this.drivers[0] as DockerDriver | undefined) : undefined),
+    });
   }
 
   get api(): Api {
@@ -185,10 +153,10 @@ export class Engine {
     registerEstablishedCrds(api);
     const allocWatch = allocator.attach(api);
     this.parts.push({ name: 'service allocator', part: { stop: () => allocWatch.stop() } });
-    await this.ensureNamespaces(api);
-    const instance = (this.instance = await this.ensureInstanceId(api));
+    await ensureSystemNamespaces(api);
+    const instance = (this.instance = await ensureInstanceId(api));
 
-    const { runtime, reason, newDriver } = await this.chooseRuntime(instance);
+    const { runtime, reason, newDriver } = await chooseRuntime({ want: this.config.runtime, clock: this.clock, instance, resources: this.config.nodeCapacity, dataDir: this._dataDir, docker: this.config.docker });
     this._info = { context: 'kubeterm (embedded)', mode: 'embedded', runtime, runtimeReason: reason, serverVersion: SERVER_VERSION };
 
     const clock = this.clock;
@@ -251,7 +219,7 @@ export class Engine {
       dnsConfig: this.podDns(),
       // Provisioned volumes live under <dataDir>/pv; the rest of the data folder (keys, token, other pods' secrets) is never mountable.
       hostPath: { allow: [...(this._dataDir ? [path.join(this._dataDir, 'pv')] : []), ...(this.config.hostPath?.allow ?? [])], mode: this.config.hostPath?.mode },
-      serviceAccountTokens: this.tokenSource(),
+      serviceAccountTokens: this.saTokens ? serviceAccountTokenSource(() => this.api, this.saTokens) : undefined,
     });
     this.kubelets.set(nodeName, k);
     this.parts.push({ name: `kubelet ${nodeName}`, part: k });
@@ -297,53 +265,15 @@ export class Engine {
     }
   }
 
-  /**
-   * Before the API is served: its serving certificate, valid for the
-   * `kubernetes` Service's names and ClusterIP (pods verify it with the
-   * kube-root-ca.crt it is published as), and the ServiceAccount token signer.
-   * A failure is reported like the server's own and leaves both out.
-   */
+  /** The serving certificate and token signer; a failure is reported like the server's own and leaves both out. */
   private async prepareApiIdentity(dataDir: string): Promise<void> {
     try {
-      this.servingCert = await ensureServingCert(dataDir, {
-        dnsNames: [KUBERNETES_SERVICE, `${KUBERNETES_SERVICE}.default`, `${KUBERNETES_SERVICE}.default.svc`, `${KUBERNETES_SERVICE}.default.svc.cluster.local`],
-        ips: [this.kubernetesIP],
-      });
-      // One signer for the engine: the kubelets' tokens and the API server's checks must share its key.
-      const tokens = new ServiceAccountTokens({ dir: dataDir, now: () => this.clock.now() });
-      await tokens.ready();
-      this.saTokens = tokens;
+      const id = await prepareApiIdentity(dataDir, this.kubernetesIP, this.clock);
+      this.servingCert = id.servingCert;
+      this.saTokens = id.saTokens;
     } catch (e) {
-      this.servingCert = undefined;
-      this.saTokens = undefined;
       this._apiServer = { error: `the API server did not start: ${(e as Error).message}` };
     }
-  }
-
-  /**
-   * The kubelets' TokenRequest: a token for the pod's ServiceAccount, bound to
-   * the pod, refused (in the API server's words) once either is gone.
-   */
-  private tokenSource(): TokenSource | undefined {
-    const tokens = this.saTokens;
-    if (!tokens) return undefined;
-    return async (req) => {
-      const sa = this.api.get('ServiceAccount', req.namespace, req.serviceAccountName);
-      if (!sa) throw new Error(`serviceaccounts "${req.serviceAccountName}" not found`);
-      const pod = this.api.get('Pod', req.namespace, req.pod.name);
-      if (!pod) throw new Error(`pods "${req.pod.name}" not found`);
-      if (pod.metadata.uid !== req.pod.uid) {
-        throw new Error(`the UID in the bound object reference (${req.pod.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
-      }
-      return tokens.issue({
-        namespace: req.namespace,
-        serviceAccountName: req.serviceAccountName,
-        serviceAccountUid: sa.metadata.uid ?? '',
-        audiences: req.audiences,
-        expirationSeconds: req.expirationSeconds,
-        boundObject: { kind: 'Pod', name: req.pod.name, uid: req.pod.uid },
-      });
-    };
   }
 
   /** Serves the Kubernetes API over HTTPS with a bearer token and writes a kubeconfig; a failure is reported, not fatal. */
@@ -360,8 +290,8 @@ export class Engine {
         token,
         // The kubelets' mounted tokens and the server's checks share one signer.
         serviceAccountTokens: this.saTokens,
-        logs: this.logsFn(),
-        exec: this.execFn(),
+        logs: this.pods.logsFn(),
+        exec: this.pods.execFn(),
         portForward: (ns, pod, port) => this.dialPod(ns, pod, port),
         metrics: this.metricsSource(),
       });
@@ -370,65 +300,16 @@ export class Engine {
       const kubeconfig = path.join(dataDir, 'kubeconfig');
       await writeKubeconfig(kubeconfig, { server: url, token, caData: cert.cert });
       this._apiServer = { url, kubeconfig };
-      await this.startKubernetesService(cfg.host ?? '127.0.0.1', Number(new URL(url).port));
+      const c = (this.kubernetesService = await startKubernetesService({ api: this.api, clock: this.clock, clusterIP: this.kubernetesIP, host: cfg.host ?? '127.0.0.1', port: Number(new URL(url).port) }));
+      this.parts.push({ name: 'kubernetes service', part: c });
     } catch (e) {
       this._apiServer = { error: `the API server did not start: ${(e as Error).message}` };
     }
   }
 
-  /**
-   * The `kubernetes` Service in `default` at the first ClusterIP, port 443 →
-   * the API server's port, and its endpoints at the address it listens on
-   * (through the service proxy on kubeterm0, a container reaches it at
-   * https://kubernetes.default.svc). Written once before returning, then kept.
-   */
-  private async startKubernetesService(host: string, port: number): Promise<void> {
-    const ip = host === '0.0.0.0' || host === '::' || host === 'localhost' ? '127.0.0.1' : host;
-    const c = newKubernetesServiceController({ api: this.api, clock: this.clock, clusterIP: this.kubernetesIP, endpoint: { ip, port } });
-    await c.reconcileNow(`default/${KUBERNETES_SERVICE}`);
-    c.start();
-    this.kubernetesService = c;
-    this.parts.push({ name: 'kubernetes service', part: c });
-  }
-
-  /** The API server's log reader over the kubelets. */
-  private logsFn(): LogsFn {
-    return (ns, pod, opts, onLine, signal) =>
-      new Promise<void>((resolve, reject) => {
-        const sub = this.logs(
-          ns,
-          pod,
-          { container: opts.container, follow: opts.follow, previous: opts.previous, timestamps: opts.timestamps, tailLines: opts.tailLines, sinceSeconds: opts.sinceSeconds },
-          (line) => onLine(opts.timestamps && line.time ? `${line.time} ${line.text}` : line.text),
-          (err) => (err ? reject(err) : resolve()),
-        );
-        signal.addEventListener('abort', () => {
-          sub.stop();
-          resolve();
-        });
-      });
-  }
-
-  /** The API server's exec over the kubelet of the pod's node. */
-  private execFn(): ExecFn {
-    return (ns, pod, container, command, io) => this.execStreams(ns, pod, container, command, io);
-  }
-
-  /** An exec attached to streams (kubectl exec through the API server, the UI's shell): the kubelet of the pod's node runs it. */
-  private async execStreams(ns: string, pod: string, container: string | undefined, command: string[], io: ExecStreamsIO): Promise<{ exitCode: number }> {
-    const p = this.api.get('Pod', ns, pod);
-    const kubelet = p?.spec?.nodeName ? this.kubelets.get(p.spec.nodeName) : undefined;
-    const exec = (kubelet as unknown as { exec?: ExecLike } | undefined)?.exec;
-    if (!kubelet || typeof exec !== 'function') throw new Error(`exec is not available for pod "${pod}" on this runtime`);
-    return exec.call(kubelet, ns, pod, container, command, { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, tty: io.tty, size: io.size, onResize: io.onResize });
-  }
-
   /** Runs a command in a pod's container through its node's kubelet (what `kubectl exec` does), collecting its output. */
-  async exec(namespace: string, pod: string, container: string | undefined, command: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-    const p = this.api.get('Pod', namespace, pod);
-    const kubelet = p?.spec?.nodeName ? this.kubelets.get(p.spec.nodeName) : undefined;
-    if (!kubelet) throw new Error(`pod "${pod}" is not running on a node of this engine`);
-    return kubelet.exec(namespace, pod, container, command);
+  exec(namespace: string, pod: string, container: string | undefined, command: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    return this.pods.exec(namespace, pod, container, command);
   }
 
   /** Beside the state file, or a private temporary folder for a memory-only engine (removed on stop). */
@@ -453,63 +334,6 @@ export class Engine {
     return this.network?.status();
   }
 
-  /**
-   * Picks the container runtime and says why (shown in the header and the
-   * headless banner). Returns a driver factory: simulated nodes get one driver
-   * each (each its own pod range 10.244.N.0/24); Docker nodes share the one
-   * Docker engine's driver. Runtime modules load only when chosen.
-   */
-  private async chooseRuntime(instance: string): Promise<{ runtime: RuntimeName; reason: string; newDriver: (node: number) => RuntimeDriver }> {
-    const want = this.config.runtime;
-    const clock = this.clock;
-    const resources = this.config.nodeCapacity;
-    const sim = (reason: string) => ({
-      runtime: 'simulated' as const,
-      reason,
-      newDriver: (i: number) => new SimDriver({ clock, podCidrIndex: i + 1, resources }),
-    });
-    if (want === 'sim') return sim('--runtime sim: pods are simulated, no containers run');
-    if (want === 'process') {
-      const driver = new ProcessDriver({ instance, resources, stateDir: path.join(this._dataDir ?? os.tmpdir(), 'process') });
-      return { runtime: 'process', reason: '--runtime process: containers run as host processes (no isolation)', newDriver: () => driver };
-    }
-    const endpoint = this.config.docker ?? dockerEndpoint();
-    const ping = await pingDocker(endpoint);
-    if (!ping.ok) {
-      if (want === 'docker') throw new Error(`--runtime docker: no Docker engine answered at ${endpoint.label} (${ping.error}); start Docker or use --runtime sim`);
-      return sim(`SIMULATED: no Docker engine answered at ${endpoint.label} (${ping.error})`);
-    }
-    const { DockerDriver } = await import('./kubelet/runtime/docker/index.js');
-    const docker = new DockerDriver({
-      instance,
-      docker: endpoint.socketPath ? new Docker({ socketPath: endpoint.socketPath }) : new Docker({ host: endpoint.host, port: endpoint.port }),
-    });
-    const how = want === 'docker' ? '--runtime docker' : 'Docker answered';
-    return { runtime: 'docker', reason: `${how} at ${endpoint.label}`, newDriver: () => docker };
-  }
-
-  private async ensureNamespaces(api: Api): Promise<void> {
-    for (const name of SYSTEM_NAMESPACES) {
-      if (api.get('Namespace', '', name)) continue;
-      await createIfAbsent(api, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-    }
-  }
-
-  /** A stable id for this state file, so kubelets re-adopt their own containers after a restart and no one else's. */
-  private async ensureInstanceId(api: Api): Promise<string> {
-    const cur = api.get('ConfigMap', 'kube-system', INSTANCE_CONFIGMAP);
-    const id = (cur?.data as Record<string, string> | undefined)?.id;
-    if (id) return id;
-    const fresh = globalThis.crypto.randomUUID().slice(0, 8);
-    await createIfAbsent(api, {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: INSTANCE_CONFIGMAP, namespace: 'kube-system' },
-      data: { id: fresh },
-    });
-    return (api.get('ConfigMap', 'kube-system', INSTANCE_CONFIGMAP)?.data as Record<string, string>).id;
-  }
-
   /** A ClusterClient over this engine. `ownsEngine`: closing the client stops the engine. */
   client(opts: { ownsEngine?: boolean } = {}): EmbeddedClient {
     return new EmbeddedClient(
@@ -520,120 +344,38 @@ export class Engine {
         podMetrics: (ns) => this.podMetrics(ns),
         nodeMetrics: () => this.nodeMetrics(),
         portForward: (o) => this.portForward(o),
-        exec: (ns, pod, container, cmd, io) => this.execStreams(ns, pod, container, cmd, io),
+        exec: (ns, pod, container, cmd, io) => this.pods.execStreams(ns, pod, container, cmd, io),
       },
       { onClose: opts.ownsEngine ? () => this.stop() : undefined },
     );
   }
 
-  /**
-   * `kubectl port-forward` on this host (src/network/port-forward): it may dial
-   * loopback, this machine's addresses and kubeterm's own Docker pod network.
-   */
-  async portForward(opts: Omit<ForwardOptions, 'api' | 'destinations'>): Promise<PortForward> {
-    return forward({ ...opts, api: this.api, destinations: await this.forwardDestinations() });
+  /** `kubectl port-forward` on this host (see PodAccess). */
+  portForward(opts: Omit<ForwardOptions, 'api' | 'destinations'>): Promise<PortForward> {
+    return this.pods.portForward(opts);
   }
 
-  /** Where a port-forward may connect: loopback, this machine's addresses, kubeterm's Docker pod networks. */
-  private async forwardDestinations(): Promise<DestinationPolicy> {
-    const network = this.config.network;
-    const docker = this.info.runtime === 'docker' ? (this.drivers[0] as DockerDriver | undefined) : undefined;
-    const allowedCIDRs = [...(network ? (network.allowedCIDRs ?? []) : []), ...(docker ? await docker.networkSubnets() : [])];
-    return new DestinationPolicy({ allowedCIDRs });
-  }
-
-  /**
-   * One connection to a pod's IP and port, under the same destination policy
-   * as portForward: what the API server's pods/portforward dials for each
-   * stream pair (the kubelet's part of `kubectl port-forward`).
-   */
-  async dialPod(namespace: string, pod: string, port: number): Promise<net.Socket> {
-    const p = this.api.get('Pod', namespace, pod);
-    const ip = p?.status?.podIP as string | undefined;
-    if (!ip) throw new Error(`pod ${namespace}/${pod} has no IP address`);
-    if (!(await this.forwardDestinations()).allows(ip)) throw new Error(`pod ${namespace}/${pod} has IP ${ip}, which is not on this machine; kubeterm never forwards off the host`);
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: ip, port });
-      // Worded as the kubelet's Go dialer reports it (kubectl prints it after "error forwarding port").
-      const failed = (e: NodeJS.ErrnoException) => reject(new Error(`dial tcp ${ip}:${port}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`));
-      socket.once('error', failed);
-      socket.once('connect', () => {
-        socket.off('error', failed);
-        resolve(socket);
-      });
-    });
+  /** One connection to a pod's IP and port (the API server's pods/portforward). */
+  dialPod(namespace: string, pod: string, port: number): Promise<net.Socket> {
+    return this.pods.dialPod(namespace, pod, port);
   }
 
   /** Logs come from the kubelet of the node the pod runs on. */
   logs(namespace: string, pod: string, opts: LogOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Subscription {
-    let stopped = false;
-    const end = (e?: Error) => {
-      if (!stopped) onEnd?.(e);
-    };
-    const p = this._api?.get('Pod', namespace, pod);
-    if (!p) {
-      queueMicrotask(() => end(new Error(`pods "${pod}" not found`)));
-      return { stop: () => void (stopped = true) };
-    }
-    const node = p.spec?.nodeName as string | undefined;
-    const kubelet = node ? this.kubelets.get(node) : undefined;
-    if (!kubelet) {
-      const why = node ? `node "${node}" is not served by this engine` : 'it is not scheduled to a node yet';
-      queueMicrotask(() => end(new Error(`no logs for pod "${pod}": ${why}`)));
-      return { stop: () => void (stopped = true) };
-    }
-    const container: string = opts.container ?? (p.spec?.containers?.length === 1 ? p.spec.containers[0].name : '');
-    const abort = new AbortController();
-    const { follow, tailLines, sinceSeconds, timestamps, previous } = opts;
-    kubelet
-      .logs(namespace, pod, opts.container, { follow, tailLines, sinceSeconds, timestamps, previous }, (c) => {
-        if (!stopped) onLine({ pod, container, time: c.time, text: c.line });
-      }, abort.signal)
-      .then(
-        () => end(),
-        (e) => end(e instanceof Error ? e : new Error(String(e))),
-      );
-    return {
-      stop: () => {
-        stopped = true;
-        abort.abort();
-      },
-    };
+    return this.pods.logs(namespace, pod, opts, onLine, onEnd);
   }
 
-  /** What the API server serves as metrics.k8s.io (kubectl top): this engine's pod and node usage. */
+  /** What the API server serves as metrics.k8s.io (kubectl top). */
   metricsSource(): MetricsSource {
-    return { pods: (ns) => this.podMetrics(ns), nodes: () => this.nodeMetrics() };
+    return this.pods.metricsSource();
   }
 
-  /** metrics.k8s.io-style usage of running pods, from their kubelets' runtime stats. */
-  async podMetrics(namespace?: string): Promise<PodMetrics[]> {
-    const timestamp = new Date(this.clock.now()).toISOString();
-    const out: PodMetrics[] = [];
-    const pods = this.api.list('Pod', { namespace: namespace || undefined, filter: (p) => !!p.spec?.nodeName }).items;
-    for (const p of pods) {
-      const k = this.kubelets.get(p.spec.nodeName);
-      const s = k && (await k.podStats(p.metadata.uid ?? ''));
-      if (!s) continue;
-      out.push({ namespace: p.metadata.namespace ?? '', name: p.metadata.name ?? '', cpu: s.cpu, memory: s.memory, containers: s.containers, timestamp });
-    }
-    return out;
+  podMetrics(namespace?: string): Promise<PodMetrics[]> {
+    return this.pods.podMetrics(namespace);
   }
 
-  /** Node usage as the sum of its pods' usage (the embedded runtime has no separate system overhead to report). */
-  async nodeMetrics(): Promise<NodeMetrics[]> {
-    const timestamp = new Date(this.clock.now()).toISOString();
-    const pods = await this.podMetrics();
-    const byNode = new Map<string, NodeMetrics>();
-    for (const name of this.kubelets.keys()) byNode.set(name, { name, cpu: 0, memory: 0, timestamp });
-    for (const m of pods) {
-      const node = this.api.get('Pod', m.namespace, m.name)?.spec?.nodeName;
-      const n = node && byNode.get(node);
-      if (!n) continue;
-      n.cpu += m.cpu;
-      n.memory += m.memory;
-    }
-    return [...byNode.values()];
+  nodeMetrics(): Promise<NodeMetrics[]> {
+    return this.pods.nodeMetrics();
   }
 
   /** Resolves when the controllers' queues and the kubelets' pod work are empty and every write is on disk. */
@@ -679,70 +421,6 @@ export class Engine {
   }
 }
 
-type ExecLike = (ns: string, pod: string, container: string | undefined, cmd: string[], streams: Record<string, unknown>) => Promise<{ exitCode: number }>;
-type ExecStreamsIO = {
-  stdin?: NodeJS.ReadableStream;
-  stdout?: NodeJS.WritableStream;
-  stderr?: NodeJS.WritableStream;
-  tty: boolean;
-  size?: { width: number; height: number };
-  onResize?(handler: (size: { width: number; height: number }) => void): void;
-};
-
-/** The Service allocator as an admission plugin: fills in (or refuses) ClusterIPs and node ports. */
-function serviceAllocation(allocator: ServiceAllocator): AdmissionPlugin {
-  return {
-    name: allocator.name,
-    admit(attrs) {
-      if (attrs.object.kind !== 'Service') return;
-      const out = allocator.admit(attrs.object, attrs.oldObject, { dryRun: attrs.dryRun });
-      attrs.object.spec = out.spec;
-    },
-  };
-}
-
 function quantityNumber(q: string): number {
   return quantityToNumber(parseQuantity(q));
-}
-
-async function createIfAbsent(api: Api, obj: KubeObject): Promise<void> {
-  try {
-    await api.create(obj);
-  } catch (e) {
-    if (!isStatusError(e, 'AlreadyExists')) throw e;
-  }
-}
-
-// ---- Docker detection --------------------------------------------------------
-
-export interface DockerEndpoint {
-  socketPath?: string;
-  host?: string;
-  port?: number;
-  /** How the endpoint is named in messages. */
-  label: string;
-}
-
-/**
- * DOCKER_HOST when it names a unix socket or a loopback TCP address, else the
- * default socket. kubeterm never contacts a Docker engine on another machine.
- */
-export function dockerEndpoint(env: NodeJS.ProcessEnv = process.env): DockerEndpoint {
-  const h = env.DOCKER_HOST;
-  if (h?.startsWith('unix://')) return { socketPath: h.slice('unix://'.length), label: h.slice('unix://'.length) };
-  const m = h?.match(/^tcp:\/\/(127\.\d+\.\d+\.\d+|localhost):(\d+)$/);
-  if (m) return { host: m[1], port: Number(m[2]), label: h! };
-  return { socketPath: '/var/run/docker.sock', label: '/var/run/docker.sock' };
-}
-
-/** Asks the Docker engine for `/_ping` with a short timeout. */
-export async function pingDocker(ep: DockerEndpoint, timeoutMs = 2000): Promise<{ ok: true } | { ok: false; error: string }> {
-  try {
-    const d = ep.socketPath ? new Docker({ socketPath: ep.socketPath, timeout: timeoutMs }) : new Docker({ host: ep.host, port: ep.port, timeout: timeoutMs });
-    await d.ping();
-    return { ok: true };
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    return { ok: false, error: err.code ?? err.message };
-  }
 }
