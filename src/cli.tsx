@@ -19,6 +19,7 @@ import { syncPort } from './gitops/write-through/port.js';
 import { WriteThrough } from './gitops/write-through/service.js';
 import { VERSION } from './version.js';
 import { defaultStatePath } from '../state/index.js';
+import { configureEngineLog } from './cli/engine-log.js';
 
 const out = (line: string) => process.stdout.write(line + '\n');
 const err = (line: string) => process.stderr.write(line + '\n');
@@ -55,7 +56,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw e;
   }
 
-  if (options.attach) return runAttached(options, options.attach);
+  const log = configureEngineLog({ headless: options.headless, logLevel: options.logLevel, logFile: options.logFile, stateFile: options.stateFile ?? defaultStatePath() });
+  try {
+    return options.attach ? await runAttached(options, options.attach) : await runEmbedded(options);
+  } finally {
+    await log.close();
+  }
+}
+
+async function runEmbedded(options: RunOptions): Promise<number> {
 
   let nodePools: NodePool[];
   try {

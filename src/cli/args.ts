@@ -2,6 +2,7 @@
 // (exit code 2, as getopt-style tools and kubectl use for bad usage), so the
 // rules are unit-tested without starting anything.
 import { parseArgs } from 'node:util';
+import { isLogLevel, LOG_LEVELS, type LogLevel } from '../util/log.js';
 
 export type RuntimeChoice = 'auto' | 'docker' | 'process' | 'sim';
 
@@ -41,6 +42,10 @@ export interface RunOptions {
   allowHostPaths: string[];
   /** How long Events are kept (kube-apiserver --event-ttl); undefined: the default hour. */
   eventTTLMs?: number;
+  /** The engine log's level (controllers, scheduler, kubelets, folder sync); default warn. */
+  logLevel: LogLevel;
+  /** Where the engine log goes; undefined: stderr when headless, `kubeterm.log` beside the state file when the UI owns the terminal. */
+  logFile?: string;
 }
 
 export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: RunOptions };
@@ -87,6 +92,10 @@ Flags:
       --event-ttl DURATION    how long Events are kept, as kube-apiserver's --event-ttl (default 1h; e.g. 10m, 90s)
       --allow-host-path DIR   let hostPath volumes use DIR on this machine as it is (repeatable; other host paths
                               are kept in a private folder)
+      --log-level LEVEL       error|warn|info|debug: what the engine log keeps of controller, scheduler, kubelet and
+                              folder-sync errors and progress (default warn)
+      --log-file FILE         where the engine log goes (default: stderr with --headless, else kubeterm.log beside
+                              the state file, since the UI owns the terminal)
       --kubeconfig FILE       attach to the Kubernetes cluster of FILE instead of running the embedded engine
       --context NAME          the kubeconfig context to use (default: its current-context; alone, it reads
                               $KUBECONFIG or ~/.kube/config)
@@ -144,6 +153,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'ingress-tls-port': { type: 'string' },
         'node-pool': { type: 'string', multiple: true },
         'allow-host-path': { type: 'string', multiple: true },
+        'log-level': { type: 'string' },
+        'log-file': { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -216,6 +227,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
     eventTTLMs = parseGoDuration(v['event-ttl']);
     if (eventTTLMs === undefined || eventTTLMs <= 0) throw new UsageError(`invalid value "${v['event-ttl']}" for --event-ttl: expected a duration such as 1h, 10m or 90s`);
   }
+  const logLevel = v['log-level'] ?? 'warn';
+  if (!isLogLevel(logLevel)) throw new UsageError(`invalid value "${logLevel}" for --log-level: must be one of ${LOG_LEVELS.join(', ')}`);
+  if (v['log-file'] !== undefined && v['log-file'].trim() === '') throw new UsageError('--log-file needs a file path');
   const nodeAddress = v['node-address'] ?? '127.0.0.1';
   if (!/^[0-9.]+$|^[0-9a-fA-F:]+$|^localhost$/.test(nodeAddress)) throw new UsageError(`invalid value "${nodeAddress}" for --node-address: expected an IP address`);
   for (const d of v['allow-host-path'] ?? []) if (d.trim() === '') throw new UsageError('--allow-host-path needs a folder');
@@ -247,6 +261,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       nodePools: v['node-pool'] ?? [],
       allowHostPaths: v['allow-host-path'] ?? [],
       ...(eventTTLMs !== undefined ? { eventTTLMs } : {}),
+      logLevel,
+      ...(v['log-file'] !== undefined ? { logFile: v['log-file'] } : {}),
     },
   };
 }

@@ -38,6 +38,7 @@ describe('parseCommandLine', () => {
       ingressTlsPort: 8443,
       nodePools: [],
       allowHostPaths: [],
+      logLevel: 'warn',
     });
   });
 
@@ -61,8 +62,15 @@ describe('parseCommandLine', () => {
       ingressTlsPort: 8443,
       nodePools: [],
       allowHostPaths: [],
+      logLevel: 'warn',
     });
     expect(run(['--state=/x.json', '--runtime=docker']).runtime).toBe('docker');
+  });
+
+  it('reads --log-level and --log-file, and names a bad level', () => {
+    expect(run(['--log-level', 'debug', '--log-file', '/tmp/k.log'])).toMatchObject({ logLevel: 'debug', logFile: '/tmp/k.log' });
+    expect(() => parseCommandLine(['--log-level', 'loud'])).toThrow('invalid value "loud" for --log-level: must be one of error, warn, info, debug');
+    expect(() => parseCommandLine(['--log-file', ' '])).toThrow('--log-file needs a file path');
   });
 
   it('reads the API, network, node-pool and hostPath flags', () => {
