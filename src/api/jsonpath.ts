@@ -1,3 +1,4 @@
+// Length: one port of client-go's jsonpath — lexer, parser and evaluator share one node type and one error wording, and are read side by side with the Go original.
 // kubectl's JSONPath dialect (k8s.io/client-go/util/jsonpath): templates like
 // `{.metadata.name}`, `{.items[*].status.conditions[?(@.type=="Ready")].status}`,
 // `{range .items[*]}{.metadata.name}{"\n"}{end}`, with kubectl's parse errors,

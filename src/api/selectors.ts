@@ -1,3 +1,4 @@
+// Length: the labels package's lexer, parser, matcher and string form share the Requirement type and its error wording.
 // Label selectors with the grammar, matching rules, string form and error
 // wording of k8s.io/apimachinery/pkg/labels and metav1.LabelSelectorAsSelector:
 //   `app=web,tier!=db`, `env in (a,b)`, `env notin (a)`, `key`, `!key`, `==`, `x>1`, `x<1`.

@@ -1,3 +1,4 @@
+// Length: KubeClient mirrors EmbeddedClient call for call (the ClusterClient interface); splitting it would split that mirror.
 // KubeClient: the ClusterClient over any Kubernetes API server, reached
 // through a kubeconfig with the official `@kubernetes/client-node` (config
 // loading and credentials, the Watch stream). It mirrors EmbeddedClient call

@@ -1,3 +1,4 @@
+// Length: apimachinery's strategicpatch merge and diff are one algorithm over the same directives; kept whole so each directive's merge and diff sit together.
 // Strategic merge patch, `application/strategic-merge-patch+json`, with the
 // semantics of k8s.io/apimachinery/pkg/util/strategicpatch: lists merge by
 // their merge key (containers by name, ports by containerPort …), others are

@@ -1,3 +1,4 @@
+// Length: type declarations only (no logic) — the PodSpec/Container family is one wire schema.
 // core/v1 Pod and the PodSpec/Container family every workload kind embeds.
 // Field names and optionality follow the Kubernetes JSON wire format; enums are
 // string unions of the values Kubernetes accepts.

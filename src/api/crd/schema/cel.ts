@@ -1,3 +1,4 @@
+// Length: the value bindings, type mapping and error wording of apiextensions' cel/validation.go in one place, kept in the Go file's order so the two can be read side by side.
 // x-kubernetes-validations: CEL rules compiled once per schema with
 // @bufbuild/cel and evaluated the way apiextensions-apiserver's
 // schema/cel/validation.go does — `self` bound to the value at the rule's

@@ -1,3 +1,4 @@
+// Length: kube-openapi's validators run in one fixed order per node; kept as one file in that order to be read beside SchemaValidator.
 // OpenAPI value validation of a custom resource, following kube-openapi's
 // SchemaValidator (the validator kube-apiserver runs for CRDs) step by step:
 // per schema node the type, allOf/anyOf/oneOf/not, string, format, number,
