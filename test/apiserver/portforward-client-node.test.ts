@@ -10,6 +10,7 @@ import type { PodDialFn } from '../../src/apiserver/index.js';
 import { KubeClient } from '../../src/client/kube.js';
 import { get, podServer, runningPod, type PodServer } from '../client/port-forward-helpers.js';
 import { startTestServer, type TestServer } from './harness.js';
+import { until } from '../helpers/wait.js';
 
 let s: TestServer;
 let client: KubeClient;
@@ -39,14 +40,6 @@ async function pod(name: string, ip: string, body: string, labels?: Record<strin
   servers.push(srv);
   await runningPod(s.api, name, ip, srv.port, labels);
   return srv;
-}
-
-async function until(what: string, fn: () => boolean): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (fn()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('KubeClient.portForward through kubeterm’s pods/portforward', () => {

@@ -10,6 +10,7 @@ import type { KubeObject } from '../../src/api/meta.js';
 import type { WatchEvent } from '../../src/api/store-types.js';
 import { isStatusError } from '../../src/api/errors.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { untilSettled } from '../helpers/wait.js';
 
 const deployment = (name: string, image: string, replicas = 2): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -28,15 +29,6 @@ const configMap = (name: string, labels: Record<string, string> = {}, ns = 'defa
   metadata: { name, namespace: ns, labels },
   data: { k: name },
 });
-
-/** Waits until `pred` holds, letting microtasks and store writes run; never sleeps on the clock. */
-async function until(pred: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (pred()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 let engine: Engine;
 let client: EmbeddedClient;
@@ -88,7 +80,7 @@ describe('EmbeddedClient watch', () => {
     await client.create(configMap('a'));
     const events: WatchEvent[] = [];
     const sub = client.watch('ConfigMap', { namespace: 'default' }, (ev) => events.push(ev));
-    await until(() => events.length === 1, 'initial ADDED');
+    await untilSettled('initial ADDED', () => events.length === 1, 500);
     expect(events[0]).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'a' } } });
 
     await client.create(configMap('b'));
@@ -120,7 +112,7 @@ describe('EmbeddedClient watch', () => {
     await client.delete('ConfigMap', 'default', 'a');
     const events: string[] = [];
     client.watch('ConfigMap', { resourceVersion }, (ev) => events.push(`${ev.type} ${ev.object.metadata.name}`));
-    await until(() => events.length === 2, 'replayed events');
+    await untilSettled('replayed events', () => events.length === 2, 500);
     expect(events).toEqual(['ADDED b', 'DELETED a']);
   });
 
@@ -133,7 +125,7 @@ describe('EmbeddedClient watch', () => {
     const events: WatchEvent[] = [];
     const errors: Error[] = [];
     c2.watch('ConfigMap', { resourceVersion: '1' }, (ev) => events.push(ev), (e) => errors.push(e));
-    await until(() => events.length === 29, 're-listed objects');
+    await untilSettled('re-listed objects', () => events.length === 29, 500);
     expect(errors).toHaveLength(1);
     expect(isStatusError(errors[0]) && errors[0].code).toBe(410);
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(['ADDED']));
@@ -154,7 +146,7 @@ describe('EmbeddedClient watch', () => {
       seen.push(ev.object.metadata.name!);
       sub.stop();
     });
-    await until(() => seen.length > 0, 'first replayed event');
+    await untilSettled('first replayed event', () => seen.length > 0, 500);
     await client.create(configMap('c'));
     expect(seen).toEqual(['a']);
   });
@@ -162,7 +154,7 @@ describe('EmbeddedClient watch', () => {
   it('reports an unknown kind to onError instead of throwing', async () => {
     const errors: Error[] = [];
     client.watch('gizmos', {}, () => {}, (e) => errors.push(e));
-    await until(() => errors.length === 1, 'error');
+    await untilSettled('error', () => errors.length === 1, 500);
     expect(errors[0].message).toMatch(/gizmos/);
   });
 });
@@ -283,7 +275,7 @@ describe('EmbeddedClient writes', () => {
             !p.metadata.deletionTimestamp &&
             p.metadata.ownerReferences?.some((r) => r.kind === 'DaemonSet' && r.uid === ds.metadata.uid),
         );
-    await until(() => daemonPodOnN1() !== undefined, 'the DaemonSet pod on n1');
+    await untilSettled('the DaemonSet pod on n1', () => daemonPodOnN1() !== undefined, 500);
     const daemonPod = daemonPodOnN1()!;
     await client.create(pod('static', { annotations: { 'kubernetes.io/config.mirror': 'abc' } }));
     await client.create(pod('bare'));

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import { Engine } from '../../src/engine.js';
 import { loadManifestFile } from '../../src/gitops/loader.js';
+import { until } from '../helpers/wait.js';
 
 let engine: Engine | undefined;
 afterEach(async () => {
@@ -20,16 +21,6 @@ function seed(file: string): KubeObject[] {
   const res = loadManifestFile(file, readFileSync(join(seeds, file), 'utf8'));
   expect(res.errors).toEqual([]);
   return res.objects.map((o) => o.obj);
-}
-
-async function until<T>(what: string, fn: () => T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function start(): Promise<Engine> {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiServer, ensureServingCert, ensureToken, writeKubeconfig, type LogsFn } from '../../src/apiserver/index.js';
 import { Engine } from '../../src/engine.js';
+import { until } from '../helpers/wait.js';
 
 export interface LiveCluster {
   engine: Engine;
@@ -63,19 +64,8 @@ export async function startLiveCluster(opts: { context?: string } = {}): Promise
 }
 
 /** Polls `fn` until it returns a truthy value (real time: the cluster runs on real timers). */
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as Exclude<T, false | null | undefined | 0 | ''>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+export function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
+  return until(what, fn, timeoutMs) as Promise<Exclude<T, false | null | undefined | 0 | ''>>;
 }
 
 /**

@@ -8,6 +8,7 @@ import { forwardUrl, PortForwards } from '../../src/client/port-forwards.js';
 import { Engine } from '../../src/engine.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { get, podServer, runningPod, type PodServer } from './port-forward-helpers.js';
+import { untilSettled } from '../helpers/wait.js';
 
 let engine: Engine;
 let client: EmbeddedClient;
@@ -26,14 +27,6 @@ afterEach(async () => {
   await engine.stop();
   for (const s of servers.splice(0)) await s.close();
 });
-
-async function until(pred: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (pred()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('EmbeddedClient.portForward', () => {
   it('forwards 127.0.0.1:<free port> to the pod (named port) and ends with "pod gone" when the pod is deleted', async () => {
@@ -55,10 +48,10 @@ describe('EmbeddedClient.portForward', () => {
     await runningPod(engine.api, 'web-2', '127.0.0.22', s.port);
     await engine.api.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } });
     // The endpoints controller fills the Endpoints from the ready pod.
-    await until(() => {
+    await untilSettled('endpoints of service web', () => {
       clock.advance(1000);
       return !!(engine.api.get('Endpoints', 'default', 'web')?.subsets as unknown[] | undefined)?.length;
-    }, 'endpoints of service web');
+    });
     const fwd = await client.portForward({ namespace: 'default', kind: 'Service', name: 'web', remotePort: 80 });
     expect(fwd).toMatchObject({ kind: 'Service', name: 'web', pod: 'web-2', remotePort: s.port });
     expect(await get(`http://127.0.0.1:${fwd.localPort}/`)).toBe('via service');
@@ -106,7 +99,7 @@ describe('PortForwards registry', () => {
     expect(await get(eb.url)).toBe('B');
 
     await engine.api.delete('Pod', 'default', 'a', { gracePeriodSeconds: 0 });
-    await until(() => reg.get(ea.id)?.status === 'PodGone', 'forward a to report its pod gone');
+    await untilSettled('forward a to report its pod gone', () => reg.get(ea.id)?.status === 'PodGone');
     expect(reg.get(ea.id)).toMatchObject({ status: 'PodGone', message: 'pod default/a is gone' });
     await expect(get(ea.url)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 

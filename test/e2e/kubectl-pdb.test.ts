@@ -14,6 +14,7 @@ import type { KubeObject } from '../../src/api/meta.js';
 import type { PodDisruptionBudget } from '../../src/api/types/policy.js';
 import { KUBECTL, kubectlAvailable } from '../apiserver/harness.js';
 import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
+import { until } from '../helpers/wait.js';
 
 const HAVE_KUBECTL = kubectlAvailable();
 
@@ -48,16 +49,6 @@ spec:
 `;
 
 const REFUSED = "Cannot evict pod as it would violate the pod's disruption budget.";
-
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(!HAVE_KUBECTL)('PodDisruptionBudgets with kubectl against the embedded engine', { timeout: 150_000 }, () => {
   let k: KubectlEngine;

@@ -6,16 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import { kubectlAvailable } from '../apiserver/harness.js';
 import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
+import { until } from '../helpers/wait.js';
 
 const HAVE_KUBECTL = kubectlAvailable();
-
-async function until(what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** `value` within the engine's figures read just before and just after kubectl's request (±1 for rounding). */
 function expectBetween(value: number, bounds: number[], what: string): void {

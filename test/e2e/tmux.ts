@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { until } from '../helpers/wait.js';
 
 /** The tmux binary, or undefined when tmux is not installed. */
 export function findTmux(): string | undefined {
@@ -37,15 +38,13 @@ export interface WaitOptions {
 const POLL_MS = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `probe` until it returns something other than undefined, or throws after timeoutMs. */
+/** Polls `probe` until it returns something other than undefined (an empty string counts), or throws with `describeFailure()` after timeoutMs. */
 export async function poll<T>(probe: () => T | undefined, timeoutMs: number, describeFailure: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = probe();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error(describeFailure());
-    await sleep(POLL_MS);
-  }
+  const got = await until(describeFailure, () => {
+    const v = probe();
+    return v === undefined ? undefined : { v };
+  }, timeoutMs, POLL_MS);
+  return got.v;
 }
 
 export class TmuxSession {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import Dockerode from 'dockerode';
 import type { KubeObject } from '../../src/api/meta.js';
 import { LABEL_INSTANCE, LABEL_SANDBOX } from '../../src/kubelet/runtime/types.js';
+import { until } from '../helpers/wait.js';
 
 export const TEST_IMAGE = 'kubeterm/busybox:latest';
 
@@ -59,12 +60,7 @@ export function testPod(name: string, containers: Record<string, unknown>[] = [{
   };
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** `until` with the argument order these Docker tests were written in. */
+export function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+  return until(what, fn, timeoutMs);
 }
