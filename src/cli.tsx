@@ -44,6 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     options = cmd.options;
     if (options.folder !== undefined) {
+      // A folder that cannot be stat'ed is reported as "not a folder" just below: nothing is lost.
       const st = await stat(options.folder).catch(() => undefined);
       if (!st?.isDirectory()) throw new UsageError(`FOLDER "${options.folder}" is not a folder`);
     }
@@ -98,6 +99,7 @@ async function runEmbedded(options: RunOptions): Promise<number> {
   try {
     return options.headless ? await runHeadless(engine, client, options) : await runUi(engine, client, options);
   } finally {
+    // Closing is best effort on the way out; the engine's own stop below reports its errors.
     await client.close().catch(() => {});
     await engine.stop().catch((e) => err(`kubeterm: ${oneLine(e)}`));
   }
@@ -121,6 +123,7 @@ async function runAttached(o: RunOptions, attach: NonNullable<RunOptions['attach
     if (o.headless) out(`kubeterm ${VERSION}: attached to context "${client.info.context}" at ${client.http.server}, Kubernetes ${client.info.serverVersion}`);
     return o.headless ? await runHeadless(undefined, client, o) : await runUi(undefined, client, o);
   } finally {
+    // Attached: closing only ends our watches on the remote cluster; a failure there changes nothing for the user.
     await client.close().catch(() => {});
   }
 }
@@ -200,7 +203,7 @@ async function runUi(_engine: Engine | undefined, client: ClusterClient, o: RunO
   };
   process.once('SIGTERM', onSignal);
   process.on('SIGINT', onInterrupt);
-  // The sync runs behind the UI; its status (errors included) is shown by the UI.
+  // The sync runs behind the UI; its status (errors included) is shown by the UI, so the rejection is already reported there.
   const syncing = sync?.start().catch(() => {});
   await ink.waitUntilExit().finally(() => process.stdout.write('\x1b[?1049l'));
   process.off('SIGTERM', onSignal);

@@ -128,6 +128,7 @@ export class Engine {
       this.state = 'running';
     } catch (e) {
       // Leave nothing half-started (the lock especially), then report.
+      // The start error is the one to report; a stop error here would hide it.
       await this.stop().catch(() => {});
       throw e;
     }

@@ -304,6 +304,7 @@ export class EmbeddedClient implements ClusterClient {
     if (this.closed) return;
     this.closed = true;
     for (const s of [...this.sessions]) s.stop();
+    // Closing: a forward that fails to stop has no one left to tell; its sockets close with the process.
     await Promise.all([...this.forwards].map((f) => f.stop().catch(() => undefined)));
     await this.opts.onClose?.();
   }

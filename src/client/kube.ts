@@ -174,6 +174,7 @@ export class KubeClient implements ClusterClient {
     if (this.queued) return this.queued;
     const after = this.running ?? Promise.resolve();
     const next = after
+      // The previous refresh's failure was reported to its own caller; this one starts afresh.
       .catch(() => undefined)
       .then(async () => {
         this.queued = undefined;
@@ -237,6 +238,7 @@ export class KubeClient implements ClusterClient {
       clock: this.clock,
       onEvent: () => {
         this.crdWatchError = undefined;
+        // A failed discovery read keeps the last resource list; the next CRD event or lookup reads it again.
         this.refreshResources().catch(() => undefined);
       },
       onError: (e) => {
@@ -257,6 +259,7 @@ export class KubeClient implements ClusterClient {
     let info = this.index.resolve(kind);
     // Not (yet) in the resource list: a CRD may have just been Established; read discovery again, at most once a second.
     if (!info && this.clock.now() - this.lastDiscovery >= 1000) {
+      // Discovery unreachable: the lookup below answers from the resource list we have.
       await this.refreshResources().catch(() => undefined);
       info = this.index.resolve(kind);
     }
@@ -565,6 +568,7 @@ export class KubeClient implements ClusterClient {
     if (this.closed) return;
     this.closed = true;
     for (const s of [...this.subs]) s.stop();
+    // Closing: a forward that fails to stop has no one left to tell; its sockets close with the process.
     await Promise.all([...this.forwards].map((f) => f.stop().catch(() => undefined)));
   }
 

@@ -130,6 +130,7 @@ export class PortForwards {
     this.closed = true;
     const handles = [...this.entries.values()].flatMap((e) => (e.handle ? [e.handle] : []));
     this.entries.clear();
+    // Stopping them all: one that fails to stop must not keep the others open.
     await Promise.all(handles.map((h) => h.stop().catch(() => undefined)));
     this.listeners.clear();
   }
