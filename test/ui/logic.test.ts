@@ -16,7 +16,7 @@ import { sparkline } from '../../components/logic/sparkline.js';
 import { parseQuantity } from '../../components/logic/quantity.js';
 import { deployment, HOUR, MIN, pod, replicaSet, T0 } from './fixtures.js';
 import type { Key } from 'ink';
-import { logScreenLines } from '../../components/logs-view.js';
+import { logScreenLines } from '../../components/views/logs-view.js';
 
 describe('filter', () => {
   const labels = { app: 'web', tier: 'fe' };

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../src/api/meta.js';
 import { bindMetrics, defaultRenderers, type MetricsSample, type Usage } from '../../components/render/index.js';
 import { milliCores, percentage, podResources, toMc, toMi } from '../../components/render/metrics.js';
 import { buildTable, RowCache } from '../../components/logic/table-model.js';
-import { metricsSample } from '../../components/use-metrics.js';
+import { metricsSample } from '../../components/hooks/use-metrics.js';
 import { node, pod, T0 } from './fixtures.js';
 
 const MI = 2 ** 20;

@@ -2,7 +2,7 @@
 // warns that self-heal reverts it, and objects the sync reports OutOfSync are
 // marked in a SYNC column and counted in the header.
 import { afterEach, describe, expect, it } from 'vitest';
-import { dialogHeight } from '../../components/dialog.js';
+import { dialogHeight } from '../../components/widgets/dialog.js';
 import { driftedObjects, selfHealWarning } from '../../components/logic/sync-managed.js';
 import type { SyncStatusLike } from '../../components/types.js';
 import type { KubeObject } from '../../src/api/meta.js';

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StatusError } from '../../src/api/errors.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { HandedTerminal, TerminalHandover } from '../../components/terminal.js';
-import { SHELL_COMMAND } from '../../components/terminal-actions.js';
+import { SHELL_COMMAND } from '../../components/actions/terminal.js';
 import { FakeClusterClient } from './fake-client.js';
 import { deployment, pod } from './fixtures.js';
 import { KEYS, mount, tick, type Harness } from './harness.js';

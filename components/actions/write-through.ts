@@ -5,22 +5,14 @@
 // file, a document that no longer matches, a field an HPA owns) the user is
 // told why and offered the live-only change, with the self-heal warning.
 // `e` on such an object opens the manifest file at the object's line.
-import type { KubeObject } from '../src/api/meta.js';
-import type { ClusterClient } from '../src/client/types.js';
-import type { DialogState } from './dialog.js';
-import type { FlashState } from './flash.js';
-import { selfHealWarning } from './logic/sync-managed.js';
-import type { HandedTerminal } from './terminal.js';
-import type { SyncSource, SyncStatusLike, WriteChangeLike } from './types.js';
+import type { KubeObject } from '../../src/api/meta.js';
+import type { ClusterClient } from '../../src/client/types.js';
+import { selfHealWarning } from '../logic/sync-managed.js';
+import type { SyncStatusLike, WriteChangeLike } from '../types.js';
+import type { ActionContext } from './context.js';
 
-export interface WriteThroughContext {
-  client: ClusterClient;
-  sync?: SyncSource;
-  syncStatus?: SyncStatusLike;
-  setDialog(d: DialogState | undefined): void;
-  setFlash(text: string, level?: FlashState['level']): void;
-  withTerminal?: <T>(fn: (t: HandedTerminal) => Promise<T>) => Promise<T>;
-}
+/** What write-through uses of the App's ActionContext. */
+export type WriteThroughContext = Pick<ActionContext, 'client' | 'sync' | 'setDialog' | 'setFlash' | 'withTerminal'>;
 
 /** True when keyboard changes to `obj` go into the folder. */
 export function writesThrough(c: WriteThroughContext, obj: KubeObject): boolean {
@@ -35,9 +27,10 @@ export function writeThroughNote(c: WriteThroughContext, obj: KubeObject): strin
 
 /**
  * Writes `change` into the folder; on refusal explains why and, when it makes
- * sense, offers `live()` (the change to the live object only).
+ * sense, offers `live()` (the change to the live object only), with the
+ * self-heal warning as `syncStatus` (the sync's status when the key was pressed) gives it.
  */
-export function writeOrLive(c: WriteThroughContext, obj: KubeObject, change: WriteChangeLike, live: () => Promise<unknown>, liveDone: string): void {
+export function writeOrLive(c: WriteThroughContext, obj: KubeObject, change: WriteChangeLike, live: () => Promise<unknown>, liveDone: string, syncStatus: SyncStatusLike | undefined): void {
   c.sync!.writeThrough!(change).then(
     (out) => {
       if ('written' in out) {
@@ -52,12 +45,13 @@ export function writeOrLive(c: WriteThroughContext, obj: KubeObject, change: Wri
         type: 'confirm',
         title: 'Not written to the folder',
         lines: [out.refused, 'Change the live object only?'],
-        warning: selfHealWarning(obj, c.syncStatus),
-        onYes: () =>
+        warning: selfHealWarning(obj, syncStatus),
+        onYes: () => {
           live().then(
             () => c.setFlash(`${liveDone} (live only)`, 'warn'),
             (err: unknown) => c.setFlash(err instanceof Error ? err.message : String(err), 'error'),
-          ),
+          );
+        },
       });
     },
     (err: unknown) => c.setFlash(`write-through failed: ${err instanceof Error ? err.message : String(err)}`, 'error'),
@@ -82,7 +76,7 @@ function liveSetImage(client: ClusterClient, obj: KubeObject, container: string,
 }
 
 /** `i` (k9s' Set Image): a dialog with one field per container, then the images that changed. */
-export function setImage(c: WriteThroughContext, obj: KubeObject): void {
+export function setImage(c: WriteThroughContext, obj: KubeObject, syncStatus: SyncStatusLike | undefined): void {
   const containers = containersOf(obj);
   if (!containers.length) return c.setFlash(`${obj.kind.toLowerCase()}/${obj.metadata.name} has no containers`, 'warn');
   const through = writesThrough(c, obj);
@@ -93,7 +87,7 @@ export function setImage(c: WriteThroughContext, obj: KubeObject): void {
     lines: [through ? (writeThroughNote(c, obj) ?? 'writes the manifest') : 'Containers and their images:'],
     fields: containers.map((k) => ({ label: `${k.name}:`, text: k.image ?? '' })),
     focus: 0,
-    warning: through ? undefined : selfHealWarning(obj, c.syncStatus),
+    warning: through ? undefined : selfHealWarning(obj, syncStatus),
     onSubmit: (texts) => {
       const changed = containers.map((k, i) => ({ name: k.name, image: texts[i].trim(), old: k.image ?? '' })).filter((x) => x.image && x.image !== x.old);
       if (!changed.length) return c.setFlash('no image changed', 'warn');
@@ -115,7 +109,7 @@ export function setImage(c: WriteThroughContext, obj: KubeObject): void {
           );
           return;
         }
-        writeOrLive(c, obj, { op: 'image', kind: obj.kind, namespace: ns, name, container: x.name, image: x.image }, live, `${what} ${x.name}=${x.image} image updated`);
+        writeOrLive(c, obj, { op: 'image', kind: obj.kind, namespace: ns, name, container: x.name, image: x.image }, live, `${what} ${x.name}=${x.image} image updated`, syncStatus);
         // One write at a time: the service queues them, each becomes its own change (and commit).
         run(i + 1);
       };

@@ -3,9 +3,9 @@
 // samples client.podMetrics/nodeMetrics on an interval through the injected
 // clock — only when the client offers them.
 import { useEffect, useState } from 'react';
-import type { ClusterClient, NodeMetrics, PodMetrics } from '../src/client/types.js';
-import type { Clock } from '../src/util/clock.js';
-import type { MetricsSample, Usage } from './render/types.js';
+import type { ClusterClient, NodeMetrics, PodMetrics } from '../../src/client/types.js';
+import type { Clock } from '../../src/util/clock.js';
+import type { MetricsSample, Usage } from '../render/types.js';
 
 export const HISTORY = 30;
 

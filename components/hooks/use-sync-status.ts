@@ -1,6 +1,6 @@
 // Follows the folder sync's status through its onChange callback.
 import { useEffect, useState } from 'react';
-import type { SyncSource, SyncStatusLike } from './types.js';
+import type { SyncSource, SyncStatusLike } from '../types.js';
 
 export function useSyncStatus(sync: SyncSource | undefined): SyncStatusLike | undefined {
   const [status, setStatus] = useState<SyncStatusLike | undefined>(() => sync?.status());

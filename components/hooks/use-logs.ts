@@ -1,10 +1,10 @@
 // Streams the logs of one or more pods (every container of each) into a
 // bounded buffer, redrawing at most once per frame however fast lines come.
 import { useEffect, useMemo, useState } from 'react';
-import type { ClusterClient, Subscription } from '../src/client/types.js';
-import type { Clock, Timer } from '../src/util/clock.js';
-import { LogBuffer } from './logic/log-buffer.js';
-import type { WatchCache } from './watch-cache.js';
+import type { ClusterClient, Subscription } from '../../src/client/types.js';
+import type { Clock, Timer } from '../../src/util/clock.js';
+import { LogBuffer } from '../logic/log-buffer.js';
+import type { WatchCache } from '../watch-cache.js';
 
 export interface LogsTarget {
   namespace: string;

@@ -4,21 +4,13 @@
 // ClusterClient.execInteractive, so no kubectl is needed), and `e` edits an
 // object in the user's editor (edit-session.ts). Both take the terminal only
 // through the App's withTerminal.
-import type { KubeObject } from '../src/api/meta.js';
-import type { ClusterClient } from '../src/client/types.js';
-import type { DialogState } from './dialog.js';
+import type { KubeObject } from '../../src/api/meta.js';
+import { PORT_FORWARD_KIND } from '../logic/port-forward.js';
+import type { ActionContext } from './context.js';
 import { editSession } from './edit-session.js';
-import type { FlashState } from './flash.js';
-import { PORT_FORWARD_KIND } from './logic/port-forward.js';
-import type { HandedTerminal } from './terminal.js';
 
-/** What these actions use of the App's ActionContext (which has all of it). */
-export interface TerminalActionContext {
-  client: ClusterClient;
-  setDialog(d: DialogState | undefined): void;
-  setFlash(text: string, level?: FlashState['level']): void;
-  withTerminal?: <T>(fn: (t: HandedTerminal) => Promise<T>) => Promise<T>;
-}
+/** What these actions use of the App's ActionContext. */
+export type TerminalActionContext = Pick<ActionContext, 'client' | 'setDialog' | 'setFlash' | 'withTerminal'>;
 
 /** k9s' shell: bash when the image has it, else sh. */
 export const SHELL_COMMAND = ['sh', '-c', 'command -v bash >/dev/null && exec bash || exec sh'];

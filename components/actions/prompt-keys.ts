@@ -1,8 +1,9 @@
 // Keys while a dialog or the command/filter prompt is open: text editing,
 // enter to submit, esc to cancel, tab to complete. Everything else goes
-// through the key-binding table in app.tsx.
-import { runAction, type ActionContext } from './actions.js';
-import type { DialogState } from './dialog.js';
+// through the key-binding table (hooks/use-keys.ts).
+import type { DialogState } from '../widgets/dialog.js';
+import type { ActionContext, Screen } from './context.js';
+import { runCommand } from './general.js';
 
 export type Mode = { type: 'normal' } | { type: 'command'; text: string } | { type: 'filter'; text: string };
 
@@ -50,7 +51,7 @@ function handleFormKey(d: FormDialog, input: string, name: string, setDialog: (d
   setDialog({ ...d, fields: d.fields.map((f, i) => ({ ...f, text: texts[i] })) });
 }
 
-export function handlePromptKey(m: Exclude<Mode, { type: 'normal' }>, input: string, name: string, c: ActionContext, suggestion: string | undefined): void {
+export function handlePromptKey(m: Exclude<Mode, { type: 'normal' }>, input: string, name: string, c: ActionContext, s: Screen, suggestion: string | undefined): void {
   if (name === 'esc') {
     c.setMode(NORMAL);
     if (m.type === 'filter') c.setUi({ filter: '' });
@@ -63,7 +64,7 @@ export function handlePromptKey(m: Exclude<Mode, { type: 'normal' }>, input: str
   if (name === 'enter') {
     c.setMode(NORMAL);
     if (m.type === 'filter') c.setUi({ filter: m.text.trim(), cursor: 0, offset: 0 });
-    else runAction('runCommand', c, m.text);
+    else runCommand(c, s, m.text);
     return;
   }
   if (name === 'tab') {

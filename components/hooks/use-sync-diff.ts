@@ -2,7 +2,7 @@
 // kubectl-style diff of one object when the view opens. A server-side dry run
 // per open, never per frame.
 import { useEffect, useState } from 'react';
-import type { SyncSource, View } from './types.js';
+import type { SyncSource, View } from '../types.js';
 
 export function useSyncDiff(sync: SyncSource | undefined, view: View): string[] | undefined {
   const [lines, setLines] = useState<string[] | undefined>();

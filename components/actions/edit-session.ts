@@ -3,10 +3,10 @@
 // that does not parse or that the server finds invalid is reopened with the
 // reasons at its top; saving the same broken file again gives up, keeping the
 // file. Other failures (a conflict, the object gone) keep the file and say so.
-import type { KubeObject } from '../src/api/meta.js';
-import type { ClusterClient } from '../src/client/types.js';
+import type { KubeObject } from '../../src/api/meta.js';
+import type { ClusterClient } from '../../src/client/types.js';
 import { parse } from 'yaml';
-import { findKind } from './logic/kinds.js';
+import { findKind } from '../logic/kinds.js';
 import {
   changesIdentity,
   editableObject,
@@ -18,8 +18,8 @@ import {
   resourceString,
   stripComments,
   type EditReason,
-} from './logic/edit.js';
-import type { HandedTerminal } from './terminal.js';
+} from '../logic/edit.js';
+import type { HandedTerminal } from '../terminal.js';
 
 export interface EditOutcome {
   level: 'info' | 'warn' | 'error';

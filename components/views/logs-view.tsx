@@ -2,8 +2,8 @@
 // timestamps, a `/` filter, and a source prefix when several containers or
 // pods stream together.
 import { Box, Text } from 'ink';
-import type { LogLine } from '../src/client/types.js';
-import { parseFilter } from './logic/filter.js';
+import type { LogLine } from '../../src/client/types.js';
+import { parseFilter } from '../logic/filter.js';
 
 export interface LogOptions {
   autoscroll: boolean;

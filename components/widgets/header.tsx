@@ -3,16 +3,16 @@
 // with sparklines), the kubeterm version, and the key hints of the view.
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import type { KubeObject } from '../src/api/meta.js';
-import type { ClusterInfo } from '../src/client/types.js';
-import { keyLabel, type Binding } from './keys.js';
-import { age } from './logic/age.js';
-import { formatCpu, formatMemory, parseQuantity } from './logic/quantity.js';
+import type { KubeObject } from '../../src/api/meta.js';
+import type { ClusterInfo } from '../../src/client/types.js';
+import { keyLabel, type Binding } from '../keys.js';
+import { age } from '../logic/age.js';
+import { formatCpu, formatMemory, parseQuantity } from '../logic/quantity.js';
 import { Sparkline } from './sparkline.js';
-import { recentWrite } from './logic/last-write.js';
-import { driftedObjects } from './logic/sync-managed.js';
-import type { SyncStatusLike } from './types.js';
-import type { MetricsState } from './use-metrics.js';
+import { recentWrite } from '../logic/last-write.js';
+import { driftedObjects } from '../logic/sync-managed.js';
+import type { SyncStatusLike } from '../types.js';
+import type { MetricsState } from '../hooks/use-metrics.js';
 
 export const HEADER_LINES = 6;
 const HINT_WIDTH = 26;

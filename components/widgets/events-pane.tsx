@@ -1,9 +1,9 @@
 // A live strip of the newest events under the table; warnings in red.
 import { Box, Text } from 'ink';
-import type { KubeObject } from '../src/api/meta.js';
-import type { Event } from '../src/api/types/index.js';
-import { age, ageMs } from './logic/age.js';
-import { eventLastSeen, eventObject } from './render/event.js';
+import type { KubeObject } from '../../src/api/meta.js';
+import type { Event } from '../../src/api/types/index.js';
+import { age, ageMs } from '../logic/age.js';
+import { eventLastSeen, eventObject } from '../render/event.js';
 
 export function newestEvents(events: readonly KubeObject[], namespace: string, count: number, now: number): Event[] {
   const mine = (namespace ? events.filter((e) => e.metadata.namespace === namespace) : [...events]) as Event[];
