@@ -110,16 +110,22 @@ export class FolderWatcher {
     this.opts.onBatch(paths);
     let last = 0;
     for (const p of paths) last = Math.max(last, this.lastEvent.get(p) ?? 0);
-    const t = this.clock.setTimeout(async () => {
+    const t = this.clock.setTimeout(() => {
       for (const p of paths) if ((this.lastEvent.get(p) ?? 0) <= last) this.lastEvent.delete(p);
       this.rechecks.delete(t);
-      const now = await Promise.all([...paths].map((p) => this.fingerprint(p)));
-      if (this.stopped) return;
-      [...paths].forEach((p, i) => {
-        if (now[i] !== seen[i]) this.add(p);
-      });
+      // Not awaited by the timer; it cannot reject (fingerprint reports a failed stat as 'gone').
+      void this.recheck(paths, seen);
     }, Math.max(5, last + THROTTLE_MS - this.clock.now()));
     this.rechecks.add(t);
+  }
+
+  /** Sends again every path whose content changed since `seen` was taken. */
+  private async recheck(paths: Set<string>, seen: string[]): Promise<void> {
+    const now = await Promise.all([...paths].map((p) => this.fingerprint(p)));
+    if (this.stopped) return;
+    [...paths].forEach((p, i) => {
+      if (now[i] !== seen[i]) this.add(p);
+    });
   }
 
   /** Identity of a path's current content: inode, size and mtime (ns resolution on Linux), or 'gone'. */

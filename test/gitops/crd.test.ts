@@ -8,7 +8,8 @@ import type { ClusterClient } from '../../src/client/types.js';
 import { Engine } from '../../src/engine.js';
 import { healthOf } from '../../src/gitops/health.js';
 import { FolderSync, type FolderSyncConfig } from '../../src/gitops/sync.js';
-import { cm, eventually, override, tempFolder } from './helpers.js';
+import { cm, override, POLL_MS, tempFolder } from './helpers.js';
+import { until } from '../helpers/wait.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -137,10 +138,11 @@ describe('FolderSync: a CRD and its custom resources', () => {
     // A controller writing status: health follows kstatus, through the live watch on the custom kind.
     const web = api.get('Certificate', 'default', 'web')!;
     await api.updateStatus({ ...web, status: { observedGeneration: web.metadata.generation, conditions: [{ type: 'Ready', status: 'False', reason: 'Issuing', message: 'issuing a certificate' }] } });
-    await eventually(
+    await until(
+      'Certificate web Progressing while not Ready',
       () => sync.status().files[0].objects.find((o) => o.name === 'web')?.health.status === 'Progressing',
       5000,
-      'Certificate web Progressing while not Ready',
+      POLL_MS,
     );
     // Editing a custom resource re-applies it (no establish wait for a served CRD).
     order.length = 0;
@@ -172,10 +174,10 @@ describe('FolderSync: a CRD and its custom resources', () => {
 
     // The CRD arriving (here in another file) makes the custom resource valid: it applies, the error goes.
     await folder.write('crd.yaml', certificateCrd({ group: 'example.com', plural: 'widgets', kind: 'Widget', shortNames: [] }).replace(/\n *required: \[secretName, dnsNames\]/, ''));
-    await eventually(() => api.get('Widget', 'default', 'w'), 10_000, 'Widget w applied once its CRD is in the folder').catch((e) => {
+    await until('Widget w applied once its CRD is in the folder', () => api.get('Widget', 'default', 'w'), 10_000, POLL_MS).catch((e) => {
       throw new Error(`${e.message}\n${JSON.stringify(sync.status(), null, 1)}`);
     });
-    await eventually(() => sync.status().phase === 'Synced', 5000, 'phase Synced');
+    await until('phase Synced', () => sync.status().phase === 'Synced', 5000, POLL_MS);
   });
 
   it('applies a custom resource whose CRD someone else installs later, without a file change', async () => {
@@ -183,8 +185,8 @@ describe('FolderSync: a CRD and its custom resources', () => {
     expect(sync.status().errors[0]?.message).toBe('no matches for kind "Certificate" in version "cert.example.com/v1"; ensure CRDs are installed first');
     const { parse } = await import('yaml');
     await client.apply(parse(certificateCrd()), { fieldManager: 'kubectl' });
-    await eventually(() => api.get('Certificate', 'default', 'late'), 10_000, 'Certificate applied after its CRD was established');
-    await eventually(() => sync.status().phase === 'Synced', 5000, 'phase Synced');
+    await until('Certificate applied after its CRD was established', () => api.get('Certificate', 'default', 'late'), 10_000, POLL_MS);
+    await until('phase Synced', () => sync.status().phase === 'Synced', 5000, POLL_MS);
   });
 
   it('prunes the custom resources before their CRD when the files go, and leaves no custom resource behind', async () => {
@@ -203,11 +205,11 @@ describe('FolderSync: a CRD and its custom resources', () => {
     expect(sync.status().errors).toEqual([]);
     expect(api.get('Certificate', 'kube-public', 'b')).toBeDefined();
     await Promise.all([folder.remove('crd.yaml'), folder.remove('certs')]);
-    await eventually(() => !api.get('CustomResourceDefinition', '', 'certificates.cert.example.com'), 10_000, 'CRD gone');
+    await until('CRD gone', () => !api.get('CustomResourceDefinition', '', 'certificates.cert.example.com'), 10_000, POLL_MS);
     expect(deletes).toEqual(['Certificate/a', 'Certificate/b', 'CustomResourceDefinition/certificates.cert.example.com']);
     expect(engine.store.list('Certificate').items).toEqual([]);
     expect(engine.api.kinds.get('Certificate')).toBeUndefined();
-    await eventually(() => sync.status().files.every((f) => f.state === 'Pruned'), 5000, 'every file Pruned');
+    await until('every file Pruned', () => sync.status().files.every((f) => f.state === 'Pruned'), 5000, POLL_MS);
     const inv = api.get('ConfigMap', 'kube-system', 'kubeterm-sync-crd')!;
     expect(JSON.parse((inv.data as Record<string, string>)['inventory.json'])).toEqual([]);
   });
@@ -215,7 +217,7 @@ describe('FolderSync: a CRD and its custom resources', () => {
   it('prunes a custom resource removed from the folder while its CRD stays', async () => {
     const { api, folder } = await setup({ 'crd.yaml': certificateCrd(), 'a.yaml': certificate('a'), 'b.yaml': certificate('b') });
     await folder.remove('a.yaml');
-    await eventually(() => !api.get('Certificate', 'default', 'a'), 5000, 'Certificate a pruned');
+    await until('Certificate a pruned', () => !api.get('Certificate', 'default', 'a'), 5000, POLL_MS);
     expect(api.get('Certificate', 'default', 'b')).toBeDefined();
   });
 
@@ -223,14 +225,14 @@ describe('FolderSync: a CRD and its custom resources', () => {
     const { api, engine, folder, sync } = await setup({ 'crd.yaml': certificateCrd(), 'certs.yaml': certificate('kept') });
     expect(api.get('Certificate', 'default', 'kept')).toBeDefined();
     await folder.remove('crd.yaml');
-    await eventually(() => !api.get('CustomResourceDefinition', '', 'certificates.cert.example.com'), 10_000, 'CRD pruned');
+    await until('CRD pruned', () => !api.get('CustomResourceDefinition', '', 'certificates.cert.example.com'), 10_000, POLL_MS);
     expect(engine.store.list('Certificate').items).toEqual([]);
-    const err = await eventually(() => sync.status().errors.find((e) => e.file === 'certs.yaml'), 5000, 'error on certs.yaml');
+    const err = await until('error on certs.yaml', () => sync.status().errors.find((e) => e.file === 'certs.yaml'), 5000, POLL_MS);
     expect(err).toMatchObject({ object: 'Certificate/kept', message: 'no matches for kind "Certificate" in version "cert.example.com/v1"; ensure CRDs are installed first' });
     // Putting the CRD back brings the resource back.
     await folder.write('crd.yaml', certificateCrd());
-    await eventually(() => api.get('Certificate', 'default', 'kept'), 10_000, 'Certificate re-created');
-    await eventually(() => sync.status().phase === 'Synced', 5000, 'phase Synced');
+    await until('Certificate re-created', () => api.get('Certificate', 'default', 'kept'), 10_000, POLL_MS);
+    await until('phase Synced', () => sync.status().phase === 'Synced', 5000, POLL_MS);
   });
 
   it('--dry-run plans a CRD and its custom resources without creating anything', async () => {
@@ -247,16 +249,16 @@ describe('FolderSync: bad CRDs', () => {
     const { folder, api, sync } = await setup({ 'widgets.yaml': certificateCrd({ group: 'example.com', plural: 'widgets', kind: 'Widget', shortNames: ['wd', 'gadgets'] }) });
     expect(sync.status().errors).toEqual([]);
     await folder.write('gadgets.yaml', docs(certificateCrd({ group: 'example.com', plural: 'gadgets', kind: 'Gadget', shortNames: [] }), certificate('g', { group: 'example.com', kind: 'Gadget' })));
-    const errs = await eventually(() => {
+    const errs = await until('two errors in gadgets.yaml', () => {
       const e = sync.status().errors.filter((x) => x.file === 'gadgets.yaml');
       return e.length === 2 ? e : undefined;
-    }, 10_000, 'two errors in gadgets.yaml');
+    }, 10_000, POLL_MS);
     const conflict = 'CustomResourceDefinition "gadgets.example.com" is not Established: NamesAccepted is False (PluralConflict): "gadgets" is already in use';
     expect(errs.find((e) => e.object === 'CustomResourceDefinition/gadgets.example.com')?.message).toBe(conflict);
     expect(errs.find((e) => e.object === 'Gadget/g')).toMatchObject({ doc: 2, message: `Gadget "g" in namespace "default" not applied: its ${conflict}` });
     const crdRow = sync.status().files.find((f) => f.file === 'gadgets.yaml')!.objects.find((o) => o.kind === 'CustomResourceDefinition')!;
     expect(crdRow).toMatchObject({ state: 'Failed' });
-    await eventually(() => sync.status().files.find((f) => f.file === 'gadgets.yaml')!.objects.find((o) => o.kind === 'CustomResourceDefinition')!.health.status === 'Degraded', 5000, 'CRD Degraded');
+    await until('CRD Degraded', () => sync.status().files.find((f) => f.file === 'gadgets.yaml')!.objects.find((o) => o.kind === 'CustomResourceDefinition')!.health.status === 'Degraded', 5000, POLL_MS);
     expect(api.kinds.get('Gadget')).toBeUndefined();
     // The first CRD is unaffected.
     expect(sync.status().files.find((f) => f.file === 'widgets.yaml')?.state).toBe('Synced');

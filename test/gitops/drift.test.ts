@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeDrift, findDrift } from '../../src/gitops/drift.js';
 import { FolderSync, type FolderSyncConfig } from '../../src/gitops/sync.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { deployment, eventually, newCluster, tempFolder } from './helpers.js';
+import { deployment, newCluster, POLL_MS, tempFolder } from './helpers.js';
+import { until } from '../helpers/wait.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -55,56 +56,71 @@ describe('findDrift', () => {
   });
 });
 
+// Heal delays run on a FakeClock in every test: a busy machine can neither heal before the
+// test has seen the drift nor make a heal that should not happen look like it did not.
 describe('FolderSync drift with the real watcher', () => {
   it('shows a scale from elsewhere as OutOfSync and heals it after the delay', async () => {
-    const { api, sync } = await setup({ 'web.yaml': deployment('web', { replicas: 2 }) }, { healDelayMs: 150 });
+    const clock = new FakeClock();
+    const { api, sync } = await setup({ 'web.yaml': deployment('web', { replicas: 2 }) }, { clock, healDelayMs: 150 });
     await api.scale('Deployment', 'default', 'web', 7);
-    const st = (await eventually(() => (web(sync.status()).state === 'OutOfSync' ? sync.status() : undefined), 3000, 'OutOfSync'))!;
+    const st = (await until('OutOfSync', () => (web(sync.status()).state === 'OutOfSync' ? sync.status() : undefined), 3000, POLL_MS))!;
     expect(web(st).message).toBe('spec.replicas: 2 in the folder, 7 in the cluster');
     expect(st.phase).toBe('OutOfSync');
-    await eventually(() => api.get('Deployment', 'default', 'web')!.spec.replicas === 2, 5000, 'healed to 2 replicas');
-    await eventually(() => web(sync.status()).state === 'Synced', 3000, 'Synced again');
+    clock.advance(150);
+    await until('healed to 2 replicas', () => api.get('Deployment', 'default', 'web')!.spec.replicas === 2, 5000, POLL_MS);
+    await until('Synced again', () => web(sync.status()).state === 'Synced', 3000, POLL_MS);
   });
 
   it('does not call the API\'s own normalisation drift (empty lists, nulls, quantities)', async () => {
     const manifest = deployment('web', { replicas: 1 }).replace('          image: nginx:1.27\n', '          image: nginx:1.27\n          env: []\n          args: null\n          resources:\n            limits: {cpu: 0.5, memory: 1Gi}\n');
-    const { api, sync } = await setup({ 'web.yaml': manifest }, { healDelayMs: 50 });
+    const clock = new FakeClock();
+    const { api, sync } = await setup({ 'web.yaml': manifest }, { clock, healDelayMs: 50 });
     const seen: string[] = [];
     sync.onChange(() => seen.push(web(sync.status()).state));
     // A controller writes status: a watch event the sync checks for drift.
     await api.modify('Deployment', 'default', 'web', (d) => void (d.status = { observedGeneration: 1, replicas: 1 }), { status: true });
-    await eventually(() => seen.length > 0, 3000, 'the status write was observed');
+    await until('the status write was observed', () => seen.length > 0, 3000, POLL_MS);
     expect(seen).not.toContain('OutOfSync');
     expect(web(sync.status()).state).toBe('Synced');
+    expect(clock.timers).toBe(0); // no heal pending
   });
 
   it('re-creates an owned object deleted from elsewhere', async () => {
-    const { api, sync } = await setup({ 'web.yaml': deployment('web', { replicas: 1 }) }, { healDelayMs: 100 });
+    const clock = new FakeClock();
+    const { api, sync } = await setup({ 'web.yaml': deployment('web', { replicas: 1 }) }, { clock, healDelayMs: 100 });
     const uid = api.get('Deployment', 'default', 'web')!.metadata.uid;
     await api.delete('Deployment', 'default', 'web');
-    await eventually(() => api.get('Deployment', 'default', 'web')?.metadata.uid !== uid && api.get('Deployment', 'default', 'web'), 5000, 'recreated');
-    await eventually(() => web(sync.status()).state === 'Synced', 3000, 'Synced');
+    await until('the deletion seen as drift', () => web(sync.status()).state === 'OutOfSync', 3000, POLL_MS);
+    clock.advance(100);
+    await until('recreated', () => api.get('Deployment', 'default', 'web')?.metadata.uid !== uid && api.get('Deployment', 'default', 'web'), 5000, POLL_MS);
+    await until('Synced', () => web(sync.status()).state === 'Synced', 3000, POLL_MS);
   });
 
   it('never calls replicas drift when the manifest leaves them out (an HPA owns them)', async () => {
-    const { api, sync } = await setup({ 'web.yaml': deployment('web') }, { healDelayMs: 50 });
+    const clock = new FakeClock();
+    const { api, sync } = await setup({ 'web.yaml': deployment('web') }, { clock, healDelayMs: 50 });
     const seen: string[] = [];
     sync.onChange(() => seen.push(web(sync.status()).state));
     await api.scale('Deployment', 'default', 'web', 4);
-    await eventually(() => seen.length > 0, 3000, 'the scale was observed');
+    await until('the scale was observed', () => seen.length > 0, 3000, POLL_MS);
     expect(web(sync.status()).state).toBe('Synced');
     expect(seen).not.toContain('OutOfSync');
+    expect(clock.timers).toBe(0); // no heal pending
+    clock.advance(50);
+    await sync.idle();
     expect(api.get('Deployment', 'default', 'web')!.spec.replicas).toBe(4);
   });
 
   it('leaves replicas to an HPA from the same folder even when the manifest sets them', async () => {
     const hpa = `apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 5\n`;
-    const { api, sync } = await setup({ 'web.yaml': `${deployment('web', { replicas: 2 })}---\n${hpa}` }, { healDelayMs: 50 });
+    const clock = new FakeClock();
+    const { api, sync } = await setup({ 'web.yaml': `${deployment('web', { replicas: 2 })}---\n${hpa}` }, { clock, healDelayMs: 50 });
     const seen: string[] = [];
     sync.onChange(() => seen.push(web(sync.status()).state));
     await api.scale('Deployment', 'default', 'web', 5);
-    await eventually(() => seen.length > 0, 3000, 'the scale was observed');
+    await until('the scale was observed', () => seen.length > 0, 3000, POLL_MS);
     expect(seen).not.toContain('OutOfSync');
+    expect(clock.timers).toBe(0); // no heal pending
   });
 });
 
@@ -113,30 +129,30 @@ describe('FolderSync drift on a fake clock', () => {
     const clock = new FakeClock();
     const { api, sync } = await setup({ 'web.yaml': deployment('web', { replicas: 2 }) }, { clock, watch: false, healDelayMs: 5000 });
     await api.scale('Deployment', 'default', 'web', 6);
-    await eventually(() => web(sync.status()).state === 'OutOfSync', 3000, 'OutOfSync');
+    await until('OutOfSync', () => web(sync.status()).state === 'OutOfSync', 3000, POLL_MS);
     clock.advance(4999);
     expect(api.get('Deployment', 'default', 'web')!.spec.replicas).toBe(6);
     clock.advance(1);
-    await eventually(() => api.get('Deployment', 'default', 'web')!.spec.replicas === 2, 3000, 'healed');
+    await until('healed', () => api.get('Deployment', 'default', 'web')!.spec.replicas === 2, 3000, POLL_MS);
   });
 
   it('with selfHeal off (or the object opted out) reports drift and leaves it', async () => {
     const clock = new FakeClock();
     const { api, sync } = await setup({ 'web.yaml': deployment('web', { replicas: 2 }) }, { clock, watch: false, selfHeal: false });
     await api.scale('Deployment', 'default', 'web', 3);
-    await eventually(() => web(sync.status()).state === 'OutOfSync', 3000, 'OutOfSync');
+    await until('OutOfSync', () => web(sync.status()).state === 'OutOfSync', 3000, POLL_MS);
     clock.advance(60_000);
     expect(clock.timers).toBe(0);
     expect(api.get('Deployment', 'default', 'web')!.spec.replicas).toBe(3);
     // A manual sync puts the folder's state back.
     await sync.syncNow();
     expect(api.get('Deployment', 'default', 'web')!.spec.replicas).toBe(2);
-    await eventually(() => web(sync.status()).state === 'Synced', 3000, 'Synced');
+    await until('Synced', () => web(sync.status()).state === 'Synced', 3000, POLL_MS);
 
     const optOut = deployment('web', { replicas: 2 }).replace('  name: web\n', '  name: web\n  annotations:\n    kubeterm.io/self-heal: "false"\n');
     const other = await setup({ 'web.yaml': optOut }, { clock, watch: false, syncName: 'optout' });
     await other.api.scale('Deployment', 'default', 'web', 3);
-    await eventually(() => web(other.sync.status()).state === 'OutOfSync', 3000, 'OutOfSync');
+    await until('OutOfSync', () => web(other.sync.status()).state === 'OutOfSync', 3000, POLL_MS);
     expect(clock.timers).toBe(0);
   });
 });

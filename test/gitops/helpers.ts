@@ -1,7 +1,7 @@
 // Test scaffolding for the folder sync: a real Api over a MemoryStore behind the
 // real EmbeddedClient (and `apiClient`, a minimal adapter kept for the bench's
 // fallback), temporary
-// folders with real files, and a poll-until helper instead of sleeps.
+// folders with real files. Waits poll with test/helpers/wait.ts (`until`).
 import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,7 @@ import type { WatchEvent } from '../../src/api/store-types.js';
 import { EmbeddedClient } from '../../src/client/embedded.js';
 import type { ClusterClient, ClientListOptions, Subscription } from '../../src/client/types.js';
 import { MemoryStore } from '../../state/store.js';
+import { until } from '../helpers/wait.js';
 
 /** `a=b,c=d` equality selectors only: all the sync uses. */
 function labelFilter(sel?: string): ((o: KubeObject) => boolean) | undefined {
@@ -135,21 +136,15 @@ export async function tempFolder(prefix = 'kubeterm-gitops-'): Promise<{ dir: st
   };
 }
 
-/** Polls `check` until it returns a truthy value (returned) or throws the last failure after `timeoutMs`. */
+/** How often gitops tests poll (`until`): in-memory state moves within milliseconds, unlike the containers `until`'s 100 ms default is for. */
+export const POLL_MS = 10;
+
+/**
+ * The shared poll (test/helpers/wait.ts `until`) in this file's old argument order.
+ * test/gitops calls `until` itself; this stays for the tests elsewhere that import it from here.
+ */
 export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-      last = new Error(`${what} was ${JSON.stringify(v)}`);
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${(last as Error)?.message ?? last}`, { cause: last });
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  return (await until(what, check as () => Promise<NonNullable<T> | undefined>, timeoutMs, POLL_MS))!;
 }
 
 export const cm = (name: string, data: Record<string, string> = { a: '1' }, ns?: string): string =>

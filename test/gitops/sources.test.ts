@@ -7,7 +7,8 @@ import { isIgnoredPath, isSyncedFile } from '../../src/gitops/ignore.js';
 import { KubectlMissingError } from '../../src/gitops/kustomize.js';
 import { scanSources } from '../../src/gitops/sources.js';
 import { FolderSync } from '../../src/gitops/sync.js';
-import { cm, eventually, newCluster, tempFolder } from './helpers.js';
+import { cm, newCluster, POLL_MS, tempFolder } from './helpers.js';
+import { until } from '../helpers/wait.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -76,7 +77,7 @@ describe('folder contents', () => {
     expect(api.get('ConfigMap', 'default', 'plain')).toBeDefined();
     // A change to a file the kustomization uses rebuilds it.
     await f.write('overlay/cm.yaml', cm('base', { a: '2' }));
-    await eventually(() => (api.get('ConfigMap', 'default', 'dev-base')?.data as any)?.a === '2', 10000, 'rebuilt');
+    await until('rebuilt', () => (api.get('ConfigMap', 'default', 'dev-base')?.data as any)?.a === '2', 10000, POLL_MS);
   });
   if (!hasKubectl) console.log('kustomize build test skipped: kubectl is not installed');
 

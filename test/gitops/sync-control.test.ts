@@ -12,7 +12,8 @@ import { driftPaths, ignoredPaths, parseJqPath, parseSyncConfig, withFieldsFrom,
 import { FolderSync, type FolderSyncConfig } from '../../src/gitops/sync.js';
 import { unifiedHunks } from '../../src/gitops/unified-diff.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { deployment, eventually, newCluster, tempFolder } from './helpers.js';
+import { deployment, newCluster, POLL_MS, tempFolder } from './helpers.js';
+import { until } from '../helpers/wait.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -57,13 +58,13 @@ describe('suspend and resume', () => {
     expect(sync.status().suspended?.since).toBe('2026-01-01T00:00:00.000Z');
     await folder.write('web.yaml', deployment('web', { replicas: 5 }));
     // The edit is read (status says so) but not applied.
-    const seen = await eventually(() => (obj(sync, 'web')?.message?.includes('suspended') ? obj(sync, 'web') : undefined), 5000, 'the edit to be seen');
+    const seen = await until('the edit to be seen', () => (obj(sync, 'web')?.message?.includes('suspended') ? obj(sync, 'web') : undefined), 5000, POLL_MS);
     expect(seen).toMatchObject({ state: 'OutOfSync', message: 'changed in the folder; not applied while the sync is suspended' });
     expect(await replicas(client, 'web')).toBe(2);
 
     // Drift is reported, never healed while suspended.
     await client.scale('Deployment', 'default', 'api', 4);
-    await eventually(() => obj(sync, 'api')?.state === 'OutOfSync', 5000, 'api drift reported');
+    await until('api drift reported', () => obj(sync, 'api')?.state === 'OutOfSync', 5000, POLL_MS);
     clock.advance(60_000);
     await sync.idle();
     expect(await replicas(client, 'api')).toBe(4);
@@ -77,7 +78,7 @@ describe('suspend and resume', () => {
     expect(obj(sync, 'web')?.state).toBe('Synced');
     // Drift is healed again after the heal delay.
     clock.advance(1000);
-    await eventually(async () => (await replicas(client, 'api')) === 1, 5000, 'api healed back to 1 replica');
+    await until('api healed back to 1 replica', async () => (await replicas(client, 'api')) === 1, 5000, POLL_MS);
   });
 
   it('suspension survives a restart of the sync (the control file), and resume clears it', async () => {
@@ -127,7 +128,7 @@ describe('reconcile now', () => {
     const folder = await folderWith({ 'web.yaml': deployment('web', { replicas: 2 }) });
     const { sync } = await startSync(client, folder, { selfHeal: false });
     await client.scale('Deployment', 'default', 'web', 7);
-    await eventually(() => obj(sync, 'web')?.state === 'OutOfSync', 5000, 'drift');
+    await until('drift', () => obj(sync, 'web')?.state === 'OutOfSync', 5000, POLL_MS);
     await sync.reconcile();
     expect(await replicas(client, 'web')).toBe(2);
   });
@@ -234,8 +235,8 @@ describe('ignore rules', () => {
     const folder = await folderWith({ 'web.yaml': manifest });
     const { sync, clock } = await startSync(client, folder);
     await client.scale('Deployment', 'default', 'web', 6);
-    await eventually(async () => (await replicas(client, 'web')) === 6, 3000, 'scaled');
-    await eventually(() => sync.status().files.length > 0, 3000, 'status');
+    await until('scaled', async () => (await replicas(client, 'web')) === 6, 3000, POLL_MS);
+    await until('status', () => sync.status().files.length > 0, 3000, POLL_MS);
     expect(obj(sync, 'web')?.state).toBe('Synced');
     expect(await sync.diff('Deployment', 'default', 'web')).not.toMatch(/replicas/);
     clock.advance(10_000);
@@ -248,14 +249,14 @@ describe('ignore rules', () => {
     const folder = await folderWith({ 'web.yaml': deployment('web', { replicas: 2 }) });
     const { sync, clock } = await startSync(client, folder);
     await client.scale('Deployment', 'default', 'web', 6);
-    await eventually(() => obj(sync, 'web')?.state === 'OutOfSync', 5000, 'drift before the rule');
+    await until('drift before the rule', () => obj(sync, 'web')?.state === 'OutOfSync', 5000, POLL_MS);
     await folder.write('.kubeterm.yaml', 'ignoreDifferences:\n  - group: apps\n    kind: Deployment\n    jsonPointers: [/spec/replicas]\n');
-    await eventually(() => obj(sync, 'web')?.state === 'Synced', 5000, 'Synced once the rule is read');
+    await until('Synced once the rule is read', () => obj(sync, 'web')?.state === 'Synced', 5000, POLL_MS);
     clock.advance(10_000);
     await sync.idle();
     expect(await replicas(client, 'web')).toBe(6);
     await folder.write('.kubeterm.yaml', 'ignoreDifferences:\n  - kind: Deployment\n    jsonPointers: [bad]\n');
-    await eventually(() => sync.status().errors.some((e) => e.file === '.kubeterm.yaml'), 5000, 'the bad rule reported');
+    await until('the bad rule reported', () => sync.status().errors.some((e) => e.file === '.kubeterm.yaml'), 5000, POLL_MS);
   });
 });
 
@@ -278,6 +279,7 @@ describe('a suspension set in the UI holds for a headless run', () => {
     expect(out.some((l) => / suspended/.test(l) && l.startsWith(`SYNC ${folder.dir}:`))).toBe(true);
     expect(api.get('ConfigMap', 'default', 'late')).toBeUndefined();
     await run.sync!.resume();
-    await eventually(() => expect(api.get('ConfigMap', 'default', 'late')).toBeDefined());
+    await until('ConfigMap late applied after resume', () => api.get('ConfigMap', 'default', 'late'), 5000, POLL_MS);
+    expect(api.get('ConfigMap', 'default', 'late')).toBeDefined();
   });
 });

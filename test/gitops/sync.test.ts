@@ -1,11 +1,16 @@
 // The folder sync end to end: real files in a temporary folder, the real
-// chokidar watcher, a real Api over a MemoryStore. No sleeps: every wait polls
-// the sync's status or the cluster with a timeout.
+// chokidar watcher, a real Api over a MemoryStore. No sleeps: a wait on the
+// watcher polls the sync's status or the cluster (`until`, test/helpers/wait.ts);
+// the debounce and the wait for a half-written file run on a FakeClock (the
+// sync's ioClock) stepped by the test, so a slow machine cannot end them early.
+import { watch } from 'chokidar';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FolderSync, type FolderSyncConfig } from '../../src/gitops/sync.js';
 import { MANAGED_BY_LABEL, SOURCE_ANNOTATION, SYNC_ANNOTATION } from '../../src/gitops/labels.js';
 import type { KubeObject } from '../../src/api/meta.js';
-import { cm, deployment, eventually, namespace, newCluster, override, tempFolder } from './helpers.js';
+import { FakeClock } from '../../src/util/clock.js';
+import { cm, deployment, namespace, newCluster, override, POLL_MS, tempFolder } from './helpers.js';
+import { until } from '../helpers/wait.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -46,11 +51,11 @@ describe('FolderSync with real files', () => {
   it('creates, edits and deletes as files are created, edited and deleted', async () => {
     const { api, folder } = await setup();
     await folder.write('c.yaml', cm('c', { k: 'v1' }));
-    await eventually(() => api.get('ConfigMap', 'default', 'c'), 5000, 'ConfigMap c created');
+    await until('ConfigMap c created', () => api.get('ConfigMap', 'default', 'c'), 5000, POLL_MS);
     await folder.write('c.yaml', cm('c', { k: 'v2' }));
-    await eventually(() => (api.get('ConfigMap', 'default', 'c')?.data as any)?.k === 'v2', 5000, 'ConfigMap c edited');
+    await until('ConfigMap c edited', () => (api.get('ConfigMap', 'default', 'c')?.data as any)?.k === 'v2', 5000, POLL_MS);
     await folder.remove('c.yaml');
-    await eventually(() => !api.get('ConfigMap', 'default', 'c'), 5000, 'ConfigMap c pruned');
+    await until('ConfigMap c pruned', () => !api.get('ConfigMap', 'default', 'c'), 5000, POLL_MS);
   });
 });
 
@@ -59,9 +64,9 @@ describe('FolderSync: renames, moves and editor saves', () => {
     const { api, folder, sync } = await setup({ 'a.yaml': cm('r') });
     const uid = api.get('ConfigMap', 'default', 'r')!.metadata.uid;
     await folder.move('a.yaml', 'renamed/b.yaml');
-    await eventually(() => api.get('ConfigMap', 'default', 'r')?.metadata.annotations?.[SOURCE_ANNOTATION] === 'renamed/b.yaml', 5000, 'source updated');
+    await until('source updated', () => api.get('ConfigMap', 'default', 'r')?.metadata.annotations?.[SOURCE_ANNOTATION] === 'renamed/b.yaml', 5000, POLL_MS);
     expect(api.get('ConfigMap', 'default', 'r')!.metadata.uid).toBe(uid);
-    await eventually(() => sync.status().files.map((f) => f.file).join() === 'renamed/b.yaml', 5000, 'status lists only the new file');
+    await until('status lists only the new file', () => sync.status().files.map((f) => f.file).join() === 'renamed/b.yaml', 5000, POLL_MS);
   });
 
   it('moves an object from one file to another without deleting and recreating it', async () => {
@@ -74,7 +79,7 @@ describe('FolderSync: renames, moves and editor saves', () => {
     try {
       // Written as a git pull would: both files in one burst.
       await Promise.all([folder.write('a.yaml', cm('stay')), folder.write('b.yaml', `${cm('other')}---\n${cm('mover')}`)]);
-      await eventually(() => api.get('ConfigMap', 'default', 'mover')?.metadata.annotations?.[SOURCE_ANNOTATION] === 'b.yaml', 5000, 'moved');
+      await until('moved', () => api.get('ConfigMap', 'default', 'mover')?.metadata.annotations?.[SOURCE_ANNOTATION] === 'b.yaml', 5000, POLL_MS);
       expect(api.get('ConfigMap', 'default', 'mover')!.metadata.uid).toBe(uid);
       expect(deleted).toBe(false);
     } finally {
@@ -87,42 +92,69 @@ describe('FolderSync: renames, moves and editor saves', () => {
     await folder.write('.app.yaml.swp', 'swap junk that must be ignored: [');
     await folder.write('app.yaml.tmp~', cm('atomic', { v: '2' }));
     await folder.move('app.yaml.tmp~', 'app.yaml');
-    await eventually(() => (api.get('ConfigMap', 'default', 'atomic')?.data as any)?.v === '2', 5000, 'atomic save applied');
+    await until('atomic save applied', () => (api.get('ConfigMap', 'default', 'atomic')?.data as any)?.v === '2', 5000, POLL_MS);
     expect(api.get('ConfigMap', 'default', 'atomic')).toBeDefined();
   });
 
   it('never acts on a half-written file: a parse failure is retried once the file stops changing', async () => {
-    const { api, folder, sync } = await setup({ 'w.yaml': cm('half', { v: '1' }) }, { stabilityMs: 3000 });
+    // The stability wait is on a FakeClock: only the test's steps move it. Each write is
+    // handed to the sync as the watcher hands it a batch (applyOwnWrite), without a debounce.
+    const clock = new FakeClock();
+    const { api, folder, sync } = await setup({ 'w.yaml': cm('half', { v: '1' }) }, { stabilityMs: 3000, ioClock: clock, watch: false });
     const errors: string[] = [];
     sync.onChange(() => errors.push(...sync.status().errors.map((e) => e.message)));
     const before = sync.status().syncs;
     // The first half of a write: broken YAML. The sync sees it and holds back.
     await folder.write('w.yaml', `${cm('half', { v: '2' })}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: [`);
-    await eventually(() => sync.status().syncs > before, 5000, 'the half-written file was read');
+    await sync.applyOwnWrite('w.yaml');
+    expect(sync.status().syncs).toBeGreaterThan(before);
     expect(sync.status().errors).toEqual([]);
     expect((api.get('ConfigMap', 'default', 'half')!.data as any).v).toBe('1');
+    // Still held back 1 ms before stabilityMs has passed.
+    clock.advance(2999);
+    await sync.idle();
+    expect(sync.status().errors).toEqual([]);
     // The rest of the write lands.
     await folder.write('w.yaml', `${cm('half', { v: '2' })}---\n${cm('second')}`);
-    await eventually(() => api.get('ConfigMap', 'default', 'second'), 5000, 'completed file applied');
+    await sync.applyOwnWrite('w.yaml');
+    await until('completed file applied', () => api.get('ConfigMap', 'default', 'second'), 5000, POLL_MS);
     expect((api.get('ConfigMap', 'default', 'half')!.data as any).v).toBe('2');
+    // The retry of the broken version finds the file complete: nothing to report.
+    clock.advance(1);
+    await sync.idle();
     expect(errors).toEqual([]);
+  });
+
+  it('believes a parse failure once the file has stayed the same for stabilityMs', async () => {
+    const clock = new FakeClock();
+    const { api, folder, sync } = await setup({ 'w.yaml': cm('stuck', { v: '1' }) }, { stabilityMs: 3000, ioClock: clock, watch: false });
+    await folder.write('w.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [\n');
+    await sync.applyOwnWrite('w.yaml');
+    clock.advance(2999);
+    await sync.idle();
+    expect(sync.status().errors).toEqual([]);
+    clock.advance(1);
+    await sync.idle();
+    expect([...new Set(sync.status().errors.map((e) => e.file))]).toEqual(['w.yaml']);
+    // The last good version stays applied; nothing is pruned.
+    expect((api.get('ConfigMap', 'default', 'stuck')!.data as any).v).toBe('1');
   });
 
   it('does not lose a second save that lands inside chokidar\'s 50 ms change throttle', async () => {
     const { api, folder } = await setup({ 'q.yaml': cm('quick', { v: '0' }) });
     for (let i = 1; i <= 5; i++) {
       await folder.write('q.yaml', cm('quick', { v: String(i) }));
-      await eventually(() => (api.get('ConfigMap', 'default', 'quick')?.data as any)?.v === String(i), 5000, `save ${i} applied`);
+      await until(`save ${i} applied`, () => (api.get('ConfigMap', 'default', 'quick')?.data as any)?.v === String(i), 5000, POLL_MS);
     }
   });
 
   it('prunes everything from a deleted folder, and applies a folder moved in', async () => {
     const { api, folder } = await setup({ 'team/a.yaml': cm('ta'), 'team/deep/b.yaml': cm('tb'), 'top.yaml': cm('top') });
     await folder.move('team', '.trash-team'); // moved out of sight: a dot folder is ignored
-    await eventually(() => !api.get('ConfigMap', 'default', 'ta') && !api.get('ConfigMap', 'default', 'tb'), 5000, 'folder pruned');
+    await until('folder pruned', () => !api.get('ConfigMap', 'default', 'ta') && !api.get('ConfigMap', 'default', 'tb'), 5000, POLL_MS);
     expect(api.get('ConfigMap', 'default', 'top')).toBeDefined();
     await folder.move('.trash-team', 'team2');
-    await eventually(() => api.get('ConfigMap', 'default', 'tb')?.metadata.annotations?.[SOURCE_ANNOTATION] === 'team2/deep/b.yaml', 5000, 'moved-in folder applied');
+    await until('moved-in folder applied', () => api.get('ConfigMap', 'default', 'tb')?.metadata.annotations?.[SOURCE_ANNOTATION] === 'team2/deep/b.yaml', 5000, POLL_MS);
   });
 
   it('waits while git holds index.lock, so a pull that rewrites files is synced as one commit', async () => {
@@ -137,11 +169,11 @@ describe('FolderSync: renames, moves and editor saves', () => {
       await folder.remove('app.yaml'); // git removes the old file ...
       await folder.write('unrelated.yaml', cm('unrelated'));
       // ... and, a while later, writes the new one.
-      await eventually(() => sync.status().waiting, 5000, 'the sync waiting for git');
+      await until('the sync waiting for git', () => sync.status().waiting, 5000, POLL_MS);
       expect(api.get('ConfigMap', 'default', 'unrelated')).toBeUndefined();
       await folder.write('app.yaml', cm('app', { v: '2' }));
       await folder.remove('.git/index.lock');
-      await eventually(() => (api.get('ConfigMap', 'default', 'app')?.data as any)?.v === '2', 5000, 'pulled content applied');
+      await until('pulled content applied', () => (api.get('ConfigMap', 'default', 'app')?.data as any)?.v === '2', 5000, POLL_MS);
       expect(api.get('ConfigMap', 'default', 'app')!.metadata.uid).toBe(uid);
       expect(api.get('ConfigMap', 'default', 'unrelated')).toBeDefined();
       expect(deleted).toBe(false);
@@ -151,10 +183,20 @@ describe('FolderSync: renames, moves and editor saves', () => {
   });
 
   it('applies a burst of 200 files in one or two syncs, not 200', async () => {
-    const { api, folder, sync } = await setup({}, { debounceMs: 40 });
+    // The debounce is on a FakeClock, so however slowly chokidar reports the burst on a busy
+    // machine, no quiet period ends before the test steps the clock. A watcher of the test's
+    // own says when chokidar has reported the whole burst.
+    const clock = new FakeClock();
+    const { api, folder, sync } = await setup({}, { debounceMs: 40, ioClock: clock });
+    const reported = new Set<string>();
+    const own = watch(folder.dir, { ignoreInitial: true }).on('add', (p) => reported.add(p));
+    cleanups.push(() => own.close());
+    await new Promise<void>((resolve) => own.once('ready', () => resolve()));
     const before = sync.status().syncs;
     await Promise.all(Array.from({ length: 200 }, (_, i) => folder.write(`burst/cm-${i}.yaml`, cm(`b${i}`))));
-    await eventually(() => api.list('ConfigMap', { namespace: 'default' }).items.length === 200, 10000, '200 ConfigMaps');
+    await until('chokidar reported the 200 files', () => reported.size >= 200, 10000, POLL_MS);
+    expect(sync.status().syncs).toBe(before);
+    await until('200 ConfigMaps', () => (clock.advance(40), api.list('ConfigMap', { namespace: 'default' }).items.length === 200), 10000, POLL_MS);
     await sync.idle();
     const syncs = sync.status().syncs - before;
     expect(syncs).toBeGreaterThanOrEqual(1);
@@ -168,10 +210,10 @@ describe('FolderSync: broken files', () => {
     const { api, folder, sync } = await setup({ 'good.yaml': cm('good'), 'bad.yaml': `${cm('keep1')}---\n${cm('keep2')}` });
     await folder.write('bad.yaml', `${cm('keep1')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep2\ndata: {a: [\n`);
     await folder.write('good.yaml', `${cm('good')}---\n${cm('good2')}`);
-    const err = (await eventually(() => sync.status().errors.find((e) => e.file === 'bad.yaml'), 5000, 'error for bad.yaml'))!;
+    const err = (await until('error for bad.yaml', () => sync.status().errors.find((e) => e.file === 'bad.yaml'), 5000, POLL_MS))!;
     expect(err.doc).toBe(2);
     expect(err.line).toBeGreaterThanOrEqual(10);
-    await eventually(() => api.get('ConfigMap', 'default', 'good2'), 5000, 'good file applied');
+    await until('good file applied', () => api.get('ConfigMap', 'default', 'good2'), 5000, POLL_MS);
     // The last good version of the broken file stays applied.
     expect(api.get('ConfigMap', 'default', 'keep1')).toBeDefined();
     expect(api.get('ConfigMap', 'default', 'keep2')).toBeDefined();
@@ -182,16 +224,17 @@ describe('FolderSync: broken files', () => {
     expect(st.files.find((f) => f.file === 'good.yaml')!.state).toBe('Synced');
     expect(st.counts.failed).toBeGreaterThan(0);
     // The error is also a Warning Event naming the file.
-    await eventually(
+    await until(
+      'SyncFailed event',
       () => api.list('Event', {}).items.find((e) => e.reason === 'SyncFailed' && String(e.message).startsWith('bad.yaml:')),
       5000,
-      'SyncFailed event',
+      POLL_MS,
     );
 
     // Fixing it: keep2 dropped from the file is now pruned, the error clears.
     await folder.write('bad.yaml', cm('keep1', { fixed: 'yes' }));
-    await eventually(() => !api.get('ConfigMap', 'default', 'keep2'), 5000, 'keep2 pruned after the fix');
-    await eventually(() => sync.status().phase === 'Synced', 5000, 'Synced');
+    await until('keep2 pruned after the fix', () => !api.get('ConfigMap', 'default', 'keep2'), 5000, POLL_MS);
+    await until('Synced', () => sync.status().phase === 'Synced', 5000, POLL_MS);
     expect((api.get('ConfigMap', 'default', 'keep1')!.data as any).fixed).toBe('yes');
   });
 
@@ -204,10 +247,14 @@ describe('FolderSync: broken files', () => {
     await first.start();
     await first.stop();
     await folder.write('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x1\n');
-    const second = new FolderSync({ client, folder: folder.dir, syncName: 'r', watch: false, stabilityMs: 20 });
+    const clock = new FakeClock();
+    const second = new FolderSync({ client, folder: folder.dir, syncName: 'r', watch: false, stabilityMs: 20, ioClock: clock });
     cleanups.push(() => second.stop());
     await second.start();
-    await eventually(() => second.status().errors.length > 0, 5000, 'error reported');
+    // Held back until it has stayed the same for stabilityMs (it may be half-written).
+    expect(second.status().errors).toEqual([]);
+    clock.advance(20);
+    await until('error reported', () => second.status().errors.length > 0, 5000, POLL_MS);
     expect(api.get('ConfigMap', 'default', 'x1')).toBeDefined();
     expect(api.get('ConfigMap', 'default', 'x2')).toBeDefined();
   });
@@ -248,10 +295,10 @@ describe('FolderSync: broken files', () => {
     expect(web.objects[0]).toMatchObject({ kind: 'Deployment', state: 'Failed' });
     expect(st.counts).toMatchObject({ applied: 1, failed: 2 });
     // Each error is a SyncFailed Warning Event on the object when it is known, else on the inventory.
-    const events = await eventually(() => {
+    const events = await until('two SyncFailed events', () => {
       const evs = api.list('Event', {}).items.filter((e) => e.reason === 'SyncFailed');
       return evs.length === 2 ? evs : undefined;
-    }, 5000, 'two SyncFailed events');
+    }, 5000, POLL_MS);
     const onWeb = events.find((e) => (e.involvedObject as any).kind === 'Deployment')!;
     expect(onWeb).toMatchObject({ type: 'Warning', involvedObject: { name: 'web', namespace: 'default' } });
     expect(onWeb.message).toBe('web.yaml:16 (document 1, Deployment/web): spec.template.spec.containers[0].image: Required value');
@@ -271,7 +318,7 @@ describe('FolderSync: ownership and prune', () => {
       data: {},
     });
     await folder.remove('a.yaml');
-    await eventually(() => !api.get('ConfigMap', 'default', 'owned'), 5000, 'owned pruned');
+    await until('owned pruned', () => !api.get('ConfigMap', 'default', 'owned'), 5000, POLL_MS);
     expect(api.get('ConfigMap', 'default', 'handmade')).toBeDefined();
   });
 
@@ -280,7 +327,7 @@ describe('FolderSync: ownership and prune', () => {
     await api.delete('ConfigMap', 'default', 'same');
     const mine = await api.create<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same', namespace: 'default', labels: { [MANAGED_BY_LABEL]: 'folder-sync' }, annotations: { [SYNC_ANNOTATION]: 'test' } } });
     await folder.remove('a.yaml');
-    await eventually(() => sync.status().files.length === 0, 5000, 'file gone from status');
+    await until('file gone from status', () => sync.status().files.length === 0, 5000, POLL_MS);
     expect(api.get('ConfigMap', 'default', 'same')?.metadata.uid).toBe(mine.metadata.uid);
   });
 
@@ -289,12 +336,12 @@ describe('FolderSync: ownership and prune', () => {
     const { api, folder } = await setup({ 'a.yaml': keep, 'b.yaml': cm('goes') });
     await folder.remove('a.yaml');
     await folder.remove('b.yaml');
-    await eventually(() => !api.get('ConfigMap', 'default', 'goes'), 5000, 'goes pruned');
+    await until('goes pruned', () => !api.get('ConfigMap', 'default', 'goes'), 5000, POLL_MS);
     expect(api.get('ConfigMap', 'default', 'kept')).toBeDefined();
 
     const off = await setup({ 'c.yaml': cm('stays') }, { prune: false, syncName: 'noprune' });
     await off.folder.remove('c.yaml');
-    const row = (await eventually(() => off.sync.status().files.find((f) => f.file === 'c.yaml' && f.state === 'OutOfSync'), 5000, 'OutOfSync row'))!;
+    const row = (await until('OutOfSync row', () => off.sync.status().files.find((f) => f.file === 'c.yaml' && f.state === 'OutOfSync'), 5000, POLL_MS))!;
     expect(row.objects[0].message).toMatch(/pruning is off/);
     expect(off.api.get('ConfigMap', 'default', 'stays')).toBeDefined();
   });
@@ -304,8 +351,8 @@ describe('FolderSync: ownership and prune', () => {
     await api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'handmade', namespace: 'team' } });
     await folder.remove('ns.yaml');
     await folder.remove('solo.yaml');
-    await eventually(() => !api.get('ConfigMap', 'team', 'ours'), 5000, 'our ConfigMap pruned');
-    await eventually(() => api.get('Namespace', '', 'solo')?.metadata.deletionTimestamp, 5000, 'empty namespace pruned');
+    await until('our ConfigMap pruned', () => !api.get('ConfigMap', 'team', 'ours'), 5000, POLL_MS);
+    await until('empty namespace pruned', () => api.get('Namespace', '', 'solo')?.metadata.deletionTimestamp, 5000, POLL_MS);
     const ns = api.get('Namespace', '', 'team')!;
     expect(ns.metadata.deletionTimestamp).toBeUndefined();
     const row = sync.status().files.find((f) => f.file === 'ns.yaml')!.objects.find((o) => o.kind === 'Namespace')!;

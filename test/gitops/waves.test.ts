@@ -9,7 +9,8 @@ import type { ClusterClient } from '../../src/client/types.js';
 import { Engine } from '../../src/engine.js';
 import { FolderSync, type FolderSyncConfig } from '../../src/gitops/sync.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { cm, deployment, eventually, newCluster, tempFolder } from './helpers.js';
+import { cm, deployment, newCluster, POLL_MS, tempFolder } from './helpers.js';
+import { until } from '../helpers/wait.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -99,7 +100,7 @@ describe('FolderSync: sync waves and hooks', () => {
     const rec = recordCreates(c, ['ConfigMap', 'Deployment', 'Job']);
     cleanups.push(async () => rec.stop());
     const { sync, clock, started } = await setup(argoFolder, {}, c);
-    await eventually(() => started.then(() => true), 15_000, 'the first sync');
+    await until('the first sync', () => started.then(() => true), 15_000, POLL_MS);
     // Hook objects are marked but not in the object's apply list: the PostSync Job comes last although its wave is 5.
     expect(rec.order()).toEqual(['Job/migrate-presync-*', 'ConfigMap/config', 'Deployment/web', 'ConfigMap/after', 'Job/smoke-postsync-*']);
     const st = sync.status();
@@ -130,12 +131,12 @@ describe('FolderSync: sync waves and hooks', () => {
       'app.yaml': cm('app'),
       'late.yaml': withAnnotations(cm('late'), { 'argocd.argoproj.io/sync-wave': '2' }),
     });
-    const st = await eventually(() => (sync.status().phase === 'Failed' ? sync.status() : undefined), 15_000, 'a failed sync');
+    const st = await until('a failed sync', () => (sync.status().phase === 'Failed' ? sync.status() : undefined), 15_000, POLL_MS);
     expect(st.operation?.message).toMatch(/PreSync hook Job "migrate-presync-\d+" \(hooks\.yaml\) failed: BackoffLimitExceeded: Job has reached the specified backoff limit; no wave was applied/);
     expect(st.errors.map((e) => e.message).join('\n')).toContain('PreSync hook Job "migrate-presync-');
     expect(await c.get('ConfigMap', 'default', 'app')).toBeUndefined();
     expect(await c.get('ConfigMap', 'default', 'late')).toBeUndefined();
-    await eventually(async () => (await jobs(c)).some((j) => j.metadata.name!.startsWith('notify-syncfail-')), 5000, 'the SyncFail hook');
+    await until('the SyncFail hook', async () => (await jobs(c)).some((j) => j.metadata.name!.startsWith('notify-syncfail-')), 5000, POLL_MS);
   }, 30_000);
 
   it('HookSucceeded deletes the hook once it succeeded; Helm hook annotations are read as Argo CD reads them', async () => {
@@ -146,7 +147,7 @@ describe('FolderSync: sync waves and hooks', () => {
       ),
       'app.yaml': cm('app'),
     });
-    await eventually(() => started.then(() => true), 15_000, 'the first sync');
+    await until('the first sync', () => started.then(() => true), 15_000, POLL_MS);
     expect(await c.get('ConfigMap', 'default', 'app')).toBeDefined();
     expect(await jobs(c)).toEqual([]);
     const rows = sync.status().files.find((f) => f.file === 'hooks.yaml')!.objects;
@@ -157,11 +158,11 @@ describe('FolderSync: sync waves and hooks', () => {
   it('a wave waits for a Deployment to be Available before the next wave, ', async () => {
     const pinned = deployment('web', { replicas: 1 }).replace('    spec:\n', '    spec:\n      nodeSelector:\n        disk: ssd\n');
     const { client: c, sync, started } = await setup({ 'web.yaml': pinned, 'after.yaml': withAnnotations(cm('after'), { 'argocd.argoproj.io/sync-wave': '1' }) });
-    await eventually(() => /sync wave 0: waiting for Deployment "web" in namespace "default" to be healthy/.test(sync.status().waiting ?? ''), 10_000, 'the wave wait');
+    await until('the wave wait', () => /sync wave 0: waiting for Deployment "web" in namespace "default" to be healthy/.test(sync.status().waiting ?? ''), 10_000, POLL_MS);
     expect(await c.get('ConfigMap', 'default', 'after')).toBeUndefined();
     // The node gets the label: the pod schedules, the Deployment becomes Available, wave 1 applies.
     await c.patch('Node', '', 'node-1', 'merge', { metadata: { labels: { disk: 'ssd' } } });
-    await eventually(() => started.then(() => true), 15_000, 'the first sync');
+    await until('the first sync', () => started.then(() => true), 15_000, POLL_MS);
     expect(await c.get('ConfigMap', 'default', 'after')).toBeDefined();
     expect(sync.status().waiting).toBeUndefined();
 
@@ -170,9 +171,9 @@ describe('FolderSync: sync waves and hooks', () => {
   it('a wave that never becomes healthy fails the sync after waveTimeoutMs, naming the object; later waves wait', async () => {
     const pinned = deployment('web', { replicas: 1 }).replace('    spec:\n', '    spec:\n      nodeSelector:\n        disk: nvme\n');
     const { client: c, sync, clock } = await setup({ 'web.yaml': pinned, 'after.yaml': withAnnotations(cm('after'), { 'argocd.argoproj.io/sync-wave': '1' }) });
-    await eventually(() => /sync wave 0: waiting for Deployment "web"/.test(sync.status().waiting ?? ''), 10_000, 'the wave wait');
+    await until('the wave wait', () => /sync wave 0: waiting for Deployment "web"/.test(sync.status().waiting ?? ''), 10_000, POLL_MS);
     clock.advance(60_000);
-    const st = await eventually(() => (sync.status().phase === 'Failed' ? sync.status() : undefined), 5000, 'a failed sync');
+    const st = await until('a failed sync', () => (sync.status().phase === 'Failed' ? sync.status() : undefined), 5000, POLL_MS);
     expect(st.operation?.message).toMatch(/sync wave 0|wave 0: Deployment "web" is not healthy: not ready after 60s: Progressing/);
     expect(st.operation?.message).toContain('waves 1 not applied');
     expect(st.files.find((f) => f.file === 'web.yaml')?.state).toBe('Failed');
@@ -194,7 +195,7 @@ describe('FolderSync: prune and reconcile opt-outs', () => {
     );
     await started;
     for (const f of ['argo.yaml', 'flux.yaml', 'plain.yaml']) await folder.remove(f);
-    await eventually(async () => !(await client.get('ConfigMap', 'default', 'plain')), 5000, 'plain pruned');
+    await until('plain pruned', async () => !(await client.get('ConfigMap', 'default', 'plain')), 5000, POLL_MS);
     await sync.idle();
     expect(await client.get('ConfigMap', 'default', 'argo')).toBeDefined();
     expect(await client.get('ConfigMap', 'default', 'flux')).toBeDefined();
@@ -206,7 +207,7 @@ describe('FolderSync: prune and reconcile opt-outs', () => {
     await started;
     expect((await client.get('ConfigMap', 'default', 'frozen'))?.data).toEqual({ a: '1' });
     await folder.write('frozen.yaml', withAnnotations(cm('frozen', { a: '2' }), { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' }));
-    await eventually(() => sync.status().files.find((f) => f.file === 'frozen.yaml')?.objects[0]?.lastAction === 'skipped', 5000, 'the skipped apply');
+    await until('the skipped apply', () => sync.status().files.find((f) => f.file === 'frozen.yaml')?.objects[0]?.lastAction === 'skipped', 5000, POLL_MS);
     expect((await client.get('ConfigMap', 'default', 'frozen'))?.data).toEqual({ a: '1' });
   });
 

@@ -15,7 +15,8 @@ import { BASES_DEPRECATED } from '../../src/gitops/kustomize.js';
 import { formatManifestError, loadManifestFile } from '../../src/gitops/loader.js';
 import { normalizeNbsp } from '../../src/gitops/nbsp.js';
 import { FolderSync, type FolderSyncConfig } from '../../src/gitops/sync.js';
-import { cm, deployment, eventually, newCluster, tempFolder } from './helpers.js';
+import { cm, deployment, newCluster, POLL_MS, tempFolder } from './helpers.js';
+import { until } from '../helpers/wait.js';
 
 const NBSP = '\u00a0';
 const SEEDS = fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
@@ -137,7 +138,7 @@ describe('YAML indented with non-breaking spaces', () => {
 
     // Fixed by the user: the warning goes.
     await folder.write('copied/nginx.yaml', block.text.replaceAll(NBSP, ' '));
-    await eventually(() => sync.status().warnings.length === 0, 5000, 'warning gone');
+    await until('warning gone', () => sync.status().warnings.length === 0, 5000, POLL_MS);
     expect(api.get('Deployment', 'default', 'nginx-deployment')?.spec?.replicas).toBe(3);
   });
 
@@ -166,8 +167,8 @@ describe('two files defining the same object', () => {
     const uid = api.get('Deployment', 'default', 'web')!.metadata.uid;
 
     await folder.write('b.yaml', `${cm('unrelated')}---\n${deployment('web', { replicas: 5, image: 'nginx:1.28' })}`);
-    await eventually(() => api.get('ConfigMap', 'default', 'unrelated'), 5000, 'unrelated object applied');
-    const st = await eventually(() => (sync.status().errors.length === 2 ? sync.status() : undefined), 5000, 'conflict reported');
+    await until('unrelated object applied', () => api.get('ConfigMap', 'default', 'unrelated'), 5000, POLL_MS);
+    const st = await until('conflict reported', () => (sync.status().errors.length === 2 ? sync.status() : undefined), 5000, POLL_MS);
     const [ea, eb] = ['a.yaml', 'b.yaml'].map((f) => st.files.find((x) => x.file === f)!);
     expect(ea.state).toBe('Failed');
     expect(eb.state).toBe('Failed');
@@ -185,15 +186,15 @@ describe('two files defining the same object', () => {
     // Another change meanwhile still applies, and does not end the conflict.
     await folder.write('a.yaml', deployment('web', { replicas: 3 }));
     await folder.write('c.yaml', cm('later'));
-    await eventually(() => api.get('ConfigMap', 'default', 'later'), 5000, 'later object applied');
+    await until('later object applied', () => api.get('ConfigMap', 'default', 'later'), 5000, POLL_MS);
     expect(api.get('Deployment', 'default', 'web')?.spec?.replicas).toBe(2);
     expect(sync.status().errors).toHaveLength(2);
 
     await folder.remove('a.yaml');
-    await eventually(() => api.get('Deployment', 'default', 'web')?.spec?.replicas === 5, 5000, "b.yaml's version applied");
+    await until("b.yaml's version applied", () => api.get('Deployment', 'default', 'web')?.spec?.replicas === 5, 5000, POLL_MS);
     expect(api.get('Deployment', 'default', 'web')!.metadata.uid).toBe(uid);
     expect(api.get('Deployment', 'default', 'web')!.metadata.annotations?.['kubeterm.io/source']).toBe('b.yaml');
-    await eventually(() => sync.status().errors.length === 0, 5000, 'conflict resolved');
+    await until('conflict resolved', () => sync.status().errors.length === 0, 5000, POLL_MS);
     expect(sync.status().phase).toBe('Synced');
   });
 
@@ -252,12 +253,12 @@ describe.skipIf(!hasKubectl)('a kustomization using the deprecated bases:', () =
 
     // A change in the base rebuilds the overlay that includes it.
     await folder.write('base/cm.yaml', cm('cfg', { mode: 'changed' }));
-    await eventually(() => (api.get('ConfigMap', 'dev', 'dev-cfg')?.data as Record<string, string> | undefined)?.mode === 'changed', 10000, 'rebuilt from the base');
+    await until('rebuilt from the base', () => (api.get('ConfigMap', 'dev', 'dev-cfg')?.data as Record<string, string> | undefined)?.mode === 'changed', 10000, POLL_MS);
     expect(api.get('ConfigMap', 'default', 'cfg')).toBeUndefined();
 
     // `kustomize edit fix`: bases moved into resources; the same objects, and the warning goes.
     await folder.write('overlays/dev/kustomization.yaml', 'resources:\n- ../../base\n- extra.yaml\n- ns.yaml\nnamePrefix: dev-\nnamespace: dev\ncommonLabels:\n  env: dev\n');
-    await eventually(() => !sync.status().warnings.some((w) => w.message.includes("'bases'")), 10000, 'bases warning gone');
+    await until('bases warning gone', () => !sync.status().warnings.some((w) => w.message.includes("'bases'")), 10000, POLL_MS);
     expect(api.get('Deployment', 'dev', 'dev-web')).toBeDefined();
     expect(sync.status().errors).toEqual([]);
   });

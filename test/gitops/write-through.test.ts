@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import { FolderSync } from '../../src/gitops/sync.js';
+import { FakeClock } from '../../src/util/clock.js';
 import { WriteThrough } from '../../src/gitops/write-through/service.js';
-import { eventually, newCluster, tempFolder } from './helpers.js';
+import { newCluster, POLL_MS, tempFolder } from './helpers.js';
+import { until } from '../helpers/wait.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -29,14 +31,16 @@ async function setup(files: Record<string, string>, opts: { gitCommit?: boolean;
     g('commit', '-q', '-m', 'initial');
   }
   const { api, client } = newCluster();
-  const sync = new FolderSync({ client, folder: folder.dir, debounceMs: 15, stabilityMs: 60, syncName: 'test', healDelayMs: HEAL_MS });
+  // Heals run on a FakeClock: "not healed back" is checked by stepping past the delay, not by sleeping.
+  const clock = new FakeClock();
+  const sync = new FolderSync({ client, folder: folder.dir, debounceMs: 15, stabilityMs: 60, syncName: 'test', clock, healDelayMs: HEAL_MS });
   const wt = new WriteThrough({ sync, client, gitCommit: opts.gitCommit });
   cleanups.push(async () => {
     await sync.stop();
     await folder.cleanup();
   });
   await sync.start();
-  return { folder, api, client, sync, wt, read: (rel: string) => readFile(join(folder.dir, rel), 'utf8') };
+  return { folder, api, client, sync, wt, clock, read: (rel: string) => readFile(join(folder.dir, rel), 'utf8') };
 }
 
 const WEB_FILE = `# Two apps, one file.
@@ -75,7 +79,6 @@ metadata: {name: settings}
 data: {mode: "fast"}
 `;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const replicasOf = (o: KubeObject | undefined) => o?.spec?.replicas as number | undefined;
 
 /** The lines that differ between two texts of the same line count. */
@@ -88,7 +91,7 @@ function changedLines(a: string, b: string): string[] {
 
 describe('write-through into plain manifests', () => {
   it('scale changes only the replicas line of the right document; the cluster follows and is not healed back', async () => {
-    const { wt, api, read } = await setup({ 'apps.yaml': WEB_FILE });
+    const { wt, api, read, sync, clock } = await setup({ 'apps.yaml': WEB_FILE });
     const before = await read('apps.yaml');
     const out = await wt.write({ op: 'scale', kind: 'Deployment', namespace: 'default', name: 'web', replicas: 5 });
     expect(out).toMatchObject({ written: { line: 20 }, message: expect.stringMatching(/^scale deployment\/web to 5 → kubeterm-wt-\w+\/apps\.yaml:20$/) });
@@ -97,7 +100,9 @@ describe('write-through into plain manifests', () => {
     expect(changedLines(before, after)).toEqual(['  replicas: 5   # keep two for HA']);
     // Applied by the time the write resolves: no watcher debounce.
     expect(replicasOf(api.get('Deployment', 'default', 'web'))).toBe(5);
-    await sleep(HEAL_MS * 3);
+    expect(clock.timers).toBe(0); // no heal pending
+    clock.advance(HEAL_MS * 3);
+    await sync.idle();
     expect(replicasOf(api.get('Deployment', 'default', 'web'))).toBe(5);
     expect(wt.last?.message).toBe('scale deployment/web to 5');
   });
@@ -214,7 +219,7 @@ describe('write-through into a kustomization', () => {
     const { wt, read, api } = await setup({ 'kustomization.yaml': KUST, 'web.yaml': WEB });
     await wt.write({ op: 'image', kind: 'Deployment', namespace: 'default', name: 'web', container: 'web', image: 'nginx:1.27' });
     expect(await read('kustomization.yaml')).toBe(`${KUST}images:\n- name: nginx\n  newTag: "1.27"\n`);
-    await eventually(() => (api.get('Deployment', 'default', 'web') as KubeObject).spec?.template?.spec?.containers[0].image === 'nginx:1.27');
+    await until('the new image applied', () => (api.get('Deployment', 'default', 'web') as KubeObject).spec?.template?.spec?.containers[0].image === 'nginx:1.27', 5000, POLL_MS);
   });
 });
 
