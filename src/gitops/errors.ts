@@ -5,6 +5,7 @@ import { isStatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/meta.js';
 import type { Desired } from './desired.js';
 import { formatManifestError, type ManifestError } from './loader.js';
+import { rfc3339 } from '../api/time.js';
 
 export const EVENT_COMPONENT = 'kubeterm-folder-sync';
 
@@ -24,7 +25,7 @@ export function applyErrorToManifestErrors(e: unknown, d: Desired): ManifestErro
 
 /** A Warning Event with reason SyncFailed, as `kubectl describe` and `:events` show it. */
 export function syncFailedEvent(err: ManifestError, involved: KubeObject, nowMs: number, seq: number): KubeObject {
-  const iso = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = rfc3339(nowMs);
   const ns = involved.metadata.namespace || 'default';
   return {
     apiVersion: 'v1',
