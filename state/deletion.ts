@@ -4,15 +4,14 @@
 // remove it otherwise, or change nothing when it is already marked and the
 // request does not shorten the grace period. Pure: the store applies the plan.
 import { conflict } from '../src/api/errors.js';
+import { rfc3339 } from '../src/api/time.js';
 import type { KubeObject, ObjectMeta } from '../src/api/meta.js';
 import type { DeleteOptions } from '../src/api/store-types.js';
 
 export type DeletePlan = { action: 'mark'; meta: Partial<ObjectMeta> } | { action: 'remove' } | { action: 'none' };
 
 /** RFC 3339 with second precision, as Kubernetes writes metav1.Time. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
+export { rfc3339 };
 
 export function planDelete(old: KubeObject, opts: DeleteOptions, now: number): DeletePlan {
   const o = old.metadata;

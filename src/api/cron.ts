@@ -8,6 +8,7 @@
 // library's; this file only adapts syntax and errors to Kubernetes' words.
 import { CronExpressionParser } from 'cron-parser';
 import type { KubeObject } from './meta.js';
+import { rfc3339 } from './time.js';
 
 export interface CronSchedule {
   /** The first activation strictly after `afterMs` (ms since epoch), or undefined if there is none. */
@@ -97,7 +98,7 @@ function parseGoDuration(s: string): number | undefined {
 /** RFC 3339 local time in `timeZone` with its offset, e.g. `2026-03-08T03:30:00-04:00` (Go's time.RFC3339). */
 export function formatInZone(ms: number, timeZone?: string): string {
   const tz = timeZone || 'UTC';
-  if (tz === 'UTC') return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (tz === 'UTC') return rfc3339(ms);
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-US', {
       timeZone: tz,

@@ -3,7 +3,9 @@
 // `{}` every pod of the namespace, an invalid one none), pod health as
 // IsPodReady, and the DisruptionAllowed condition as
 // component-helpers/apps/poddisruptionbudget keeps it.
+import { setCondition } from './conditions.js';
 import type { Condition, KubeObject } from './meta.js';
+import { rfc3339 } from './time.js';
 import { findCondition } from './meta.js';
 import { labelSelectorAsSelector } from './selectors.js';
 import {
@@ -15,9 +17,7 @@ import {
 } from './types/policy.js';
 
 /** RFC 3339 with second precision, as Kubernetes writes metav1.Time. */
-export function metaTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
+export const metaTime = rfc3339;
 
 export function isPodReady(pod: KubeObject): boolean {
   return findCondition<{ type: string; status: string }>(pod.status?.conditions, 'Ready')?.status === 'True';
@@ -42,15 +42,7 @@ export function pdbsForPod(pdbs: readonly PodDisruptionBudget[], pod: KubeObject
  * lastTransitionTime unless the status changed. Returns a new list.
  */
 export function setStatusCondition(conds: readonly Condition[] | undefined, c: Condition, now: number): Condition[] {
-  const list = [...(conds ?? [])];
-  const i = list.findIndex((x) => x.type === c.type);
-  if (i < 0) {
-    list.push({ ...c, lastTransitionTime: c.lastTransitionTime ?? metaTime(now) });
-    return list;
-  }
-  const old = list[i];
-  list[i] = { ...c, lastTransitionTime: old.status === c.status ? old.lastTransitionTime : (c.lastTransitionTime ?? metaTime(now)) };
-  return list;
+  return setCondition(conds, c, now);
 }
 
 /** UpdateDisruptionAllowedCondition: True/SufficientPods while disruptions are allowed, else False/InsufficientPods. */

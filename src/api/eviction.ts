@@ -12,6 +12,7 @@
 import type { Api, PropagationPolicy } from './api.js';
 import { StatusError, forbidden, isStatusError, tooManyRequests, type StatusReason } from './errors.js';
 import { clone, type Condition, type KubeObject } from './meta.js';
+import { setCondition } from './conditions.js';
 import { isPodReady, metaTime, pdbsForPod, withDisruptionAllowedCondition } from './disruption.js';
 import { DISRUPTION_BUDGET_CAUSE, type PodDisruptionBudget } from './types/policy.js';
 
@@ -149,17 +150,11 @@ async function addConditionAndDelete(api: Api, namespace: string, name: string, 
     await api.delete('Pod', namespace, name, del);
     return;
   }
-  const conds: Condition[] = [...((cur.status?.conditions as Condition[] | undefined) ?? [])];
-  const target: Condition = { type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' };
-  const i = conds.findIndex((c) => c.type === target.type);
-  const old = i >= 0 ? conds[i] : undefined;
+  const conds = (cur.status?.conditions as Condition[] | undefined) ?? [];
+  const target: Condition = { type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastProbeTime: null };
+  const next = setCondition(conds, target, api.nowMs(), { skipUnchanged: true });
   let updated = cur;
-  if (!old || old.status !== target.status || old.reason !== target.reason || old.message !== target.message) {
-    const withTime = { ...target, lastProbeTime: null, lastTransitionTime: old?.status === target.status ? old.lastTransitionTime : metaTime(api.nowMs()) };
-    if (i >= 0) conds[i] = withTime;
-    else conds.push(withTime);
-    updated = await api.updateStatus({ ...cur, status: { ...(cur.status ?? {}), conditions: conds } });
-  }
+  if (next !== conds) updated = await api.updateStatus({ ...cur, status: { ...(cur.status ?? {}), conditions: next } });
   // The condition write bumped the resourceVersion the caller pinned: pin the new one.
   const pinned = pre?.resourceVersion !== undefined ? { ...pre, resourceVersion: updated.metadata.resourceVersion } : pre;
   await api.delete('Pod', namespace, name, { ...del, preconditions: pinned });

@@ -4,6 +4,7 @@
 // controller shares the annotation names and revision parsing.
 import { StatusError } from './errors.js';
 import type { KubeObject } from './meta.js';
+import { rfc3339 } from './time.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
@@ -154,7 +155,7 @@ export function rollbackMessage(kindResource: string, name: string, plan: Rollba
 
 /** `kubectl rollout restart`: the strategic-merge patch that stamps the template. */
 export function restartPatch(now: Date | number): { spec: { template: { metadata: { annotations: Record<string, string> } } } } {
-  const iso = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = rfc3339(new Date(now).getTime());
   return { spec: { template: { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: iso } } } } };
 }
 

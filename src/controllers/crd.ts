@@ -10,8 +10,8 @@
 //   holds the CRD until every custom resource of its kind is gone; then the
 //   kind is unregistered and the CRD removed. Both steps are level-based, so a
 //   kill -9 mid-deletion resumes on the next start.
-import { rfc3339 } from '../api/time.js';
 import { CRD_CLEANUP_FINALIZER, type Api } from '../api/api.js';
+import { setCondition } from '../api/conditions.js';
 import { isStatusError } from '../api/errors.js';
 import { kindFromCrd, requestedNames } from '../api/crd/kind-from-crd.js';
 import { KINDS, type KindInfo } from '../api/kinds.js';
@@ -49,14 +49,6 @@ export function crdCondition(crd: KubeObject, type: string): CrdCondition | unde
 
 export function isEstablished(crd: KubeObject): boolean {
   return crdCondition(crd, 'Established')?.status === 'True';
-}
-
-/** Sets a condition, keeping lastTransitionTime when the status did not change. */
-function setCondition(list: CrdCondition[], next: CrdCondition, now: string): CrdCondition[] {
-  const old = list.find((c) => c.type === next.type);
-  const time = old && old.status === next.status ? old.lastTransitionTime : now;
-  const merged = { ...next, lastTransitionTime: time };
-  return old ? list.map((c) => (c.type === next.type ? merged : c)) : [...list, merged];
 }
 
 /**
@@ -113,7 +105,6 @@ function sameKind(a: KindInfo | undefined, b: KindInfo): boolean {
 
 export function newCrdController(opts: CrdControllerOptions): Controller {
   const { api, clock } = opts;
-  const nowIso = () => rfc3339(clock.now());
 
   /** The kind a CRD serves now, found by the CRD's name (its kind may have changed since). */
   const servedKindOf = (crdName: string): KindInfo | undefined => api.kinds.all().find((k) => k.custom?.crd === crdName);
@@ -130,7 +121,7 @@ export function newCrdController(opts: CrdControllerOptions): Controller {
     const name = crd.metadata.name ?? '';
     if (!crdCondition(crd, 'Terminating')) {
       await writeStatus(name, (s) => {
-        s.conditions = setCondition(conditionsOf(crd), { type: 'Terminating', status: 'True', reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' }, nowIso());
+        s.conditions = setCondition(conditionsOf(crd), { type: 'Terminating', status: 'True', reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' }, clock.now());
       });
     }
     // Still serve the kind while its objects are deleted (a restart may not have registered it yet).
@@ -155,7 +146,7 @@ export function newCrdController(opts: CrdControllerOptions): Controller {
       }
       if (failures.length) {
         await writeStatus(name, (s) => {
-          s.conditions = setCondition(conditionsOf(crd), { type: 'Terminating', status: 'True', reason: 'InstanceDeletionFailed', message: `could not delete instances: ${failures.join('; ')}` }, nowIso());
+          s.conditions = setCondition(conditionsOf(crd), { type: 'Terminating', status: 'True', reason: 'InstanceDeletionFailed', message: `could not delete instances: ${failures.join('; ')}` }, clock.now());
         });
         throw new Error(`CustomResourceDefinition ${name}: ${failures.join('; ')}`);
       }
@@ -188,7 +179,7 @@ export function newCrdController(opts: CrdControllerOptions): Controller {
     // Names already accepted stay accepted (the naming controller skips a CRD whose spec and accepted names agree).
     const conflict = JSON.stringify(status.acceptedNames) === JSON.stringify(want) ? undefined : namesConflict(crd, api.list(CRD).items);
     const storage = ((crd.spec as { versions?: { name?: string; storage?: boolean }[] }).versions ?? []).find((v) => v.storage)?.name;
-    const now = nowIso();
+    const now = clock.now();
     let conditions = conditionsOf(crd);
     let acceptedNames = status.acceptedNames;
     if (conflict) {

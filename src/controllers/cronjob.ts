@@ -13,6 +13,7 @@ import { isStatusError } from '../api/errors.js';
 import { clone, controllerRef, splitNsName, type KubeObject } from '../api/meta.js';
 import type { CronJob, CronJobStatus, Job } from '../api/types/batch.js';
 import type { ObjectReference } from '../api/types/storage.js';
+import { rfc3339 } from '../api/time.js';
 import type { Clock } from '../util/clock.js';
 import { Controller, type ReconcileResult } from './controller.js';
 import { ownerKeys, selfKey } from './informer.js';
@@ -106,171 +107,238 @@ function jobRef(job: KubeObject): ObjectReference {
   };
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** What the owned Jobs say about status.active: finished ones leave it, unknown running ones are reported. */
+export interface ActiveReview {
+  active: ObjectReference[];
+  lastSuccessfulTime?: string;
+  /** In Job order: running Jobs missing from status.active (UnexpectedJob) and finished ones that were active (SawCompletedJob). */
+  seen: ({ unexpected: Job } | { completed: Job; condition: 'Complete' | 'Failed' })[];
+  /** Active references with no owned Job behind them: gone unless the store still has them. */
+  orphaned: ObjectReference[];
+}
+
+export function reviewActiveJobs(status: CronJobStatus, jobs: Job[]): ActiveReview {
+  let active = [...(status.active ?? [])];
+  const out: ActiveReview = { active, lastSuccessfulTime: status.lastSuccessfulTime, seen: [], orphaned: [] };
+  const inActive = (uid?: string) => active.some((r) => r.uid === uid);
+  const children = new Set<string>();
+  for (const j of jobs) {
+    children.add(j.metadata.uid!);
+    const fin = finishedCondition(j);
+    if (!fin) {
+      if (!inActive(j.metadata.uid)) out.seen.push({ unexpected: j });
+      continue;
+    }
+    if (inActive(j.metadata.uid)) {
+      active = active.filter((r) => r.uid !== j.metadata.uid);
+      out.seen.push({ completed: j, condition: fin });
+    }
+    const done = j.status?.completionTime;
+    if (fin === 'Complete' && done && (!out.lastSuccessfulTime || Date.parse(done) > Date.parse(out.lastSuccessfulTime))) out.lastSuccessfulTime = done;
+  }
+  out.active = active;
+  out.orphaned = active.filter((r) => !children.has(r.uid ?? ''));
+  return out;
+}
+
+export type ScheduleDecision = { tooManyMissed?: number } & (
+  | { action: 'invalidSchedule'; error: string }
+  | { action: 'wait' }
+  /** The schedule time passed more than startingDeadlineSeconds ago. */
+  | { action: 'missedDeadline'; scheduled: number }
+  | { action: 'forbidden' }
+  | { action: 'start'; scheduled: number; job: Job; replaceActive: boolean }
+);
+
+/** syncCronJob's decision for the most recent unmet schedule time: start its Job, or wait. */
+export function decideSchedule(cj: CronJob, status: CronJobStatus, now: number, sched: CronSchedule): ScheduleDecision {
+  const view = { ...cj, status } as CronJob;
+  let recent: MostRecent;
+  try {
+    recent = mostRecentScheduleTime(view, now, sched, true);
+  } catch (e) {
+    return { action: 'invalidSchedule', error: (e as Error).message };
+  }
+  const tooMany = recent.missed > TOO_MANY_MISSED ? { tooManyMissed: recent.missed } : {};
+  const scheduled = recent.mostRecent;
+  if (scheduled === undefined) return { action: 'wait', ...tooMany };
+  const deadline = cj.spec.startingDeadlineSeconds;
+  if (deadline !== undefined && deadline !== null && scheduled + deadline * 1000 < now) return { action: 'missedDeadline', scheduled, ...tooMany };
+  const job = jobFromCronJob(cj, scheduled);
+  const lastSched = status.lastScheduleTime ? Date.parse(status.lastScheduleTime) : undefined;
+  const active = status.active ?? [];
+  if (active.some((r) => r.name === job.metadata.name) || lastSched === scheduled) return { action: 'wait', ...tooMany };
+  if (cj.spec.concurrencyPolicy === 'Forbid' && active.length > 0) return { action: 'forbidden', ...tooMany };
+  return { action: 'start', scheduled, job, replaceActive: cj.spec.concurrencyPolicy === 'Replace', ...tooMany };
+}
+
+/** The finished Jobs past successfulJobsHistoryLimit / failedJobsHistoryLimit, oldest first. */
+export function jobsPastHistoryLimits(cj: CronJob, jobs: Job[]): Job[] {
+  const groups: [Job[], number | undefined][] = [
+    [jobs.filter((j) => finishedCondition(j) === 'Complete'), cj.spec.successfulJobsHistoryLimit],
+    [jobs.filter((j) => finishedCondition(j) === 'Failed'), cj.spec.failedJobsHistoryLimit],
+  ];
+  const out: Job[] = [];
+  for (const [list, limit] of groups) {
+    if (limit === undefined || limit === null || list.length <= limit) continue;
+    out.push(...[...list].sort(byJobStartTime).slice(0, list.length - limit));
+  }
+  return out;
 }
 
 export function newCronJobController(opts: CronJobControllerOptions): Controller {
   const { api, clock } = opts;
   const recorder = new EventRecorder({ api, component: 'cronjob-controller' });
-
-  const deleteJob = async (cj: CronJob, job: KubeObject, status: CronJobStatus): Promise<boolean> => {
-    try {
-      await api.delete('Job', job.metadata.namespace ?? '', job.metadata.name ?? '', { propagationPolicy: 'Background' });
-    } catch (e) {
-      if (!isStatusError(e, 'NotFound')) {
-        await recorder.event(cj, 'Warning', 'FailedDelete', `Deleted job: ${(e as Error).message}`);
-        return false;
-      }
-    }
-    status.active = (status.active ?? []).filter((r) => r.uid !== job.metadata.uid);
-    await recorder.event(cj, 'Normal', 'SuccessfulDelete', `Deleted job ${job.metadata.name}`);
-    return true;
-  };
-
-  const reconcile = async (key: string): Promise<ReconcileResult | void> => {
-    const { namespace, name } = splitNsName(key);
-    const stored = api.get<CronJob>('CronJob', namespace, name);
-    if (!stored) return;
-    const cj = clone(stored);
-    const now = clock.now();
-    const status: CronJobStatus = clone(cj.status ?? {});
-    const jobs = api.list<Job>('Job', { namespace, filter: (j) => controllerRef(j)?.uid === cj.metadata.uid }).items;
-    const result = await syncCronJob(cj, jobs, status, now);
-    await cleanupFinishedJobs(cj, status);
-    if (status.active && !status.active.length) delete status.active;
-    if (JSON.stringify(status) !== JSON.stringify(stored.status ?? {})) {
-      await api.modify<CronJob>('CronJob', namespace, name, (o) => {
-        o.status = status;
-      }, { status: true });
-    }
-    return result;
-  };
-
-  const syncCronJob = async (cj: CronJob, jobs: Job[], status: CronJobStatus, now: number): Promise<ReconcileResult | void> => {
-    const inActive = (uid?: string) => (status.active ?? []).some((r) => r.uid === uid);
-    const children = new Set<string>();
-    for (const j of jobs) {
-      children.add(j.metadata.uid!);
-      const fin = finishedCondition(j);
-      if (!fin && !inActive(j.metadata.uid)) {
-        await recorder.event(cj, 'Warning', 'UnexpectedJob', `Saw a job that the controller did not create or forgot: ${j.metadata.name}`);
-      } else if (fin) {
-        if (inActive(j.metadata.uid)) {
-          status.active = status.active!.filter((r) => r.uid !== j.metadata.uid);
-          await recorder.event(cj, 'Normal', 'SawCompletedJob', `Saw completed job: ${j.metadata.name}, condition: ${fin}`);
-        }
-        const done = j.status?.completionTime;
-        if (fin === 'Complete' && done && (!status.lastSuccessfulTime || Date.parse(done) > Date.parse(status.lastSuccessfulTime))) {
-          status.lastSuccessfulTime = done;
-        }
-      }
-    }
-    for (const ref of [...(status.active ?? [])]) {
-      if (children.has(ref.uid ?? '')) continue;
-      if (!api.get('Job', ref.namespace ?? '', ref.name ?? '')) {
-        await recorder.event(cj, 'Normal', 'MissingJob', `Active job went missing: ${ref.name}`);
-        status.active = status.active!.filter((r) => r.uid !== ref.uid);
-      }
-    }
-    if (cj.metadata.deletionTimestamp) return;
-    let sched: CronSchedule;
-    try {
-      sched = parseSchedule(cj.spec.schedule, cj.spec.timeZone);
-    } catch (e) {
-      const msg = (e as Error).message;
-      if (msg.startsWith('unknown time zone')) {
-        await recorder.event(cj, 'Warning', 'UnknownTimeZone', `invalid timeZone: "${cj.spec.timeZone}": ${msg}`);
-      } else {
-        await recorder.event(cj, 'Warning', 'UnparseableSchedule', `unparseable schedule: "${cj.spec.schedule}" : ${msg}`);
-      }
-      return;
-    }
-    if (cj.spec.suspend) return;
-    const view = { ...cj, status } as CronJob;
-    const wait = (): ReconcileResult | void => {
-      const d = nextScheduleDelay(view, now, sched);
-      return d === undefined ? undefined : { requeueAfterMs: d };
-    };
-    let recent: MostRecent;
-    try {
-      recent = mostRecentScheduleTime(view, now, sched, true);
-    } catch (e) {
-      await recorder.event(cj, 'Warning', 'InvalidSchedule', `invalid schedule: ${cj.spec.schedule} : ${(e as Error).message}`);
-      return;
-    }
-    if (recent.missed > TOO_MANY_MISSED) {
-      await recorder.event(
-        cj,
-        'Warning',
-        'TooManyMissedTimes',
-        `too many missed start times: ${recent.missed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`,
-      );
-    }
-    const scheduled = recent.mostRecent;
-    if (scheduled === undefined) return wait();
-    const deadline = cj.spec.startingDeadlineSeconds;
-    if (deadline !== undefined && deadline !== null && scheduled + deadline * 1000 < now) {
-      await recorder.event(cj, 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`);
-      return wait();
-    }
-    const jobReq = jobFromCronJob(cj, scheduled);
-    const lastSched = status.lastScheduleTime ? Date.parse(status.lastScheduleTime) : undefined;
-    if ((status.active ?? []).some((r) => r.name === jobReq.metadata.name) || lastSched === scheduled) return wait();
-    if (cj.spec.concurrencyPolicy === 'Forbid' && (status.active ?? []).length > 0) {
-      await recorder.event(cj, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
-      return wait();
-    }
-    if (cj.spec.concurrencyPolicy === 'Replace') {
-      for (const ref of [...(status.active ?? [])]) {
-        const job = api.get('Job', ref.namespace ?? '', ref.name ?? '');
-        if (!job) continue;
-        if (!(await deleteJob(cj, job, status))) throw new Error(`could not replace job ${ref.namespace}/${ref.name}`);
-      }
-    }
-    let created: KubeObject;
-    try {
-      created = await api.create(jobReq);
-      await recorder.event(cj, 'Normal', 'SuccessfulCreate', `Created job ${created.metadata.name}`);
-    } catch (e) {
-      if (!isStatusError(e, 'AlreadyExists')) {
-        await recorder.event(cj, 'Warning', 'FailedCreate', `Error creating job: ${(e as Error).message}`);
-        throw e;
-      }
-      const existing = api.get('Job', jobReq.metadata.namespace ?? '', jobReq.metadata.name ?? '');
-      if (!existing || controllerRef(existing)?.uid !== cj.metadata.uid || inActive(existing.metadata.uid)) return;
-      created = existing;
-    }
-    status.active = [...(status.active ?? []), jobRef(created)];
-    status.lastScheduleTime = iso(scheduled);
-    return wait();
-  };
-
-  /** Keeps successfulJobsHistoryLimit / failedJobsHistoryLimit finished Jobs, deleting the oldest. */
-  const cleanupFinishedJobs = async (cj: CronJob, status: CronJobStatus): Promise<void> => {
-    const jobs = api.list<Job>('Job', { namespace: cj.metadata.namespace, filter: (j) => controllerRef(j)?.uid === cj.metadata.uid }).items;
-    const groups: [Job[], number | undefined][] = [
-      [jobs.filter((j) => finishedCondition(j) === 'Complete'), cj.spec.successfulJobsHistoryLimit],
-      [jobs.filter((j) => finishedCondition(j) === 'Failed'), cj.spec.failedJobsHistoryLimit],
-    ];
-    for (const [list, limit] of groups) {
-      if (limit === undefined || limit === null || list.length <= limit) continue;
-      const sorted = [...list].sort(byJobStartTime);
-      for (const j of sorted.slice(0, list.length - limit)) await deleteJob(cj, j, status);
-    }
-  };
-
   return new Controller({
     name: 'cronjob-controller',
     api,
     clock,
-    reconcile,
+    reconcile: (key) => new CronJobSync(api, recorder, clock.now()).sync(key),
     workers: opts.workers,
     watches: [
       { kind: 'CronJob', toKeys: selfKey },
       { kind: 'Job', toKeys: ownerKeys('CronJob') },
     ],
   });
+}
+
+/** One sync of one CronJob (ControllerV2 sync): review active Jobs, maybe start one, trim history, write status. */
+class CronJobSync {
+  private cj!: CronJob;
+  private status: CronJobStatus = {};
+
+  constructor(
+    private readonly api: Api,
+    private readonly recorder: EventRecorder,
+    private readonly now: number,
+  ) {}
+
+  private ownedJobs(): Job[] {
+    return this.api.list<Job>('Job', { namespace: this.cj.metadata.namespace, filter: (j) => controllerRef(j)?.uid === this.cj.metadata.uid }).items;
+  }
+
+  async sync(key: string): Promise<ReconcileResult | void> {
+    const { namespace, name } = splitNsName(key);
+    const stored = this.api.get<CronJob>('CronJob', namespace, name);
+    if (!stored) return;
+    this.cj = clone(stored);
+    this.status = clone(stored.status ?? {});
+    await this.reviewActive();
+    const result = this.cj.metadata.deletionTimestamp ? undefined : await this.schedule();
+    for (const j of jobsPastHistoryLimits(this.cj, this.ownedJobs())) await this.deleteJob(j);
+    const status = this.status;
+    if (status.active && !status.active.length) delete status.active;
+    if (JSON.stringify(status) !== JSON.stringify(stored.status ?? {})) {
+      await this.api.modify<CronJob>('CronJob', namespace, name, (o) => {
+        o.status = status;
+      }, { status: true });
+    }
+    return result;
+  }
+
+  private event(type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    return this.recorder.event(this.cj, type, reason, message);
+  }
+
+  private async reviewActive(): Promise<void> {
+    const r = reviewActiveJobs(this.status, this.ownedJobs());
+    for (const s of r.seen) {
+      if ('unexpected' in s) await this.event('Warning', 'UnexpectedJob', `Saw a job that the controller did not create or forgot: ${s.unexpected.metadata.name}`);
+      else await this.event('Normal', 'SawCompletedJob', `Saw completed job: ${s.completed.metadata.name}, condition: ${s.condition}`);
+    }
+    let active = r.active;
+    for (const ref of r.orphaned) {
+      if (this.api.get('Job', ref.namespace ?? '', ref.name ?? '')) continue;
+      await this.event('Normal', 'MissingJob', `Active job went missing: ${ref.name}`);
+      active = active.filter((x) => x.uid !== ref.uid);
+    }
+    // Only touch the fields Kubernetes touches: an absent lastSuccessfulTime stays absent.
+    if (r.lastSuccessfulTime !== this.status.lastSuccessfulTime) this.status.lastSuccessfulTime = r.lastSuccessfulTime;
+    if (this.status.active !== undefined || active.length) this.status.active = active;
+  }
+
+  private async schedule(): Promise<ReconcileResult | void> {
+    const { cj, status, now } = this;
+    let sched: CronSchedule;
+    try {
+      sched = parseSchedule(cj.spec.schedule, cj.spec.timeZone);
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (msg.startsWith('unknown time zone')) await this.event('Warning', 'UnknownTimeZone', `invalid timeZone: "${cj.spec.timeZone}": ${msg}`);
+      else await this.event('Warning', 'UnparseableSchedule', `unparseable schedule: "${cj.spec.schedule}" : ${msg}`);
+      return;
+    }
+    if (cj.spec.suspend) return;
+    const wait = (): ReconcileResult | void => {
+      const d = nextScheduleDelay({ ...cj, status } as CronJob, now, sched);
+      return d === undefined ? undefined : { requeueAfterMs: d };
+    };
+    const d = decideSchedule(cj, status, now, sched);
+    if (d.action === 'invalidSchedule') {
+      await this.event('Warning', 'InvalidSchedule', `invalid schedule: ${cj.spec.schedule} : ${d.error}`);
+      return;
+    }
+    if (d.tooManyMissed !== undefined) {
+      await this.event('Warning', 'TooManyMissedTimes', `too many missed start times: ${d.tooManyMissed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`);
+    }
+    switch (d.action) {
+      case 'wait':
+        return wait();
+      case 'missedDeadline':
+        await this.event('Warning', 'MissSchedule', `Missed scheduled time to start a job: ${rfc1123z(d.scheduled)}`);
+        return wait();
+      case 'forbidden':
+        await this.event('Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
+        return wait();
+      case 'start':
+        if (d.replaceActive) await this.replaceActive();
+        if (!(await this.startJob(d.job))) return;
+        status.lastScheduleTime = rfc3339(d.scheduled);
+        return wait();
+    }
+  }
+
+  /** concurrencyPolicy Replace: the running Jobs go before the new one starts. */
+  private async replaceActive(): Promise<void> {
+    for (const ref of [...(this.status.active ?? [])]) {
+      const job = this.api.get('Job', ref.namespace ?? '', ref.name ?? '');
+      if (!job) continue;
+      if (!(await this.deleteJob(job))) throw new Error(`could not replace job ${ref.namespace}/${ref.name}`);
+    }
+  }
+
+  /** Creates the Job (or adopts ours if a retry finds it exists) and lists it as active; false when it is not ours to track. */
+  private async startJob(jobReq: Job): Promise<boolean> {
+    let created: KubeObject;
+    try {
+      created = await this.api.create(jobReq);
+      await this.event('Normal', 'SuccessfulCreate', `Created job ${created.metadata.name}`);
+    } catch (e) {
+      if (!isStatusError(e, 'AlreadyExists')) {
+        await this.event('Warning', 'FailedCreate', `Error creating job: ${(e as Error).message}`);
+        throw e;
+      }
+      const existing = this.api.get('Job', jobReq.metadata.namespace ?? '', jobReq.metadata.name ?? '');
+      if (!existing || controllerRef(existing)?.uid !== this.cj.metadata.uid || (this.status.active ?? []).some((r) => r.uid === existing.metadata.uid)) return false;
+      created = existing;
+    }
+    this.status.active = [...(this.status.active ?? []), jobRef(created)];
+    return true;
+  }
+
+  private async deleteJob(job: KubeObject): Promise<boolean> {
+    try {
+      await this.api.delete('Job', job.metadata.namespace ?? '', job.metadata.name ?? '', { propagationPolicy: 'Background' });
+    } catch (e) {
+      if (!isStatusError(e, 'NotFound')) {
+        await this.event('Warning', 'FailedDelete', `Deleted job: ${(e as Error).message}`);
+        return false;
+      }
+    }
+    this.status.active = (this.status.active ?? []).filter((r) => r.uid !== job.metadata.uid);
+    await this.event('Normal', 'SuccessfulDelete', `Deleted job ${job.metadata.name}`);
+    return true;
+  }
 }
 
 /** Oldest start first; Jobs that have not started count as newest; names break ties. */

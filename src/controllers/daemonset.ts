@@ -5,19 +5,21 @@
 // daemon pod; pods follow nodes as they come, go and change taints; the
 // template's ControllerRevision hash labels the pods, and RollingUpdate
 // (maxUnavailable / maxSurge) or OnDelete moves them to a new template.
+// The decisions (per-node actions, rolling-update actions, status) are pure
+// functions; the sync applies the actions they return, in order.
 import { ownerRef, type Api } from '../api/api.js';
 import { EventRecorder } from '../api/events.js';
-import { isStatusError } from '../api/errors.js';
 import { clone, splitNsName, type KubeObject } from '../api/meta.js';
 import type { DaemonSet, DaemonSetStatus } from '../api/types/apps.js';
 import type { Toleration } from '../api/types/pod.js';
 import type { WatchEvent } from '../api/store-types.js';
 import type { Clock } from '../util/clock.js';
-import { sharedOwnerIndex } from './owner-index.js';
+import { sharedOwnerIndex, type OwnerIndexHandle } from './owner-index.js';
 import { Controller, type ReconcileResult } from './controller.js';
 import { CONTROLLER_REVISION_HASH, ensureCurrentRevision, truncateHistory } from './controller-revision.js';
-import { controllerOwnerKey, selfKey } from './informer.js';
+import { ownerKeys, selfKey } from './informer.js';
 import { nodeTaints, podFitsNode, tolerates } from './node-match.js';
+import { PodControl } from './pod-control.js';
 import { isPodAvailable, isPodReady, msUntilAvailable } from './pod-util.js';
 import { scaledValue } from './deployment-util.js';
 
@@ -107,12 +109,120 @@ export function daemonPodNode(pod: KubeObject): string | undefined {
   return undefined;
 }
 
+export type NodeDecision = { shouldRun: boolean; shouldContinueRunning: boolean };
+
+/** A daemon pod action, in the order the controller takes them. */
+export type DaemonAction = { delete: KubeObject; failedOn?: string } | { createOn: string };
+
+/**
+ * manage: per node, create the missing pod, delete failed or duplicate pods
+ * where it may keep running, delete every pod where it must not; pods for
+ * nodes that are gone go first (pod GC's job in Kubernetes).
+ */
+export function manageActions(ds: DaemonSet, nodes: KubeObject[], pods: KubeObject[]): { actions: DaemonAction[]; decisions: Map<string, NodeDecision> } {
+  const nodeNames = new Set(nodes.map((n) => n.metadata.name!));
+  const actions: DaemonAction[] = [];
+  const byNode = new Map<string, KubeObject[]>();
+  for (const p of pods) {
+    const n = daemonPodNode(p);
+    if (!n || !nodeNames.has(n)) {
+      if (!p.metadata.deletionTimestamp) actions.push({ delete: p });
+      continue;
+    }
+    byNode.set(n, [...(byNode.get(n) ?? []), p]);
+  }
+  const decisions = new Map<string, NodeDecision>();
+  for (const node of nodes) {
+    const n = node.metadata.name!;
+    const d = nodeShouldRunDaemonPod(node, ds);
+    decisions.set(n, d);
+    const live = (byNode.get(n) ?? []).filter((p) => !p.metadata.deletionTimestamp);
+    if (d.shouldRun && live.length === 0) {
+      actions.push({ createOn: n }); // as Kubernetes: a terminating pod does not hold its replacement back
+    } else if (d.shouldContinueRunning) {
+      for (const p of live.filter((p) => p.status?.phase === 'Failed')) actions.push({ delete: p, failedOn: n });
+      const running = live.filter((p) => p.status?.phase !== 'Failed');
+      // More than one (outside a surge): keep the oldest, or the newest template when surging.
+      if (running.length > 1 && !surging(ds)) {
+        const sorted = [...running].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+        for (const p of sorted.slice(1)) actions.push({ delete: p });
+      }
+    } else {
+      for (const p of live) actions.push({ delete: p });
+    }
+  }
+  return { actions, decisions };
+}
+
+/**
+ * rollingUpdate: replace old pods within maxUnavailable, or surge new pods
+ * first within maxSurge; old pods that are not available go at once.
+ * waitMs: when the next surged pod becomes available.
+ */
+export function rollingUpdateActions(ds: DaemonSet, hash: string, pods: KubeObject[], decisions: Map<string, { shouldRun: boolean }>, now: number): { actions: DaemonAction[]; waitMs?: number } {
+  const minReady = ds.spec.minReadySeconds ?? 0;
+  const desired = [...decisions.values()].filter((d) => d.shouldRun).length;
+  const ru = ds.spec.updateStrategy?.rollingUpdate ?? {};
+  const maxSurge = scaledValue(ru.maxSurge, desired, true, 0);
+  let maxUnavailable = scaledValue(ru.maxUnavailable, desired, true, maxSurge ? 0 : 1);
+  if (maxUnavailable === 0 && maxSurge === 0) maxUnavailable = 1;
+  const perNode = new Map<string, { old: KubeObject[]; cur: KubeObject[] }>();
+  for (const p of pods) {
+    if (p.metadata.deletionTimestamp) continue;
+    const n = daemonPodNode(p)!;
+    const e = perNode.get(n) ?? { old: [], cur: [] };
+    (p.metadata.labels?.[CONTROLLER_REVISION_HASH] === hash ? e.cur : e.old).push(p);
+    perNode.set(n, e);
+  }
+  const available = (list: KubeObject[]) => list.some((p) => isPodAvailable(p, minReady, now));
+  const actions: DaemonAction[] = [];
+  const del = (list: KubeObject[]) => actions.push(...list.map((p) => ({ delete: p })));
+  if (maxSurge === 0) {
+    let unavailable = 0;
+    for (const [n, d] of decisions) {
+      if (!d.shouldRun) continue;
+      const e = perNode.get(n);
+      if (!e || !available([...e.old, ...e.cur])) unavailable++;
+    }
+    const candidates: KubeObject[] = [];
+    for (const [, e] of perNode) {
+      if (!e.old.length) continue;
+      if (!available(e.old)) del(e.old); // old and broken: replace at once
+      else candidates.push(...e.old);
+    }
+    del(candidates.slice(0, Math.max(0, maxUnavailable - unavailable)));
+    return { actions };
+  }
+  let surgeBudget = maxSurge;
+  let waitMs: number | undefined;
+  for (const [n, d] of decisions) {
+    const e = perNode.get(n);
+    if (!e || !e.old.length) continue;
+    if (e.cur.length) {
+      if (available(e.cur)) del(e.old);
+      else {
+        surgeBudget--;
+        const ms = e.cur.map((p) => msUntilAvailable(p, minReady, now)).find((x) => x !== undefined);
+        if (ms !== undefined) waitMs = Math.max(1, ms);
+      }
+    } else if (d.shouldRun) {
+      if (!available(e.old)) del(e.old);
+      else if (surgeBudget > 0) {
+        surgeBudget--;
+        actions.push({ createOn: n });
+      }
+    }
+  }
+  return { actions, waitMs };
+}
+
 export function newDaemonSetController(opts: DaemonSetControllerOptions): Controller {
   const { api, clock } = opts;
   const recorder = new EventRecorder({ api, component: 'daemonset-controller' });
   const ownedPods = sharedOwnerIndex(api, 'Pod');
+  const deps: DaemonSetDeps = { api, recorder, ownedPods, podControl: new PodControl(api, recorder) };
 
-  const allDaemonSets = (): string[] => api.list('DaemonSet').items.map((d) => `${d.metadata.namespace}/${d.metadata.name}`);
+  /** Node changes that can move daemon pods (labels, taints, schedulability) wake every DaemonSet. */
   const nodeKeys = (ev: WatchEvent): string[] => {
     if (ev.type === 'MODIFIED' && ev.oldObject) {
       const a = ev.object;
@@ -123,202 +233,104 @@ export function newDaemonSetController(opts: DaemonSetControllerOptions): Contro
         !!a.spec?.unschedulable === !!b.spec?.unschedulable;
       if (same) return [];
     }
-    return allDaemonSets();
-  };
-
-  const deletePod = async (ds: DaemonSet, pod: KubeObject): Promise<void> => {
-    try {
-      await api.delete('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
-      await recorder.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
-    } catch (e) {
-      if (isStatusError(e, 'NotFound')) return;
-      await recorder.event(ds, 'Warning', 'FailedDelete', `Error deleting: ${(e as Error).message}`);
-      throw e;
-    }
-  };
-
-  const createPod = async (ds: DaemonSet, node: string, hash: string): Promise<void> => {
-    try {
-      const pod = await api.create(daemonPod(ds, node, hash));
-      await recorder.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
-    } catch (e) {
-      await recorder.event(ds, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
-      throw e;
-    }
-  };
-
-  const reconcile = async (key: string): Promise<ReconcileResult | void> => {
-    const { namespace, name } = splitNsName(key);
-    const stored = api.get<DaemonSet>('DaemonSet', namespace, name);
-    if (!stored || stored.metadata.deletionTimestamp) return;
-    const ds = stored;
-    const now = clock.now();
-    const { hash } = await ensureCurrentRevision(api, ds);
-    const uid = ds.metadata.uid;
-    const owned = () => ownedPods.owned(uid, namespace);
-    const nodes = api.list('Node').items;
-    const nodeNames = new Set(nodes.map((n) => n.metadata.name!));
-    const minReady = ds.spec.minReadySeconds ?? 0;
-
-    // 1. manage: create missing pods, delete pods where they must not run.
-    const byNode = new Map<string, KubeObject[]>();
-    for (const p of owned()) {
-      const n = daemonPodNode(p);
-      if (!n || !nodeNames.has(n)) {
-        // Pods for nodes that are gone (pod GC's job in Kubernetes).
-        if (!p.metadata.deletionTimestamp) await deletePod(ds, p);
-        continue;
-      }
-      byNode.set(n, [...(byNode.get(n) ?? []), p]);
-    }
-    const decisions = new Map<string, { shouldRun: boolean; shouldContinueRunning: boolean }>();
-    for (const node of nodes) {
-      const n = node.metadata.name!;
-      const d = nodeShouldRunDaemonPod(node, ds);
-      decisions.set(n, d);
-      const pods = (byNode.get(n) ?? []).filter((p) => !p.metadata.deletionTimestamp);
-      if (d.shouldRun && pods.length === 0) {
-        await createPod(ds, n, hash); // as Kubernetes: a terminating pod does not hold its replacement back
-      } else if (d.shouldContinueRunning) {
-        const failed = pods.filter((p) => p.status?.phase === 'Failed');
-        for (const p of failed) {
-          await recorder.event(ds, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${p.metadata.namespace}/${p.metadata.name} on node ${n}, will try to kill it`);
-          await deletePod(ds, p);
-        }
-        const running = pods.filter((p) => p.status?.phase !== 'Failed');
-        // More than one (outside a surge): keep the oldest, or the newest template when surging.
-        if (running.length > 1 && !surging(ds)) {
-          const sorted = [...running].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
-          for (const p of sorted.slice(1)) await deletePod(ds, p);
-        }
-      } else {
-        for (const p of pods) await deletePod(ds, p);
-      }
-    }
-
-    // 2. rolling update.
-    let requeue: number | undefined;
-    if ((ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
-      const r = await rollingUpdate(ds, hash, owned(), decisions, now);
-      if (r !== undefined) requeue = r;
-    }
-
-    // 3. history and status.
-    const pods = owned().filter((p) => !p.metadata.deletionTimestamp);
-    await truncateHistory(api, ds, new Set(pods.map((p) => p.metadata.labels?.[CONTROLLER_REVISION_HASH] ?? '')), hash);
-    const status = computeStatus(ds, pods, decisions, hash, now);
-    const fresh = api.get<DaemonSet>('DaemonSet', namespace, name);
-    if (fresh && JSON.stringify({ ...status, collisionCount: fresh.status?.collisionCount }) !== JSON.stringify(fresh.status ?? {})) {
-      await api.modify<DaemonSet>('DaemonSet', namespace, name, (o) => {
-        o.status = { ...status, ...(o.status?.collisionCount !== undefined ? { collisionCount: o.status.collisionCount } : {}) };
-      }, { status: true });
-    }
-    if (minReady > 0) {
-      const waits = pods.filter((p) => isPodReady(p) && !isPodAvailable(p, minReady, now)).map((p) => msUntilAvailable(p, minReady, now) ?? 0);
-      if (waits.length) requeue = Math.min(requeue ?? Infinity, Math.max(1, Math.min(...waits)));
-    }
-    return requeue !== undefined ? { requeueAfterMs: requeue } : undefined;
-  };
-
-  /** rollingUpdate: replace old pods within maxUnavailable, or surge new pods first within maxSurge. */
-  const rollingUpdate = async (
-    ds: DaemonSet,
-    hash: string,
-    pods: KubeObject[],
-    decisions: Map<string, { shouldRun: boolean }>,
-    now: number,
-  ): Promise<number | undefined> => {
-    const minReady = ds.spec.minReadySeconds ?? 0;
-    const desired = [...decisions.values()].filter((d) => d.shouldRun).length;
-    const ru = ds.spec.updateStrategy?.rollingUpdate ?? {};
-    const maxSurge = scaledValue(ru.maxSurge, desired, true, 0);
-    let maxUnavailable = scaledValue(ru.maxUnavailable, desired, true, maxSurge ? 0 : 1);
-    if (maxUnavailable === 0 && maxSurge === 0) maxUnavailable = 1;
-    const perNode = new Map<string, { old: KubeObject[]; cur: KubeObject[] }>();
-    for (const p of pods) {
-      if (p.metadata.deletionTimestamp) continue;
-      const n = daemonPodNode(p)!;
-      const e = perNode.get(n) ?? { old: [], cur: [] };
-      (p.metadata.labels?.[CONTROLLER_REVISION_HASH] === hash ? e.cur : e.old).push(p);
-      perNode.set(n, e);
-    }
-    const available = (list: KubeObject[]) => list.some((p) => isPodAvailable(p, minReady, now));
-    if (maxSurge === 0) {
-      let unavailable = 0;
-      for (const [n, d] of decisions) {
-        if (!d.shouldRun) continue;
-        const e = perNode.get(n);
-        if (!e || !available([...e.old, ...e.cur])) unavailable++;
-      }
-      const candidates: KubeObject[] = [];
-      for (const [, e] of perNode) {
-        if (!e.old.length) continue;
-        if (!available(e.old)) {
-          for (const p of e.old) await deletePod(ds, p); // old and broken: replace at once
-        } else candidates.push(...e.old);
-      }
-      let budget = maxUnavailable - unavailable;
-      for (const p of candidates) {
-        if (budget <= 0) break;
-        await deletePod(ds, p);
-        budget--;
-      }
-      return undefined;
-    }
-    let surgeBudget = maxSurge;
-    let wait: number | undefined;
-    for (const [n, d] of decisions) {
-      const e = perNode.get(n);
-      if (!e || !e.old.length) continue;
-      if (e.cur.length) {
-        if (available(e.cur)) for (const p of e.old) await deletePod(ds, p);
-        else {
-          surgeBudget--;
-          const ms = e.cur.map((p) => msUntilAvailable(p, minReady, now)).find((x) => x !== undefined);
-          if (ms !== undefined) wait = Math.max(1, ms);
-        }
-      } else if (d.shouldRun) {
-        if (!available(e.old)) {
-          for (const p of e.old) await deletePod(ds, p);
-        } else if (surgeBudget > 0) {
-          surgeBudget--;
-          await createPod(ds, n, hash);
-        }
-      }
-    }
-    return wait;
+    return api.list('DaemonSet').items.map((d) => `${d.metadata.namespace}/${d.metadata.name}`);
   };
 
   return new Controller({
     name: 'daemonset-controller',
     api,
     clock,
-    reconcile,
+    reconcile: (key) => new DaemonSetSync(deps, clock.now()).sync(key),
     workers: opts.workers,
     caches: [ownedPods],
     watches: [
       { kind: 'DaemonSet', toKeys: selfKey },
-      { kind: 'Pod', toKeys: (ev) => ownerKeysFor(ev, 'DaemonSet') },
+      { kind: 'Pod', toKeys: ownerKeys('DaemonSet') },
       { kind: 'Node', toKeys: nodeKeys },
     ],
   });
 }
 
-function ownerKeysFor(ev: WatchEvent, kind: string): string[] {
-  const keys = new Set<string>();
-  for (const o of [ev.object, ev.oldObject]) {
-    const k = o && controllerOwnerKey(o, kind);
-    if (k) keys.add(k);
-  }
-  return [...keys];
+interface DaemonSetDeps {
+  api: Api;
+  recorder: EventRecorder;
+  ownedPods: OwnerIndexHandle;
+  podControl: PodControl;
 }
 
-function surging(ds: DaemonSet): boolean {
+/** One sync of one DaemonSet: manage pods per node, roll the template, then history and status. */
+class DaemonSetSync {
+  private ds!: DaemonSet;
+  private hash = '';
+  private requeue?: number;
+
+  constructor(
+    private readonly d: DaemonSetDeps,
+    private readonly now: number,
+  ) {}
+
+  private owned(): KubeObject[] {
+    return this.d.ownedPods.owned(this.ds.metadata.uid, this.ds.metadata.namespace ?? '');
+  }
+
+  async sync(key: string): Promise<ReconcileResult | void> {
+    const { namespace, name } = splitNsName(key);
+    const ds = this.d.api.get<DaemonSet>('DaemonSet', namespace, name);
+    if (!ds || ds.metadata.deletionTimestamp) return;
+    this.ds = ds;
+    this.hash = (await ensureCurrentRevision(this.d.api, ds)).hash;
+    const { actions, decisions } = manageActions(ds, this.d.api.list('Node').items, this.owned());
+    await this.apply(actions);
+    if ((ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
+      const r = rollingUpdateActions(ds, this.hash, this.owned(), decisions, this.now);
+      await this.apply(r.actions);
+      if (r.waitMs !== undefined) this.requeue = r.waitMs;
+    }
+    await this.syncHistoryAndStatus(decisions);
+    return this.requeue !== undefined ? { requeueAfterMs: this.requeue } : undefined;
+  }
+
+  private async apply(actions: DaemonAction[]): Promise<void> {
+    const { ds } = this;
+    for (const a of actions) {
+      if ('createOn' in a) {
+        await this.d.podControl.createPod(ds, daemonPod(ds, a.createOn, this.hash));
+        continue;
+      }
+      if (a.failedOn) {
+        await this.d.recorder.event(ds, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${a.delete.metadata.namespace}/${a.delete.metadata.name} on node ${a.failedOn}, will try to kill it`);
+      }
+      await this.d.podControl.deletePod(ds, a.delete);
+    }
+  }
+
+  private async syncHistoryAndStatus(decisions: Map<string, NodeDecision>): Promise<void> {
+    const { ds, d, now } = this;
+    const minReady = ds.spec.minReadySeconds ?? 0;
+    const pods = this.owned().filter((p) => !p.metadata.deletionTimestamp);
+    await truncateHistory(d.api, ds, new Set(pods.map((p) => p.metadata.labels?.[CONTROLLER_REVISION_HASH] ?? '')), this.hash);
+    const status = computeStatus(ds, pods, decisions, this.hash, now);
+    const ns = ds.metadata.namespace ?? '';
+    const fresh = d.api.get<DaemonSet>('DaemonSet', ns, ds.metadata.name!);
+    if (fresh && JSON.stringify({ ...status, collisionCount: fresh.status?.collisionCount }) !== JSON.stringify(fresh.status ?? {})) {
+      await d.api.modify<DaemonSet>('DaemonSet', ns, ds.metadata.name!, (o) => {
+        o.status = { ...status, ...(o.status?.collisionCount !== undefined ? { collisionCount: o.status.collisionCount } : {}) };
+      }, { status: true });
+    }
+    if (minReady > 0) {
+      const waits = pods.filter((p) => isPodReady(p) && !isPodAvailable(p, minReady, now)).map((p) => msUntilAvailable(p, minReady, now) ?? 0);
+      if (waits.length) this.requeue = Math.min(this.requeue ?? Infinity, Math.max(1, Math.min(...waits)));
+    }
+  }
+}
+
+export function surging(ds: DaemonSet): boolean {
   const s = ds.spec.updateStrategy;
   return (s?.type ?? 'RollingUpdate') === 'RollingUpdate' && !!s?.rollingUpdate?.maxSurge && s.rollingUpdate.maxSurge !== '0%';
 }
 
-function computeStatus(
+/** The DaemonSet's status from its live pods and the per-node decisions. */
+export function computeStatus(
   ds: DaemonSet,
   pods: KubeObject[],
   decisions: Map<string, { shouldRun: boolean }>,

@@ -1,6 +1,7 @@
 // Pure helpers of the Job controller (kubernetes pkg/controller/job): pod
 // labels, completion indexes and their compact "1,3-5" form, the failure
 // back-off, and finished/condition tests shared with the CronJob controller.
+import { setCondition } from '../api/conditions.js';
 import { clone, findCondition, type Condition, type KubeObject } from '../api/meta.js';
 import type { Job } from '../api/types/batch.js';
 
@@ -119,19 +120,9 @@ export function podFinishTime(pod: KubeObject, fallback: number): number {
   return latest || fallback;
 }
 
+/** ensureJobConditionStatus: an unchanged condition is left alone (its lastProbeTime too). */
 export function setJobCondition(conds: Condition[], type: string, status: 'True' | 'False', reason: string, message: string, now: number): Condition[] {
-  const iso = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const prev = conds.find((c) => c.type === type);
-  if (prev && prev.status === status && prev.reason === reason && prev.message === message) return conds;
-  const next: Condition = {
-    type,
-    status,
-    reason,
-    message,
-    lastProbeTime: iso,
-    lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : iso,
-  };
-  return prev ? conds.map((c) => (c.type === type ? next : c)) : [...conds, next];
+  return setCondition(conds, { type, status, reason, message }, now, { skipUnchanged: true, stamp: ['lastProbeTime'] });
 }
 
 /**

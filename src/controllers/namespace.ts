@@ -3,13 +3,15 @@
 // deletes every namespaced object in it, waits until none is left, then drops
 // the `kubernetes` spec finalizer and removes the namespace for good.
 import type { Api } from '../api/api.js';
+import { setCondition } from '../api/conditions.js';
+import { SYSTEM_NAMESPACES } from '../api/system-namespaces.js';
 import { isStatusError } from '../api/errors.js';
 import { clone, type Condition, type KubeObject } from '../api/meta.js';
 import type { WatchEvent } from '../api/store-types.js';
 import type { Clock } from '../util/clock.js';
 import { Controller, type ReconcileResult } from './controller.js';
 
-export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+export { SYSTEM_NAMESPACES };
 const SPEC_FINALIZER = 'kubernetes';
 /** Re-check a terminating namespace this often even without events (pods finishing gracefully). */
 const RECHECK_MS = 5_000;
@@ -36,7 +38,7 @@ export function newNamespaceController(opts: NamespaceControllerOptions): Contro
   const reconcile = async (name: string): Promise<ReconcileResult | void> => {
     const ns = api.get('Namespace', '', name);
     if (!ns) {
-      if ((SYSTEM_NAMESPACES as readonly string[]).includes(name)) await ensureNamespace(api, name);
+      if (SYSTEM_NAMESPACES.includes(name)) await ensureNamespace(api, name);
       return;
     }
     if (!ns.metadata.deletionTimestamp) {
@@ -145,17 +147,12 @@ async function writeDeletionConditions(
     const parts = [...byFinalizer].map(([f, n]) => `${f} in ${n} resource instances`).sort();
     failing.set('NamespaceFinalizersRemaining', ['SomeFinalizersRemain', `Some content in the namespace has finalizers remaining: ${parts.join(', ')}`]);
   }
-  const ts = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
   await api.modify('Namespace', '', name, (o) => {
-    const conds: Condition[] = [...((o.status?.conditions ?? []) as Condition[])];
+    let conds = (o.status?.conditions ?? []) as Condition[];
     for (const [type, ok] of Object.entries(OK_CONDITIONS)) {
       const bad = failing.get(type);
-      const want = { status: bad ? 'True' : 'False', reason: bad ? bad[0] : ok[0], message: bad ? bad[1] : ok[1] } as const;
-      const i = conds.findIndex((c) => c.type === type);
-      if (i < 0) conds.push({ type, ...want, lastTransitionTime: ts });
-      else if (conds[i].status !== want.status || conds[i].reason !== want.reason || conds[i].message !== want.message) {
-        conds[i] = { ...conds[i], ...want, lastTransitionTime: conds[i].status !== want.status ? ts : conds[i].lastTransitionTime };
-      }
+      const want = { type, status: bad ? 'True' : 'False', reason: bad ? bad[0] : ok[0], message: bad ? bad[1] : ok[1] } as const;
+      conds = setCondition(conds, want, now, { skipUnchanged: true });
     }
     o.status = { ...(o.status ?? {}), conditions: conds };
   }, { status: true });

@@ -13,6 +13,7 @@
 //
 // A simple timer loop: every monitorPeriodMs it reads nodes and leases from the
 // store (cheap, in memory) and writes only what changed.
+import { rfc3339 } from '../api/time.js';
 import type { Api } from '../api/api.js';
 import { isStatusError } from '../api/errors.js';
 import { EventRecorder } from '../api/events.js';
@@ -42,10 +43,6 @@ interface Observed {
   lease?: string;
   heartbeat?: string;
   probeAt: number;
-}
-
-function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function toleratesTaint(t: Toleration, taint: Taint): boolean {
