@@ -90,7 +90,7 @@ export async function run(): Promise<Record<string, number | string>> {
 }
 
 if (isMain(import.meta.url)) {
-  run().then((r) => {
+  void run().then((r) => {
     for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(36)} ${v}`);
   });
 }

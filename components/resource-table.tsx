@@ -28,11 +28,16 @@ export function ResourceTable({ title, columns, rows, natural, cursor, height, w
   const inner = Math.max(10, width - 2);
   // The sort arrow is part of the header, so it is measured too.
   const headed = columns.map((c) => (sort?.column === c.name ? { ...c, name: `${c.name}${sort.asc ? '↑' : '↓'}` } : c));
-  const fit = fitColumns(headed, natural.map((w, i) => Math.max(w, headed[i].name.length)), inner);
+  const visible = rows.slice(0, height);
+  // `natural` is measured over every row as the table was built; the visible
+  // rows are rendered afresh (ages move on: 5m → 5m2s), so they are measured
+  // too, or a cell that grew since would be cut to fit (`5m…`).
+  const widths = natural.map((w, i) => Math.max(w, headed[i].name.length));
+  for (const r of visible) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i], r.cells[i]?.length ?? 0);
+  const fit = fitColumns(headed, widths, inner);
   const gap = ' '.repeat(GAP);
   const line = (cells: string[]) => fit.shown.map((ci, j) => cell(cells[ci] ?? '', fit.widths[j], columns[ci].align)).join(gap);
   const headerCells = headed.map((c) => c.name);
-  const visible = rows.slice(0, height);
   return (
     <Box flexDirection="column" width={width}>
       <Text bold color="cyan">

@@ -14,6 +14,7 @@ import type { KubeObject } from '../src/api/meta.js';
 import type { WatchEvent } from '../src/api/store-types.js';
 import type { ClusterClient, Subscription } from '../src/client/types.js';
 import type { Clock, Timer } from '../src/util/clock.js';
+import { recordDelta } from './logic/list-delta.js';
 
 interface Entry {
   kind: string;
@@ -21,6 +22,9 @@ interface Entry {
   namespace: string;
   objects: Map<string, KubeObject>;
   items?: KubeObject[];
+  /** The last items array handed out, and what each key held in it before the changes since (tables apply just those). */
+  handed?: KubeObject[];
+  journal?: Map<string, KubeObject | undefined>;
   sub?: Subscription;
   /** A lost connection, until events flow again. */
   error?: string;
@@ -86,6 +90,17 @@ export class WatchCache {
   private onEvent(entry: Entry, ev: WatchEvent): void {
     if (ev.type === 'BOOKMARK' || entry.forbidden) return;
     const k = keyOf(ev.object);
+    if (entry.handed) {
+      entry.journal ??= new Map();
+      if (!entry.journal.has(k)) entry.journal.set(k, entry.objects.get(k));
+      // Nobody has read this kind for a while (churning Events while their pane is hidden): a
+      // journal longer than the list itself would only keep deleted objects alive. The next
+      // reader reads the list in full instead.
+      if (entry.journal.size > entry.objects.size + 64) {
+        entry.handed = undefined;
+        entry.journal = undefined;
+      }
+    }
     if (ev.type === 'DELETED') entry.objects.delete(k);
     else entry.objects.set(k, ev.object);
     entry.items = undefined;
@@ -101,6 +116,8 @@ export class WatchCache {
       entry.error = undefined;
       entry.objects.clear();
       entry.items = undefined;
+      entry.handed = undefined;
+      entry.journal = undefined;
       entry.sub?.stop();
       entry.sub = undefined;
     } else entry.error = err.message;
@@ -129,7 +146,22 @@ export class WatchCache {
 
   private itemsOf(e: Entry | undefined): KubeObject[] {
     if (!e) return EMPTY;
-    if (!e.items) e.items = [...e.objects.values()];
+    if (!e.items) {
+      e.items = [...e.objects.values()];
+      if (e.handed) {
+        const added: KubeObject[] = [];
+        const removed: KubeObject[] = [];
+        for (const [k, before] of e.journal ?? []) {
+          const after = e.objects.get(k);
+          if (before === after) continue;
+          if (before) removed.push(before);
+          if (after) added.push(after);
+        }
+        recordDelta(e.items, { from: e.handed, added, removed });
+      }
+      e.handed = e.items;
+      e.journal = undefined;
+    }
     return e.items;
   }
 

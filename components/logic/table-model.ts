@@ -5,9 +5,10 @@ import type { KubeObject, LabelSelector } from '../../src/api/meta.js';
 import type { Column, Renderer, SortSpec } from '../render/types.js';
 import { CellWidths, rememberWidths } from './fit-columns.js';
 import { parseFilter } from './filter.js';
+import { deltaOf } from './list-delta.js';
 import type { StatusTone } from './pod-status.js';
 import { selectorMatcher } from './selector.js';
-import { compareRows, sortRows } from './sort.js';
+import { rowComparator, sortRows } from './sort.js';
 
 export interface TableRow {
   /** The object's uid (or namespace/name): cursor stability follows it. */
@@ -68,29 +69,38 @@ interface CachedRow {
   rows?: [TableRow | undefined, TableRow | undefined];
 }
 
-/** Per object in the last build: whether it was in scope and shown, and the build that last saw it. */
+/** Per object in the last build: whether it was in scope (its row), and the build that last saw it. */
 interface Seen {
   gen: number;
   inScope: boolean;
-  shown: boolean;
+  row?: TableRow;
 }
 
 /** What the last build of a table looked like, so the next one only handles the objects that changed. */
 interface LastBuild {
+  /** What the set of rows depends on: the namespace column, namespace and scope. */
   signature: string;
+  /** The sort the base is in. */
+  sort: string;
   renderer: Renderer;
   scope: Scope | undefined;
   gen: number;
+  /** The objects it was built from: a list whose recorded delta follows them is applied as that delta. */
+  objects: readonly KubeObject[];
   seen: Map<KubeObject, Seen>;
+  /** Every row in scope, sorted: a new filter only filters these again, it never re-sorts. */
+  base: TableRow[];
+  filter: string;
+  /** Under a filter: whether each base row passes it. */
+  shown?: Map<TableRow, boolean>;
   rows: TableRow[];
-  total: number;
   widths: CellWidths;
 }
 
 /**
  * Rendered rows by object identity. Store objects are immutable (a change is a
- * new object), so a row is reused until its object changes or the clock moves:
- * a watch event re-renders one row, not ten thousand.
+ * new object, with a new resourceVersion), so a row is reused until its object
+ * changes or the clock moves: a watch event re-renders one row, not ten thousand.
  */
 export class RowCache {
   private map = new WeakMap<KubeObject, CachedRow>();
@@ -127,13 +137,15 @@ function safeRow(renderer: Renderer, obj: KubeObject, now: number): CachedRow {
 
 /**
  * The table for `objects`. With a RowCache kept between frames (the UI keeps
- * one), a build with the same query as the last one touches only the objects
- * that changed since: unchanged rows keep their place, changed and new rows are
- * sorted among themselves and merged in. The result is exactly what a full
- * build gives; the full build runs whenever the query, the renderer or a
- * clock-dependent sort key (AGE) could change the order. With 50,000 pods a
- * watch event then costs a frame O(n) set lookups instead of an O(n log n) sort
- * with fresh rows and keys for every object.
+ * one), a build touches only the objects that changed since the last one:
+ * every row in scope is kept sorted (the base), changed and new rows are sorted
+ * among themselves and merged in, and the filter is applied to the base in
+ * order — so typing a filter filters again but never re-sorts, and a watch
+ * event costs O(n) set lookups instead of an O(n log n) sort with fresh rows
+ * and keys for every object. A new sort (or a clock-dependent sort key: AGE)
+ * sorts the base again, keeping rows, filter results and widths. The result is
+ * exactly what a full build gives; everything is built anew when the namespace,
+ * scope or renderer changes.
  */
 export function buildTable(objects: readonly KubeObject[], renderer: Renderer, namespaced: boolean, q: TableQuery, now: number, cache = new RowCache()): TableModel {
   const withNs = namespaced && !q.namespace;
@@ -142,58 +154,149 @@ export function buildTable(objects: readonly KubeObject[], renderer: Renderer, n
   const labelMatch = q.scope?.labels ? selectorMatcher(q.scope.labels) : undefined;
   const sort = q.sort ?? renderer.defaultSort;
   const sortIdx = sort ? columns.findIndex((c) => c.name === sort.column) : -1;
-  // A sortBy that takes `now` (ages) may order rows differently as time moves: those tables are sorted in full.
+  // A sortBy that takes `now` (ages) may order rows differently as time moves: those tables are sorted again in full.
   const timeless = sortIdx < 0 || (columns[sortIdx].sortBy?.length ?? 0) < 2;
-  const signature = JSON.stringify([withNs, q.namespace, q.scope ?? null, q.filter, sortIdx < 0 ? null : sort]);
+  const signature = JSON.stringify([withNs, q.namespace, q.scope ?? null]);
+  const sortSignature = JSON.stringify(sortIdx < 0 ? null : sort);
   const prev = cache.last;
-  const last = timeless && prev && prev.signature === signature && prev.renderer === renderer && prev.scope === q.scope ? prev : undefined;
+  const last = prev && prev.signature === signature && prev.renderer === renderer && prev.scope === q.scope ? prev : undefined;
+  const ordered = !!last && timeless && last.sort === sortSignature;
 
   const gen = (prev?.gen ?? 0) + 1;
   const seen = last ? last.seen : new Map<KubeObject, Seen>();
-  const widths = last ? last.widths : new CellWidths(columns.length);
   const fresh: TableRow[] = [];
-  let total = 0;
-  for (const obj of objects) {
-    const before = last ? seen.get(obj) : undefined;
-    if (before) {
-      // Unchanged object: same scope, same filter result, same row as last time.
-      before.gen = gen;
-      if (before.inScope) total++;
-      continue;
-    }
+  const add = (obj: KubeObject) => {
     const inside = inScope(obj, q.namespace, q.scope, labelMatch);
-    let shown = false;
-    if (inside) {
-      total++;
-      const hit = cache.get(renderer, obj, now, true);
-      if (filter.kind !== 'none') hit.text ??= `${obj.metadata.namespace ?? ''} ${hit.cells.join(' ')}`;
-      shown = filter.kind === 'none' || filter.test(hit.text!, obj.metadata.labels);
-      if (shown) {
-        const row = tableRow(hit, obj, withNs);
-        fresh.push(row);
-        widths.add(row.cells);
-      }
+    const row = inside ? tableRow(cache.get(renderer, obj, now, true), obj, withNs) : undefined;
+    if (row) fresh.push(row);
+    seen.set(obj, { gen, inScope: inside, row });
+  };
+  // The watch cache says what changed since the list this table was built from: only those objects are looked at.
+  const delta = last ? deltaOf(objects) : undefined;
+  const applied = !!delta && delta.from === last!.objects;
+  const removed: TableRow[] = [];
+  if (applied) {
+    for (const obj of delta.removed) {
+      const st = seen.get(obj);
+      if (!st) continue;
+      seen.delete(obj);
+      if (st.row) removed.push(st.row);
     }
-    seen.set(obj, { gen, inScope: inside, shown });
+    for (const obj of delta.added) if (!seen.has(obj)) add(obj);
+  } else {
+    for (const obj of objects) {
+      const before = last ? seen.get(obj) : undefined;
+      if (before) {
+        // Unchanged object: same scope, same row as last time.
+        before.gen = gen;
+        continue;
+      }
+      add(obj);
+    }
   }
-  let rows: TableRow[];
+  let base: TableRow[];
   if (last) {
     // Rows of objects still present keep their order; the changed ones are merged in.
-    const kept = last.rows.filter((r) => {
-      if (seen.get(r.obj)!.gen === gen) return true;
-      widths.remove(r.cells);
-      return false;
-    });
-    // Objects gone or replaced by a newer version: forget them (only when there are any).
-    if (seen.size > objects.length) for (const [o, st] of seen) if (st.gen !== gen) seen.delete(o);
-    if (!fresh.length) rows = kept.length === last.rows.length ? last.rows : kept;
-    else rows = mergeSorted(kept, sortRows(fresh, columns, sort, now), columns, sort, now);
+    let kept: TableRow[];
+    if (applied) kept = removed.length ? without(last.base, removed, columns, sort, now, ordered) : last.base;
+    else {
+      kept = last.base.filter((r) => {
+        if (seen.get(r.obj)!.gen === gen) return true;
+        removed.push(r);
+        return false;
+      });
+      // Objects gone or replaced by a newer version: forget them (only when there are any).
+      if (seen.size > objects.length) for (const [o, st] of seen) if (st.gen !== gen) seen.delete(o);
+    }
+    if (!ordered) base = sortRows(fresh.length ? [...kept, ...fresh] : kept, columns, sort, now);
+    else if (!fresh.length) base = removed.length ? kept : last.base;
+    else base = mergeSorted(kept, sortRows(fresh, columns, sort, now), columns, sort, now);
   } else {
-    rows = sortRows(fresh, columns, sort, now);
+    base = sortRows(fresh, columns, sort, now);
   }
-  cache.last = { signature, renderer, scope: q.scope, gen, seen, rows, total, widths };
+
+  // The filter: incremental while it stays the same, else one pass over the sorted base.
+  const same = last && last.filter === q.filter ? last : undefined;
+  let rows: TableRow[];
+  let widths: CellWidths;
+  let shown: Map<TableRow, boolean> | undefined;
+  if (filter.kind === 'none') {
+    rows = base;
+    if (same) {
+      widths = same.widths;
+      for (const r of removed) widths.remove(r.cells);
+      for (const r of fresh) widths.add(r.cells);
+    } else widths = widthsOf(rows, columns.length);
+  } else {
+    shown = same?.shown ?? new Map<TableRow, boolean>();
+    const passes = (r: TableRow): boolean => {
+      let s = shown!.get(r);
+      if (s === undefined) {
+        const hit = cache.get(renderer, r.obj, now, true);
+        hit.text ??= `${r.obj.metadata.namespace ?? ''} ${hit.cells.join(' ')}`;
+        s = filter.test(hit.text, r.obj.metadata.labels);
+        shown!.set(r, s);
+      }
+      return s;
+    };
+    if (same) {
+      widths = same.widths;
+      for (const r of removed) {
+        if (shown.get(r)) widths.remove(r.cells);
+        shown.delete(r);
+      }
+      for (const r of fresh) if (passes(r)) widths.add(r.cells);
+      rows = base === same.base ? same.rows : base.filter(passes);
+    } else {
+      rows = base.filter(passes);
+      widths = widthsOf(rows, columns.length);
+    }
+  }
+  cache.last = { signature, sort: sortSignature, renderer, scope: q.scope, gen, objects, seen, base, filter: q.filter, shown, rows, widths };
   rememberWidths(rows, columns, widths);
-  return { columns, withNamespace: withNs, rows, total, filterError: filter.error };
+  return { columns, withNamespace: withNs, rows, total: base.length, filterError: filter.error };
+}
+
+/**
+ * `rows` less `gone` (rows of it), as a new array. In a base sorted by the
+ * current order each gone row is found by binary search (the order is total:
+ * ties fall back to the unique namespace/name), so the cost is a copy, not a
+ * lookup per row; otherwise (a new sort follows) one pass with a set.
+ */
+function without(rows: readonly TableRow[], gone: readonly TableRow[], columns: readonly Column[], sort: SortSpec | undefined, now: number, sorted: boolean): TableRow[] {
+  if (!sorted) {
+    const set = new Set(gone);
+    return rows.filter((r) => !set.has(r));
+  }
+  const compare = rowComparator(columns, sort, now);
+  const at: number[] = [];
+  for (const g of gone) {
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(rows[mid], g) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    // Keys that do not order (NaN) can mislead the search: then look the slow way.
+    const i = rows[lo] === g ? lo : rows.indexOf(g);
+    if (i >= 0) at.push(i);
+  }
+  at.sort((x, y) => x - y);
+  const out: TableRow[] = [];
+  let from = 0;
+  for (const i of at) {
+    for (let j = from; j < i; j++) out.push(rows[j]);
+    from = i + 1;
+  }
+  for (let j = from; j < rows.length; j++) out.push(rows[j]);
+  return out;
+}
+
+function widthsOf(rows: readonly TableRow[], columns: number): CellWidths {
+  const w = new CellWidths(columns);
+  for (const r of rows) w.add(r.cells);
+  return w;
 }
 
 /** The table row of a cached rendering, built once per object (and namespace column choice). */
@@ -209,6 +312,7 @@ function tableRow(hit: CachedRow, obj: KubeObject, withNs: boolean): TableRow {
  * plus |b|·log|a| comparisons, not a comparison (and sort keys) per row of a.
  */
 function mergeSorted(a: TableRow[], b: TableRow[], columns: readonly Column[], sort: SortSpec | undefined, now: number): TableRow[] {
+  const compare = rowComparator(columns, sort, now);
   const out: TableRow[] = [];
   let from = 0;
   for (const row of b) {
@@ -216,7 +320,7 @@ function mergeSorted(a: TableRow[], b: TableRow[], columns: readonly Column[], s
     let hi = a.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareRows(a[mid], row, columns, sort, now) <= 0) lo = mid + 1;
+      if (compare(a[mid], row) <= 0) lo = mid + 1;
       else hi = mid;
     }
     for (let i = from; i < lo; i++) out.push(a[i]);

@@ -13,6 +13,7 @@ import { recentWrite } from '../logic/last-write.js';
 import { driftedObjects } from '../logic/sync-managed.js';
 import type { SyncStatusLike } from '../types.js';
 import type { MetricsState } from '../hooks/use-metrics.js';
+import { deltaOf } from '../logic/list-delta.js';
 
 export const HEADER_LINES = 6;
 const HINT_WIDTH = 26;
@@ -32,12 +33,24 @@ export interface HeaderProps {
 const PHASES = ['Running', 'Pending', 'Succeeded', 'Failed', 'Unknown'] as const;
 const PHASE_COLOR: Record<string, string> = { Running: 'green', Pending: 'yellow', Succeeded: 'gray', Failed: 'red', Unknown: 'red' };
 
+const phaseOf = (p: KubeObject) => (p.status as { phase?: string } | undefined)?.phase ?? 'Pending';
+
+/** The last list counted: the watch cache's next list applies its delta (a frame's few changes), not a recount of every pod. */
+let counted: { list: readonly KubeObject[]; counts: Record<string, number> } | undefined;
+
 export function podPhaseCounts(pods: readonly KubeObject[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const p of pods) {
-    const phase = (p.status as { phase?: string } | undefined)?.phase ?? 'Pending';
-    counts[phase] = (counts[phase] ?? 0) + 1;
+  if (counted?.list === pods) return counted.counts;
+  const delta = deltaOf(pods);
+  let counts: Record<string, number>;
+  if (counted && delta?.from === counted.list) {
+    counts = { ...counted.counts };
+    for (const p of delta.removed) if (!--counts[phaseOf(p)]) delete counts[phaseOf(p)];
+    for (const p of delta.added) counts[phaseOf(p)] = (counts[phaseOf(p)] ?? 0) + 1;
+  } else {
+    counts = {};
+    for (const p of pods) counts[phaseOf(p)] = (counts[phaseOf(p)] ?? 0) + 1;
   }
+  counted = { list: pods, counts };
   return counts;
 }
 

@@ -8,7 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { measure } from '../../components/logic/fit-columns.js';
 import { buildTable, RowCache, type TableQuery } from '../../components/logic/table-model.js';
 import { defaultRenderers, rendererFor } from '../../components/render/index.js';
+import { deltaOf, recordDelta } from '../../components/logic/list-delta.js';
+import { WatchCache } from '../../components/watch-cache.js';
 import type { KubeObject } from '../../src/api/meta.js';
+import { FakeClock } from '../../src/util/clock.js';
+import { FakeClusterClient } from './fake-client.js';
 import { MIN, pod, T0 } from './fixtures.js';
 
 const renderer = rendererFor(defaultRenderers(), 'Pod');
@@ -77,6 +81,123 @@ describe('buildTable kept between frames (incremental)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('equals a fresh full build when the query changes between frames too (a new filter reuses the sorted base)', () => {
+    fc.assert(
+      fc.property(fc.array(podArb, { maxLength: 30 }), fc.array(fc.tuple(fc.array(opArb, { maxLength: 3 }), queryArb), { minLength: 1, maxLength: 12 }), queryArb, (seed, frames, q0) => {
+        const objects = new Map<string, KubeObject>();
+        for (const p of seed) objects.set(`${p.ns}/${p.name}`, toPod(p));
+        const cache = new RowCache();
+        buildTable([...objects.values()], renderer, true, q0, T0, cache);
+        for (const [ops, q] of frames) {
+          for (const op of ops) {
+            if (op.type === 'put') objects.set(`${op.pod.ns}/${op.pod.name}`, toPod(op.pod));
+            else if (objects.size) objects.delete([...objects.keys()][op.index % objects.size]);
+          }
+          const items = [...objects.values()];
+          // Often only the filter moves, as while typing `/`: the same scope and sort as the frame before.
+          const query = ops.length % 2 ? { ...q0, filter: q.filter } : q;
+          expect(view(buildTable(items, renderer, true, query, T0, cache))).toEqual(view(buildTable(items, renderer, true, query, T0)));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("applies the watch cache's recorded deltas (only the changed objects) exactly as a full build", () => {
+    fc.assert(
+      fc.property(fc.array(podArb, { maxLength: 30 }), fc.array(fc.tuple(fc.array(opArb, { maxLength: 6 }), queryArb, fc.boolean()), { minLength: 1, maxLength: 10 }), queryArb, (seed, frames, q0) => {
+        const client = new FakeClusterClient(seed.map(toPod));
+        const watch = new WatchCache(client, new FakeClock(T0));
+        const cache = new RowCache();
+        let items = watch.items('Pod');
+        buildTable(items, renderer, true, q0, T0, cache);
+        let q = q0;
+        // The pods as namespace/name, to pick deletions without reading the cache mid-frame.
+        const names = new Set(seed.map((p) => `${p.ns}/${p.name}`));
+        for (const [ops, next, keepQuery] of frames) {
+          for (const op of ops) {
+            if (op.type === 'put') {
+              client.put(toPod(op.pod));
+              names.add(`${op.pod.ns}/${op.pod.name}`);
+            } else if (names.size) {
+              const key = [...names][op.index % names.size];
+              names.delete(key);
+              const [ns, name] = key.split('/');
+              client.remove('Pod', ns, name);
+            }
+          }
+          const before = items;
+          items = watch.items('Pod');
+          if (items !== before) expect(deltaOf(items)?.from).toBe(before);
+          if (!keepQuery) q = next;
+          expect(view(buildTable(items, renderer, true, q, T0, cache))).toEqual(view(buildTable(items, renderer, true, q, T0)));
+        }
+        watch.close();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('looks only at the objects a recorded delta names, not at the whole list', () => {
+    const a = pod('a');
+    const b = pod('b');
+    const cache = new RowCache();
+    const q: TableQuery = { namespace: '', filter: '' };
+    const first = [a];
+    buildTable(first, renderer, true, q, T0, cache);
+    // The list also holds b, but its delta names only a's new version: b is never looked at.
+    const a2 = pod('a', { restarts: 4 });
+    const second = [a2, b];
+    recordDelta(second, { from: first, added: [a2], removed: [a] });
+    expect(buildTable(second, renderer, true, q, T0, cache).rows.map((r) => r.obj)).toEqual([a2]);
+    // A delta from a list this table was not built from is not applied: the whole list is.
+    const third = [a2, b];
+    recordDelta(third, { from: [], added: [], removed: [] });
+    expect(buildTable(third, renderer, true, q, T0, cache).rows.map((r) => r.obj)).toEqual([a2, b]);
+  });
+
+  it('keeps one step of deltas: a list forgets its delta once the next list is recorded (no chain of old lists)', () => {
+    const l1 = [pod('a')];
+    const l2 = [pod('a'), pod('b')];
+    const l3 = [pod('b')];
+    recordDelta(l2, { from: l1, added: [l2[1]], removed: [] });
+    expect(deltaOf(l2)?.from).toBe(l1);
+    recordDelta(l3, { from: l2, added: [], removed: [l2[0]] });
+    expect(deltaOf(l2)).toBeUndefined();
+    expect(deltaOf(l3)?.from).toBe(l2);
+  });
+
+  it("bounds the watch cache's journal: churn nobody reads drops the delta, and the next list is read in full", () => {
+    const client = new FakeClusterClient([pod('a'), pod('b')]);
+    const watch = new WatchCache(client, new FakeClock(T0));
+    const first = watch.items('Pod');
+    client.put(pod('c'));
+    expect(deltaOf(watch.items('Pod'))?.added.map((o) => o.metadata.name)).toEqual(['c']);
+    watch.items('Pod');
+    for (let i = 0; i < 200; i++) {
+      client.put(pod(`tmp-${i}`));
+      client.remove('Pod', 'default', `tmp-${i}`);
+    }
+    const after = watch.items('Pod');
+    expect(deltaOf(after)).toBeUndefined();
+    expect(after.map((o) => o.metadata.name).sort()).toEqual(['a', 'b', 'c']);
+    expect(first).not.toBe(after);
+    watch.close();
+  });
+
+  it('filters again without sorting again when only the filter changes', () => {
+    const pods = Array.from({ length: 50 }, (_, i) => pod(`web-${i}`, { restarts: i % 7 }));
+    const cache = new RowCache();
+    const q: TableQuery = { namespace: '', filter: '', sort: { column: 'RESTARTS', asc: false } };
+    const all = buildTable(pods, renderer, true, q, T0, cache);
+    const base = cache.last!.base;
+    const one = buildTable(pods, renderer, true, { ...q, filter: 'web-1' }, T0, cache);
+    expect(cache.last!.base).toBe(base);
+    expect(one.rows.map((r) => r.obj.metadata.name)).toEqual(all.rows.map((r) => r.obj.metadata.name).filter((n) => n?.includes('web-1')));
+    const back = buildTable(pods, renderer, true, q, T0, cache);
+    expect(back.rows).toBe(base);
   });
 
   it('reuses the previous rows array when no object changed, and rebuilds when the query does', () => {
