@@ -91,7 +91,6 @@ export interface Binding {
   hint?: boolean;
 }
 
-export { BINDINGS } from './actions/index.js';
 
 /** The binding a key triggers in a view with these scopes, if any. */
 export function bindingFor(bindings: readonly Binding[], scopes: readonly Scope[], key: string): Binding | undefined {

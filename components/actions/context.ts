@@ -14,10 +14,9 @@ import type { Revision } from '../logic/rollout.js';
 import type { TableModel, TableRow } from '../logic/table-model.js';
 import type { HandedTerminal } from '../terminal.js';
 import type { StackEntry, SyncSource, SyncStatusLike, View, ViewUi } from '../types.js';
-import type { WatchCache } from '../watch-cache.js';
+import type { WatchCache } from '../logic/watch-cache.js';
 import type { DialogState } from '../widgets/dialog.js';
 import type { FlashState } from '../widgets/flash.js';
-import type { Mode } from './prompt-keys.js';
 
 /** A deployment's rollout history, newest first, as the history view lists it. */
 export interface HistoryModel {
@@ -112,3 +111,6 @@ export const onSelected =
     const o = needObj(c, s);
     if (o) fn(c, o, s);
   };
+
+/** What the keyboard is typing into: the table, or the `:` command or `/` filter prompt. */
+export type Mode = { type: 'normal' } | { type: 'command'; text: string } | { type: 'filter'; text: string };

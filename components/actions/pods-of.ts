@@ -2,7 +2,7 @@
 // logs and port-forwards.
 import type { KubeObject, LabelSelector } from '../../src/api/meta.js';
 import { selectorMatcher } from '../logic/selector.js';
-import type { WatchCache } from '../watch-cache.js';
+import type { WatchCache } from '../logic/watch-cache.js';
 
 /** The pod selector of a workload, Service or Job. */
 export function podSelectorOf(obj: KubeObject): LabelSelector | undefined {

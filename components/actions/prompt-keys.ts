@@ -2,10 +2,10 @@
 // enter to submit, esc to cancel, tab to complete. Everything else goes
 // through the key-binding table (hooks/use-keys.ts).
 import type { DialogState } from '../widgets/dialog.js';
-import type { ActionContext, Screen } from './context.js';
+import type { ActionContext, Mode, Screen } from './context.js';
 import { runCommand } from './general.js';
 
-export type Mode = { type: 'normal' } | { type: 'command'; text: string } | { type: 'filter'; text: string };
+export type { Mode };
 
 export const NORMAL: Mode = { type: 'normal' };
 

@@ -9,7 +9,7 @@ import type { PortForwards } from '../../src/client/port-forwards.js';
 import type { ClusterClient } from '../../src/client/types.js';
 import type { ActionContext, Screen } from '../actions/context.js';
 import type { SyncSource } from '../types.js';
-import type { WatchCache } from '../watch-cache.js';
+import type { WatchCache } from '../logic/watch-cache.js';
 import type { SetFlash } from './use-flash.js';
 import type { InputMode } from './use-input-mode.js';
 import type { LogView } from './use-log-view.js';

@@ -6,9 +6,9 @@ import type { KindInfo } from '../../src/api/kinds.js';
 import type { ClusterClient } from '../../src/client/types.js';
 import type { Clock } from '../../src/util/clock.js';
 import { findKind } from '../logic/kinds.js';
-import { useResources } from '../use-resources.js';
-import { useWatchCache } from '../use-watch-cache.js';
-import { WatchCache } from '../watch-cache.js';
+import { useResources } from './use-resources.js';
+import { useWatchCache } from './use-watch-cache.js';
+import { WatchCache } from '../logic/watch-cache.js';
 
 export function useClusterCache(client: ClusterClient, clock: Clock, frameMs: number): { cache: WatchCache; kinds: readonly KindInfo[] } {
   const cache = useMemo(() => new WatchCache(client, clock, frameMs), [client, clock, frameMs]);

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import type { HistoryModel } from '../actions/context.js';
 import { deploymentRevisions } from '../logic/rollout.js';
 import type { View } from '../types.js';
-import type { WatchCache } from '../watch-cache.js';
+import type { WatchCache } from '../logic/watch-cache.js';
 
 export function useHistory(cache: WatchCache, view: View): HistoryModel | undefined {
   return useMemo(() => {

@@ -6,7 +6,7 @@ import type { Clock } from '../../src/util/clock.js';
 import { DEFAULT_LOG_LINES } from '../logic/log-buffer.js';
 import type { View } from '../types.js';
 import { logScreenLines, type LogOptions } from '../views/logs-view.js';
-import type { WatchCache } from '../watch-cache.js';
+import type { WatchCache } from '../logic/watch-cache.js';
 import { useLogs, type LogsState } from './use-logs.js';
 
 export type LogUi = LogOptions;

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ClusterClient, Subscription } from '../../src/client/types.js';
 import type { Clock, Timer } from '../../src/util/clock.js';
 import { LogBuffer } from '../logic/log-buffer.js';
-import type { WatchCache } from '../watch-cache.js';
+import type { WatchCache } from '../logic/watch-cache.js';
 
 export interface LogsTarget {
   namespace: string;

@@ -5,7 +5,7 @@ import type { KindInfo } from '../../src/api/kinds.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { findKind } from '../logic/kinds.js';
 import { PORT_FORWARD_KIND } from '../logic/port-forward.js';
-import type { Listing, WatchCache } from '../watch-cache.js';
+import type { Listing, WatchCache } from '../logic/watch-cache.js';
 
 export interface ObjectSource {
   /** Whether a view's kind is served (a deleted CRD's kind is not); the session's port-forwards always are. */

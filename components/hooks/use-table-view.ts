@@ -13,7 +13,7 @@ import { buildTable, cursorAfterChange, RowCache, scrollFor, type TableModel, ty
 import { rendererFor, type Renderer, type RendererRegistry } from '../render/index.js';
 import type { Column } from '../render/types.js';
 import type { SyncStatusLike, View, ViewUi } from '../types.js';
-import type { WatchCache } from '../watch-cache.js';
+import type { WatchCache } from '../logic/watch-cache.js';
 import type { ObjectSource } from './use-object-source.js';
 
 export interface TableView {

@@ -11,7 +11,7 @@ import type { SyncViewModel } from '../logic/sync-view.js';
 import { goneText, metricsLines } from '../logic/view-text.js';
 import { objectYaml } from '../logic/yaml-text.js';
 import type { View, ViewUi } from '../types.js';
-import type { WatchCache } from '../watch-cache.js';
+import type { WatchCache } from '../logic/watch-cache.js';
 import type { MetricsState } from './use-metrics.js';
 import type { ObjectSource } from './use-object-source.js';
 

@@ -4,7 +4,7 @@ import type { HistoryModel } from '../actions/context.js';
 import { age } from '../logic/age.js';
 import { measure } from '../logic/fit-columns.js';
 import { scrollFor, type TableRow } from '../logic/table-model.js';
-import { ResourceTable } from '../resource-table.js';
+import { ResourceTable } from '../widgets/resource-table.js';
 import type { View, ViewUi } from '../types.js';
 
 export interface HistoryViewProps {

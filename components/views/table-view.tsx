@@ -4,7 +4,7 @@
 import type { TableView } from '../hooks/use-table-view.js';
 import { PORT_FORWARD_KIND } from '../logic/port-forward.js';
 import { refreshRow } from '../logic/table-model.js';
-import { ResourceTable } from '../resource-table.js';
+import { ResourceTable } from '../widgets/resource-table.js';
 import type { View, ViewUi } from '../types.js';
 
 export interface TableViewProps {

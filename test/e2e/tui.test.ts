@@ -7,31 +7,25 @@
 // scale to 5, and a clean quit (:q and ctrl-c) that restores the terminal.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { activeBindings, BINDINGS, keyLabel } from '../../components/keys.js';
+import { describe, expect, it } from 'vitest';
+import { BINDINGS } from '../../components/actions/index.js';
+import { activeBindings, keyLabel } from '../../components/keys.js';
 import { scopesFor } from '../../components/scopes.js';
 import type { View } from '../../components/types.js';
-import { findTmux, headerPodsRunning, launchTui, podRows, runningPods, type TuiRun } from './tmux.js';
+import { escapeRe, headerPodsRunning, launchTui, podRows, runningPods, type TuiRun } from './tmux.js';
+import { tuiTestFile } from './tui-test-file.js';
 
-const TMUX = findTmux();
-if (!TMUX) console.warn('test/e2e/tui.test.ts: skipped: tmux is not installed (apt-get install tmux) — the terminal UI end-to-end tests need it');
+const tui = tuiTestFile('test/e2e/tui.test.ts', ' — the terminal UI end-to-end tests need it');
 
 // A loaded two-core CI machine starts the engine and a tsx-compiled UI slowly: be generous.
 const START_MS = 90_000;
 const STEP_MS = 30_000;
 
-const runs: TuiRun[] = [];
-const launch = (example: string) => {
-  const r = launchTui(TMUX!, example);
-  runs.push(r);
+const launch = (example: string): TuiRun => {
+  const r = launchTui(tui.tmux!, example);
+  tui.onCleanup(() => r.dispose());
   return r;
 };
-
-afterEach(() => {
-  runs.splice(0).forEach((r) => r.dispose());
-});
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The `?` help lists every key of the view, generated from the binding table: one line per key. */
 function expectHelpFor(screen: string, view: View) {
@@ -90,11 +84,7 @@ async function waitReady(run: TuiRun, pods: number) {
   expect(s.display('#{alternate_on}'), 'the UI should draw on the alternate screen').toBe('1');
 }
 
-beforeAll(() => {
-  if (!TMUX && process.env.CI) throw new Error('tmux is required for the terminal UI end-to-end tests in CI (CI is set) but is not installed');
-});
-
-describe.skipIf(!TMUX && !process.env.CI)('kubeterm terminal UI in tmux (simulated runtime)', { timeout: 600_000 }, () => {
+describe.skipIf(tui.skip)('kubeterm terminal UI in tmux (simulated runtime)', { timeout: 600_000 }, () => {
   it('opens pods, filters, shows logs, rolls back to the old image, scales to 5, shows help, and quits with :q', async () => {
     const run = launch('rollout');
     const s = run.session;

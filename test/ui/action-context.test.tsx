@@ -2,7 +2,8 @@
 // from frame to frame) and read the screen as it is when their key arrives.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionContext, Screen } from '../../components/actions/context.js';
-import { BINDINGS, type Binding } from '../../components/keys.js';
+import { BINDINGS } from '../../components/actions/index.js';
+import type { Binding } from '../../components/keys.js';
 import { FakeClusterClient } from './fake-client.js';
 import { node, pod } from './fixtures.js';
 import { KEYS, mount, type Harness } from './harness.js';

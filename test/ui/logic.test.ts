@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KINDS } from '../../src/api/kinds.js';
-import { BINDINGS, activeBindings, bindingFor, keyName } from '../../components/keys.js';
+import { BINDINGS } from '../../components/actions/index.js';
+import { activeBindings, bindingFor, keyName } from '../../components/keys.js';
 import { commandWords, complete, parseCommand } from '../../components/logic/command.js';
 import { parseFilter } from '../../components/logic/filter.js';
 import { cell, fitColumns, measure } from '../../components/logic/fit-columns.js';

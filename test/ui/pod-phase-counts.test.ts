@@ -3,7 +3,7 @@
 // counting every pod again; the counts must be exactly a recount's.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { WatchCache } from '../../components/watch-cache.js';
+import { WatchCache } from '../../components/logic/watch-cache.js';
 import { podPhaseCounts } from '../../components/widgets/header.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { FakeClock } from '../../src/util/clock.js';

@@ -5,7 +5,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { TableRow } from '../../components/logic/table-model.js';
-import { ResourceTable } from '../../components/resource-table.js';
+import { ResourceTable } from '../../components/widgets/resource-table.js';
 import type { Column } from '../../components/render/types.js';
 
 const columns: Column[] = [

@@ -9,7 +9,7 @@ import { measure } from '../../components/logic/fit-columns.js';
 import { buildTable, RowCache, type TableQuery } from '../../components/logic/table-model.js';
 import { defaultRenderers, rendererFor } from '../../components/render/index.js';
 import { deltaOf, recordDelta } from '../../components/logic/list-delta.js';
-import { WatchCache } from '../../components/watch-cache.js';
+import { WatchCache } from '../../components/logic/watch-cache.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { FakeClusterClient } from './fake-client.js';

@@ -4,7 +4,7 @@
 // status): a row, event or sync time that just arrived is then never newer than
 // `now`, so it shows `0s`, not `<invalid>`, until the next tick.
 import { useEffect, useMemo, useState } from 'react';
-import type { Clock } from '../src/util/clock.js';
+import type { Clock } from '../../src/util/clock.js';
 
 export function useNow(clock: Clock, everyMs = 2000, changed: readonly unknown[] = []): number {
   const [ticked, setNow] = useState(() => clock.now());

@@ -2,10 +2,10 @@
 // cost the same frame time as 30. Columns that do not fit are dropped by
 // priority (never wrapped); the cursor row is drawn inverse.
 import { Box, Text } from 'ink';
-import { cell, fitColumns, GAP } from './logic/fit-columns.js';
-import type { TableRow } from './logic/table-model.js';
-import type { Column, SortSpec } from './render/types.js';
-import { toneColor } from './tone.js';
+import { cell, fitColumns, GAP } from '../logic/fit-columns.js';
+import type { TableRow } from '../logic/table-model.js';
+import type { Column, SortSpec } from '../render/types.js';
+import { toneColor } from '../tone.js';
 
 export interface ResourceTableProps {
   title: string;

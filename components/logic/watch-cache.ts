@@ -10,11 +10,11 @@
 // refused watch is not retried by itself (the client ends it, as k9s opens no
 // informer it may not have): `retryForbidden` starts it again when the user
 // comes back to the view or switches namespace.
-import type { KubeObject } from '../src/api/meta.js';
-import type { WatchEvent } from '../src/api/store-types.js';
-import type { ClusterClient, Subscription } from '../src/client/types.js';
-import type { Clock, Timer } from '../src/util/clock.js';
-import { recordDelta } from './logic/list-delta.js';
+import type { KubeObject } from '../../src/api/meta.js';
+import type { WatchEvent } from '../../src/api/store-types.js';
+import type { ClusterClient, Subscription } from '../../src/client/types.js';
+import type { Clock, Timer } from '../../src/util/clock.js';
+import { recordDelta } from './list-delta.js';
 
 interface Entry {
   kind: string;
