@@ -28,6 +28,7 @@ import type {
 } from './types.js';
 import { buildFilter } from './filters.js';
 import { WatchSession } from './watch-session.js';
+import { OpenStreams } from './open-streams.js';
 import { rollbackDeployment } from './rollback.js';
 import { restartWorkload } from './restart.js';
 import { cordon, drain } from '../scheduler/node-ops.js';
@@ -101,9 +102,7 @@ export class EmbeddedClient implements ClusterClient {
   readonly info: ClusterInfo;
   private readonly api: Api;
   private readonly fieldManager: string;
-  private readonly sessions = new Set<Subscription>();
-  private readonly forwards = new Set<PortForwardHandle>();
-  private closed = false;
+  private readonly open = new OpenStreams();
 
   constructor(
     private readonly backend: EmbeddedBackend,
@@ -166,10 +165,10 @@ export class EmbeddedClient implements ClusterClient {
     const sub: Subscription = {
       stop: () => {
         session.stop();
-        this.sessions.delete(sub);
+        this.open.forget(sub);
       },
     };
-    this.sessions.add(sub);
+    this.open.add(sub);
     session.start();
     return sub;
   }
@@ -294,18 +293,12 @@ export class EmbeddedClient implements ClusterClient {
       done: fwd.done.then(forwardEnd),
       stop: () => fwd.stop(),
     };
-    this.forwards.add(handle);
-    void handle.done.then(() => this.forwards.delete(handle));
-    return handle;
+    return this.open.forward(handle);
   }
 
   /** Stops every watch and port-forward this client opened, then whatever the owner asked to run on close (the engine's stop). */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const s of [...this.sessions]) s.stop();
-    // Closing: a forward that fails to stop has no one left to tell; its sockets close with the process.
-    await Promise.all([...this.forwards].map((f) => f.stop().catch(() => undefined)));
+    if (!(await this.open.close())) return;
     await this.opts.onClose?.();
   }
 }

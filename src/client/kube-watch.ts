@@ -19,6 +19,7 @@ import type { KubeObject } from '../api/meta.js';
 import type { WatchEvent } from '../api/store-types.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Query } from './kube-http.js';
+import { emitRelistDiff, objectKey } from './relist-diff.js';
 
 /** The part of `@kubernetes/client-node`'s Watch this needs (tests may pass a fake). */
 export interface WatchStream {
@@ -52,7 +53,7 @@ function isForbidden(e: unknown): boolean {
   return x?.code === 403 || x?.statusCode === 403;
 }
 
-const keyOf = (o: KubeObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+const keyOf = objectKey;
 
 export class KubeWatchSession {
   /** What the caller has been told exists, so a re-list sends only the difference. */
@@ -102,15 +103,7 @@ export class KubeWatchSession {
       return;
     }
     if (gen !== this.generation || this.stopped) return;
-    const seen = new Set<string>();
-    for (const obj of list.items) {
-      const k = keyOf(obj);
-      seen.add(k);
-      const prev = this.known.get(k);
-      if (!prev) this.emit({ type: 'ADDED', object: obj });
-      else if (prev.metadata.resourceVersion !== obj.metadata.resourceVersion) this.emit({ type: 'MODIFIED', object: obj, oldObject: prev });
-    }
-    for (const [k, prev] of [...this.known]) if (!seen.has(k)) this.emit({ type: 'DELETED', object: prev });
+    emitRelistDiff(this.known, list.items, (ev) => this.emit(ev));
     this.rv = list.resourceVersion;
     await this.connect();
   }

@@ -30,6 +30,7 @@ import { CRD_API_VERSION, CRD_PLURAL, discover, KindIndex, resourcesSignature } 
 import { ResourceResolver, refOf, resourcePath, unknownResource, type ResourceRef } from './kube-resources.js';
 import { cordonRemote, drainRemote, restartRemote, rollbackRemote, triggerCronJobRemote, type VerbClient } from './kube-verbs.js';
 import { KubeWatchSession } from './kube-watch.js';
+import { OpenStreams } from './open-streams.js';
 import type {
   ApplyResult,
   ClientListOptions,
@@ -77,10 +78,8 @@ export class KubeClient implements ClusterClient {
   private readonly resolver: ResourceResolver;
   private readonly fieldManager: string;
   private readonly clock: Clock;
-  private readonly subs = new Set<Subscription>();
-  private readonly forwards = new Set<PortForwardHandle>();
+  private readonly open = new OpenStreams();
   private readonly webSocket?: WebSocketInterface;
-  private closed = false;
 
   // ---- the server's resources (discovery) ----
   private index = new KindIndex([]);
@@ -204,10 +203,10 @@ export class KubeClient implements ClusterClient {
   }
 
   private async rediscover(): Promise<void> {
-    if (this.closed) return;
+    if (this.open.closed) return;
     const d = await discover(this.http);
     this.lastDiscovery = this.clock.now();
-    if (!this.closed && d.crdResourceVersion !== undefined && !this.crdWatch) this.watchCrds(d.crdResourceVersion);
+    if (!this.open.closed && d.crdResourceVersion !== undefined && !this.crdWatch) this.watchCrds(d.crdResourceVersion);
     else if (d.crdResourceVersion === undefined && !this.crdWatch) this.crdWatchError = d.crdError;
     const sig = resourcesSignature(d.kinds);
     if (sig === this.signature) return;
@@ -332,7 +331,7 @@ export class KubeClient implements ClusterClient {
             (info) => start(refOf(info)),
             (e: Error) => {
               if (stopped) return;
-              this.subs.delete(tracked);
+              this.open.forget(tracked);
               onError?.(e);
             },
           );
@@ -511,7 +510,7 @@ export class KubeClient implements ClusterClient {
       () => sub?.stop(),
       () => {
         sub = streamLogs(this.http, namespace, pod, opts, onLine, (e) => {
-          this.subs.delete(tracked);
+          this.open.forget(tracked);
           onEnd?.(e);
         });
       },
@@ -525,7 +524,7 @@ export class KubeClient implements ClusterClient {
    * status and, for a TTY, the terminal's size and its changes.
    */
   async execInteractive(req: ExecRequest, io: ExecTerminal): Promise<number> {
-    if (this.closed) throw new Error('the client is closed');
+    if (this.open.closed) throw new Error('the client is closed');
     const ns = req.namespace || this.defaultNamespace;
     const pod = await this.get('Pod', ns, req.pod);
     if (!pod) throw notFound('Pod', req.pod);
@@ -556,20 +555,14 @@ export class KubeClient implements ClusterClient {
 
   /** `kubectl port-forward` over the pod's portforward subresource (see kube-port-forward.ts). */
   async portForward(req: PortForwardRequest): Promise<PortForwardHandle> {
-    if (this.closed) throw new Error('the client is closed');
+    if (this.open.closed) throw new Error('the client is closed');
     const handle = await kubePortForward({ kubeConfig: this.kc, client: this, webSocket: this.webSocket }, { ...req, namespace: req.namespace || this.defaultNamespace });
-    this.forwards.add(handle);
-    void handle.done.then(() => this.forwards.delete(handle));
-    return handle;
+    return this.open.forward(handle);
   }
 
   /** Stops every watch, log stream and port-forward this client opened. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const s of [...this.subs]) s.stop();
-    // Closing: a forward that fails to stop has no one left to tell; its sockets close with the process.
-    await Promise.all([...this.forwards].map((f) => f.stop().catch(() => undefined)));
+    await this.open.close();
   }
 
   // ---- helpers -------------------------------------------------------------
@@ -612,16 +605,7 @@ export class KubeClient implements ClusterClient {
 
   /** Registers a stream so close() can stop it; starts it unless the client is already closed. */
   private track(stop: () => void, start: () => void): Subscription {
-    const sub: Subscription = {
-      stop: () => {
-        this.subs.delete(sub);
-        stop();
-      },
-    };
-    if (this.closed) return { stop() {} };
-    this.subs.add(sub);
-    start();
-    return sub;
+    return this.open.track(stop, start);
   }
 }
 

@@ -10,6 +10,7 @@ import type { Api } from '../api/api.js';
 import { isStatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/meta.js';
 import type { WatchEvent, WatchHandle } from '../api/store-types.js';
+import { emitRelistDiff, objectKey } from './relist-diff.js';
 
 export interface WatchSessionOptions {
   api: Api;
@@ -21,7 +22,7 @@ export interface WatchSessionOptions {
   onError?: (err: Error) => void;
 }
 
-const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+const keyOf = objectKey;
 
 export class WatchSession {
   /** What the caller has been told exists (key → object), so a re-list can send only the difference. */
@@ -75,17 +76,7 @@ export class WatchSession {
       this.fail(e);
       return;
     }
-    const seen = new Set<string>();
-    for (const obj of list.items) {
-      const k = keyOf(obj);
-      seen.add(k);
-      const prev = this.known.get(k);
-      if (!prev) this.emit({ type: 'ADDED', object: obj });
-      else if (prev.metadata.resourceVersion !== obj.metadata.resourceVersion) this.emit({ type: 'MODIFIED', object: obj, oldObject: prev });
-    }
-    for (const [k, prev] of [...this.known]) {
-      if (!seen.has(k)) this.emit({ type: 'DELETED', object: prev });
-    }
+    emitRelistDiff(this.known, list.items, (ev) => this.emit(ev));
     try {
       this.subscribe(list.resourceVersion);
     } catch (e) {

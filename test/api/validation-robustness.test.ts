@@ -5,35 +5,11 @@ import { formatFieldError } from '../../src/api/errors.js';
 import { KINDS } from '../../src/api/kinds.js';
 import { clone, type KubeObject } from '../../src/api/meta.js';
 import { UNVALIDATABLE, validateObject, validateUnknownFields } from '../../src/api/validation/index.js';
+import { junkValues, paths, setAt } from '../fuzz/helpers.js';
 import { SAMPLES } from './validation-samples.js';
 
 // Mutate realistic samples at random paths with values of the wrong shape: validation must report, never throw.
-const junk = fc.oneof(
-  fc.constant(null),
-  fc.constant({}),
-  fc.constant([]),
-  fc.string({ maxLength: 5 }),
-  fc.integer({ min: -5, max: 70000 }),
-  fc.boolean(),
-  fc.constant([{ name: 1 }]),
-);
-
-function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  if (typeof v === 'object' && v !== null) {
-    for (const [k, x] of Object.entries(v)) {
-      const p = [...prefix, Array.isArray(v) ? Number(k) : k];
-      out.push(p);
-      paths(x, p, out);
-    }
-  }
-  return out;
-}
-
-function setAt(o: any, path: (string | number)[], value: unknown): void {
-  let cur = o;
-  for (const k of path.slice(0, -1)) cur = cur[k];
-  cur[path[path.length - 1]] = value;
-}
+const junk = junkValues({ maxString: 5 });
 
 describe('validation never throws on malformed input', () => {
   it('reports field errors for arbitrarily corrupted samples of every kind', () => {

@@ -19,33 +19,37 @@ const usage = (argv: string[]): string => {
   throw new Error(`expected a usage error for ${argv.join(' ')}`);
 };
 
+/** What `kubeterm` with no arguments runs with: the UI, auto runtime, one node, prune on. */
+const DEFAULTS = {
+  folder: undefined,
+  headless: false,
+  stateFile: undefined,
+  runtime: 'auto',
+  nodes: 1,
+  nodeCpu: undefined,
+  nodeMemory: undefined,
+  prune: true,
+  dryRun: false,
+  api: { host: '127.0.0.1', port: 6443 },
+  network: true,
+  nodeAddress: '127.0.0.1',
+  ingressPort: 8080,
+  ingressTlsPort: 8443,
+  nodePools: [],
+  allowHostPaths: [],
+  logLevel: 'warn',
+};
+
 describe('parseCommandLine', () => {
   it('defaults to the UI, auto runtime, one node, prune on', () => {
-    expect(run([])).toEqual({
-      folder: undefined,
-      headless: false,
-      stateFile: undefined,
-      runtime: 'auto',
-      nodes: 1,
-      nodeCpu: undefined,
-      nodeMemory: undefined,
-      prune: true,
-      dryRun: false,
-      api: { host: '127.0.0.1', port: 6443 },
-      network: true,
-      nodeAddress: '127.0.0.1',
-      ingressPort: 8080,
-      ingressTlsPort: 8443,
-      nodePools: [],
-      allowHostPaths: [],
-      logLevel: 'warn',
-    });
+    expect(run([])).toEqual(DEFAULTS);
   });
 
   it('reads every flag', () => {
     expect(
       run(['gitops', '--headless', '--state', '/tmp/s.json', '--runtime', 'sim', '--nodes', '3', '--node-cpu', '1500m', '--node-memory', '2Gi', '--no-prune', '--dry-run']),
     ).toEqual({
+      ...DEFAULTS,
       folder: 'gitops',
       headless: true,
       stateFile: '/tmp/s.json',
@@ -55,14 +59,6 @@ describe('parseCommandLine', () => {
       nodeMemory: 2 * 2 ** 30,
       prune: false,
       dryRun: true,
-      api: { host: '127.0.0.1', port: 6443 },
-      network: true,
-      nodeAddress: '127.0.0.1',
-      ingressPort: 8080,
-      ingressTlsPort: 8443,
-      nodePools: [],
-      allowHostPaths: [],
-      logLevel: 'warn',
     });
     expect(run(['--state=/x.json', '--runtime=docker']).runtime).toBe('docker');
   });

@@ -1,16 +1,17 @@
 // EmbeddedClient against a memory-only engine (controllers and scheduler
 // running on a FakeClock): reads with selectors, watch semantics, writes,
 // and the kubectl verbs (scale, rollback, restart, cordon/drain, cronjob trigger).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../src/engine.js';
+import { describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/engine.js';
 import { EmbeddedClient } from '../../src/client/embedded.js';
 import { Api } from '../../src/api/api.js';
 import { MemoryStore } from '../../state/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { WatchEvent } from '../../src/api/store-types.js';
 import { isStatusError } from '../../src/api/errors.js';
-import { FakeClock } from '../../src/util/clock.js';
+import type { FakeClock } from '../../src/util/clock.js';
 import { untilSettled } from '../helpers/wait.js';
+import { useEmbeddedEngine } from '../helpers/embedded-engine.js';
 
 const deployment = (name: string, image: string, replicas = 2): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -34,17 +35,7 @@ let engine: Engine;
 let client: EmbeddedClient;
 let clock: FakeClock;
 
-beforeEach(async () => {
-  clock = new FakeClock();
-  engine = new Engine({ persist: false, runtime: 'sim', nodes: 1, clock });
-  await engine.start();
-  client = engine.client();
-});
-
-afterEach(async () => {
-  await client.close();
-  await engine.stop();
-});
+useEmbeddedEngine((e) => ({ engine, client, clock } = e));
 
 describe('EmbeddedClient reads', () => {
   it('reports the embedded cluster and its runtime', () => {

@@ -16,7 +16,7 @@ import { App } from '../../components/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { KubeClient } from '../../src/client/kube.js';
 import { kindsFromResourceLists, withCustomKinds } from '../../src/client/kube-discovery.js';
-import { startLiveCluster, waitFor, type LiveCluster } from './kube-harness.js';
+import { useLiveClient, waitFor, type LiveCluster } from './kube-harness.js';
 
 function crd(plural: string, kind: string, o: { shortNames?: string[]; scope?: string; columns?: unknown[] } = {}): KubeObject {
   return {
@@ -76,14 +76,7 @@ describe('kinds from discovery documents (pure)', () => {
 describe('KubeClient.resources() against kubeterm’s API server', () => {
   let live: LiveCluster;
   let client: KubeClient;
-  beforeAll(async () => {
-    live = await startLiveCluster();
-    client = await KubeClient.fromKubeconfig(live.kubeconfig);
-  }, 30_000);
-  afterAll(async () => {
-    await client?.close();
-    await live?.close();
-  });
+  useLiveClient((t) => ({ live, client } = t), 30_000);
 
   it('serves the built-in kinds with kubectl’s names', () => {
     const byPlural = new Map(client.resources().map((k) => [k.plural, k]));

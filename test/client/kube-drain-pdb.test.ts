@@ -2,23 +2,16 @@
 // PodDisruptionBudget refuses is retried every 5 s as kubectl drain does, each
 // retry reported with the budget that blocks, and the drain finishes once the
 // budget allows it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import { KubeClient } from '../../src/client/kube.js';
 import { until } from '../helpers/wait.js';
-import { startLiveCluster, type LiveCluster } from './kube-harness.js';
+import { useLiveClient, type LiveCluster } from './kube-harness.js';
 
 let live: LiveCluster;
 let client: KubeClient;
 
-beforeAll(async () => {
-  live = await startLiveCluster();
-  client = await KubeClient.fromKubeconfig(live.kubeconfig);
-});
-afterAll(async () => {
-  await client?.close();
-  await live?.close();
-});
+useLiveClient((t) => ({ live, client } = t));
 
 describe('KubeClient.drain with a PodDisruptionBudget', () => {
   it('retries the refused eviction naming the budget, and drains once the budget allows', { timeout: 60_000 }, async () => {

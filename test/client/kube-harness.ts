@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiServer, ensureServingCert, ensureToken, writeKubeconfig, type LogsFn } from '../../src/apiserver/index.js';
 import { Engine } from '../../src/engine.js';
+import { afterAll, beforeAll } from 'vitest';
+import { KubeClient } from '../../src/client/kube.js';
 import { until } from '../helpers/wait.js';
 
 export interface LiveCluster {
@@ -105,4 +107,22 @@ export async function writeAppFolder(folder: string): Promise<void> {
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * Starts a live cluster and a KubeClient on its kubeconfig before the tests of
+ * the enclosing describe (or file), hands both to `got`, and closes them after.
+ */
+export function useLiveClient(got: (started: { live: LiveCluster; client: KubeClient }) => void, timeoutMs?: number): void {
+  let live: LiveCluster | undefined;
+  let client: KubeClient | undefined;
+  beforeAll(async () => {
+    live = await startLiveCluster();
+    client = await KubeClient.fromKubeconfig(live.kubeconfig);
+    got({ live, client });
+  }, timeoutMs);
+  afterAll(async () => {
+    await client?.close();
+    await live?.close();
+  });
 }

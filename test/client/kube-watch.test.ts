@@ -85,6 +85,16 @@ function session(lists: { items: KubeObject[]; resourceVersion: string }[], opts
   return { s, conns, clock, events, raw, errors, listed: () => listed };
 }
 
+/** With `open` connections so far, the next one is made exactly `ms` from now: none at ms − 1, one more at ms. */
+async function expectReconnectAfter(t: ReturnType<typeof session>, ms: number, open: number): Promise<void> {
+  t.clock.advance(ms - 1);
+  await flush();
+  expect(t.conns).toHaveLength(open);
+  t.clock.advance(1);
+  await flush();
+  expect(t.conns).toHaveLength(open + 1);
+}
+
 describe('KubeWatchSession', () => {
   it('lists, sends ADDED, then watches from the list version with the selectors and bookmarks', async () => {
     const t = session([{ items: [cm('a', '5')], resourceVersion: '7' }]);
@@ -146,22 +156,12 @@ describe('KubeWatchSession', () => {
     await flush();
     expect(t.errors).toEqual(['socket hang up']);
     expect(t.conns).toHaveLength(1);
-    t.clock.advance(999);
-    await flush();
-    expect(t.conns).toHaveLength(1);
-    t.clock.advance(1);
-    await flush();
-    expect(t.conns).toHaveLength(2);
+    await expectReconnectAfter(t, 1000, 1);
     expect(t.conns[1].query.resourceVersion).toBe('9');
     // Fails again before any event: the wait doubles.
     t.conns[1].end(new Error('connect ECONNREFUSED 127.0.0.1:6443'));
     await flush();
-    t.clock.advance(1999);
-    await flush();
-    expect(t.conns).toHaveLength(2);
-    t.clock.advance(1);
-    await flush();
-    expect(t.conns).toHaveLength(3);
+    await expectReconnectAfter(t, 2000, 2);
     // No re-list was needed, and nothing was sent twice.
     expect(t.listed()).toBe(1);
     expect(t.events).toEqual(['ADDED a@9']);
@@ -196,12 +196,7 @@ describe('KubeWatchSession', () => {
     // The same error again: the wait doubles, it does not restart at 1 s.
     t.conns[1].send('ERROR', { kind: 'Status', code: 500, reason: 'InternalError', message: 'etcd is sad' });
     await flush();
-    t.clock.advance(1999);
-    await flush();
-    expect(t.conns).toHaveLength(2);
-    t.clock.advance(1);
-    await flush();
-    expect(t.conns).toHaveLength(3);
+    await expectReconnectAfter(t, 2000, 2);
     t.s.stop();
   });
 

@@ -2,7 +2,7 @@
 // in-process: every call crosses real HTTPS with a bearer token, so the
 // client and the server check each other. The cluster runs on real timers, so
 // results that need controllers or kubelets are polled for with a deadline.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -12,20 +12,12 @@ import type { KubeObject } from '../../src/api/meta.js';
 import type { WatchEvent } from '../../src/api/store-types.js';
 import { KubeClient } from '../../src/client/kube.js';
 import type { LogLine } from '../../src/client/types.js';
-import { startLiveCluster, waitFor, type LiveCluster } from './kube-harness.js';
+import { useLiveClient, waitFor, type LiveCluster } from './kube-harness.js';
 
 let live: LiveCluster;
 let client: KubeClient;
 
-beforeAll(async () => {
-  live = await startLiveCluster();
-  client = await KubeClient.fromKubeconfig(live.kubeconfig);
-}, 30_000);
-
-afterAll(async () => {
-  await client?.close();
-  await live?.close();
-});
+useLiveClient((t) => ({ live, client } = t), 30_000);
 
 function deployment(name: string, image: string, extra: { replicas?: number; labels?: Record<string, string> } = {}): KubeObject {
   return {

@@ -2,31 +2,26 @@
 // src/network's forwarder), and the PortForwards registry the UI owns: bytes
 // reach the pod, a Service resolves to its ready pod, the forward ends with
 // "pod gone" when its pod is deleted and is listed so, stop closes the port.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedClient } from '../../src/client/embedded.js';
+import { describe, expect, it } from 'vitest';
+import type { EmbeddedClient } from '../../src/client/embedded.js';
 import { forwardUrl, PortForwards } from '../../src/client/port-forwards.js';
-import { Engine } from '../../src/engine.js';
-import { FakeClock } from '../../src/util/clock.js';
+import type { Engine } from '../../src/engine.js';
+import type { FakeClock } from '../../src/util/clock.js';
 import { get, podServer, runningPod, type PodServer } from './port-forward-helpers.js';
 import { untilSettled } from '../helpers/wait.js';
+import { useEmbeddedEngine } from '../helpers/embedded-engine.js';
 
 let engine: Engine;
 let client: EmbeddedClient;
 let clock: FakeClock;
 const servers: PodServer[] = [];
 
-beforeEach(async () => {
-  clock = new FakeClock();
-  engine = new Engine({ persist: false, runtime: 'sim', nodes: 1, clock });
-  await engine.start();
-  client = engine.client();
-});
-
-afterEach(async () => {
-  await client.close();
-  await engine.stop();
-  for (const s of servers.splice(0)) await s.close();
-});
+useEmbeddedEngine(
+  (e) => ({ engine, client, clock } = e),
+  async () => {
+    for (const s of servers.splice(0)) await s.close();
+  },
+);
 
 describe('EmbeddedClient.portForward', () => {
   it('forwards 127.0.0.1:<free port> to the pod (named port) and ends with "pod gone" when the pod is deleted', async () => {

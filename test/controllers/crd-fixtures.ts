@@ -3,51 +3,42 @@
 // conditions), a Widget with a scale subresource and two versions, and a
 // Backup kind with CEL rules.
 import type { KubeObject } from '../../src/api/meta.js';
+import { certificateColumns, crdObject, crdVersion } from '../helpers/crd.js';
 
 export function certificateCrd(opts: { shortNames?: string[]; plural?: string; kind?: string } = {}): KubeObject {
   const plural = opts.plural ?? 'certificates';
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.cert.example.com` },
-    spec: {
-      group: 'cert.example.com',
-      scope: 'Namespaced',
-      names: { plural, singular: plural.replace(/s$/, ''), kind: opts.kind ?? 'Certificate', listKind: `${opts.kind ?? 'Certificate'}List`, shortNames: opts.shortNames ?? ['cert', 'certs'], categories: ['cert-manager'] },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          additionalPrinterColumns: [
-            { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-            { name: 'Secret', type: 'string', jsonPath: '.spec.secretName' },
-            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-          ],
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: {
-                  type: 'object',
-                  required: ['secretName'],
-                  properties: {
-                    secretName: { type: 'string' },
-                    dnsNames: { type: 'array', items: { type: 'string' } },
-                    duration: { type: 'string', default: '2160h' },
-                  },
+  return crdObject({
+    group: 'cert.example.com',
+    names: { plural, singular: plural.replace(/s$/, ''), kind: opts.kind ?? 'Certificate', listKind: `${opts.kind ?? 'Certificate'}List`, shortNames: opts.shortNames ?? ['cert', 'certs'], categories: ['cert-manager'] },
+    versions: [
+      crdVersion('v1', {
+        subresources: { status: {} },
+        additionalPrinterColumns: [
+          ...certificateColumns(),
+          { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+        ],
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                required: ['secretName'],
+                properties: {
+                  secretName: { type: 'string' },
+                  dnsNames: { type: 'array', items: { type: 'string' } },
+                  duration: { type: 'string', default: '2160h' },
                 },
-                status: {
-                  type: 'object',
-                  properties: {
-                    conditions: {
-                      type: 'array',
-                      items: {
-                        type: 'object',
-                        required: ['type', 'status'],
-                        properties: { type: { type: 'string' }, status: { type: 'string' }, reason: { type: 'string' }, message: { type: 'string' } },
-                      },
+              },
+              status: {
+                type: 'object',
+                properties: {
+                  conditions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['type', 'status'],
+                      properties: { type: { type: 'string' }, status: { type: 'string' }, reason: { type: 'string' }, message: { type: 'string' } },
                     },
                   },
                 },
@@ -55,9 +46,9 @@ export function certificateCrd(opts: { shortNames?: string[]; plural?: string; k
             },
           },
         },
-      ],
-    },
-  };
+      }),
+    ],
+  });
 }
 
 export function widgetCrd(): KubeObject {
@@ -78,20 +69,11 @@ export function widgetCrd(): KubeObject {
     },
   };
   const subresources = { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } };
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.example.com' },
-    spec: {
-      group: 'example.com',
-      scope: 'Namespaced',
-      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'] },
-      versions: [
-        { name: 'v1', served: true, storage: true, subresources, schema, additionalPrinterColumns: [{ name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' }] },
-        { name: 'v1beta1', served: true, storage: false, subresources, schema },
-      ],
-    },
-  };
+  return crdObject({
+    group: 'example.com',
+    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'] },
+    versions: [crdVersion('v1', { subresources, schema, additionalPrinterColumns: [{ name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' }] }), crdVersion('v1beta1', { subresources, schema }, false)],
+  });
 }
 
 export function certificate(name: string, secretName = `${name}-tls`): KubeObject {

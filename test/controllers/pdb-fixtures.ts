@@ -1,23 +1,11 @@
 // A Deployment → ReplicaSet → Ready pods chain and PodDisruptionBudgets over
 // it, seeded through the Api (so uids and generations are the store's), for
 // the disruption controller and eviction tests.
-import { Api } from '../../src/api/api.js';
-import { ownerRef } from '../../src/api/api.js';
-import { KindRegistry } from '../../src/api/kinds.js';
+import { ownerRef, type Api } from '../../src/api/api.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { PodDisruptionBudget, PodDisruptionBudgetSpec } from '../../src/api/types/policy.js';
-import { FakeClock } from '../../src/util/clock.js';
-import { MemoryStore } from '../../state/store.js';
 
-/** An Api over a fresh store that records every write, in order (sample-controller's fake clientset actions). */
-export function recordingApi() {
-  const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
-  const store = new MemoryStore({ now: () => clock.now() });
-  const api = new Api({ store, now: () => clock.now(), kinds: new KindRegistry() });
-  const writes: string[] = [];
-  const watch = store.watch('*', {}, (ev) => writes.push(`${ev.type} ${ev.object.kind}/${ev.object.metadata.name}`));
-  return { clock, store, api, writes, stop: () => watch.stop() };
-}
+export { recordingApi } from '../helpers/recording-api.js';
 
 export function pdb(name: string, spec: Partial<PodDisruptionBudgetSpec>, namespace = 'default'): PodDisruptionBudget {
   return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace }, spec: { selector: { matchLabels: { app: 'web' } }, ...spec } };

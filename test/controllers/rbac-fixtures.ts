@@ -1,21 +1,11 @@
 // Shared by the RBAC controller tests: an Api over a MemoryStore that records
 // every write in order (sample-controller's fake clientset actions), and small
 // ClusterRole builders.
-import { Api } from '../../src/api/api.js';
-import { KindRegistry } from '../../src/api/kinds.js';
+import type { Api } from '../../src/api/api.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { ClusterRole, PolicyRule } from '../../src/api/types/rbac.js';
-import { FakeClock } from '../../src/util/clock.js';
-import { MemoryStore } from '../../state/store.js';
 
-export function recordingApi() {
-  const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
-  const store = new MemoryStore({ now: () => clock.now() });
-  const api = new Api({ store, now: () => clock.now(), kinds: new KindRegistry() });
-  const writes: string[] = [];
-  const watch = store.watch('*', {}, (ev) => writes.push(`${ev.type} ${ev.object.kind}/${ev.object.metadata.name}`));
-  return { clock, store, api, writes, stop: () => watch.stop() };
-}
+export { recordingApi } from '../helpers/recording-api.js';
 
 export function clusterRole(name: string, rules: PolicyRule[], opts: { labels?: Record<string, string>; aggregateFrom?: Record<string, string>[] } = {}): ClusterRole {
   return {

@@ -7,16 +7,14 @@
 // `:crds` lists both CRDs. Every step polls the screen with a deadline.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { findTmux, launchTui } from './tmux.js';
+import { describe, expect, it } from 'vitest';
+import { launchTui } from './tmux.js';
+import { screenSteps, tuiTestFile } from './tui-test-file.js';
 
-const TMUX = findTmux();
-if (!TMUX) console.warn('test/e2e/crd-tui.test.ts: skipped: tmux is not installed (apt-get install tmux)');
+const tui = tuiTestFile('test/e2e/crd-tui.test.ts');
 
 const START_MS = 90_000;
 const STEP_MS = 30_000;
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function crd(plural: string, kind: string, shortName: string, columns: { name: string; type: string; jsonPath: string }[]): string {
   return `apiVersion: apiextensions.k8s.io/v1
@@ -70,29 +68,13 @@ spec:
   level: expert
 `;
 
-let cleanup: (() => void) | undefined;
-afterEach(() => {
-  cleanup?.();
-  cleanup = undefined;
-});
-
-beforeAll(() => {
-  if (!TMUX && process.env.CI) throw new Error('tmux is required for the terminal UI end-to-end tests in CI (CI is set) but is not installed');
-});
-
-describe.skipIf(!TMUX && !process.env.CI)('custom resources in the terminal UI (tmux, simulated runtime)', { timeout: 300_000 }, () => {
+describe.skipIf(tui.skip)('custom resources in the terminal UI (tmux, simulated runtime)', { timeout: 300_000 }, () => {
   it(':widgets shows a custom resource with its printer columns; a CRD added later is reachable by its short name without restart', async () => {
-    const run = launchTui(TMUX!, { files: { 'widgets-crd.yaml': WIDGETS_CRD, 'widget.yaml': WIDGET }, args: ['--nodes', '1', '--no-api', '--no-network'] });
-    cleanup = () => run.dispose();
+    const run = launchTui(tui.tmux!, { files: { 'widgets-crd.yaml': WIDGETS_CRD, 'widget.yaml': WIDGET }, args: ['--nodes', '1', '--no-api', '--no-network'] });
+    tui.onCleanup(() => run.dispose());
     const s = run.session;
     const folder = run.folder;
-    const wait = (test: RegExp | ((screen: string) => unknown), what: string, timeoutMs = STEP_MS) => s.waitFor(test, { timeoutMs, what });
-    const prompt = async (text: string) => {
-      s.type(`:${text}`);
-      await wait(new RegExp(`^:${escapeRe(text)}`, 'm'), `the prompt to echo :${text}`);
-      s.keys('Enter');
-      await wait((sc) => !/^:/m.test(sc), `the prompt :${text} to close`);
-    };
+    const { wait, prompt } = screenSteps(s, STEP_MS);
     /**
      * `:name` until the view opens: the kind is served only once its CRD is
      * Established, which the folder sync and the CRD controller do in their

@@ -14,12 +14,12 @@
 // and one of those must equal kubectl's output exactly.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { EmbeddedClient } from '../../src/client/embedded.js';
 import { describe as describeObject } from '../../components/logic/describe.js';
 import { kubectlAvailable } from '../apiserver/harness.js';
-import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
+import { useKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 
 const HAVE_KUBECTL = kubectlAvailable();
 const seeds = join(import.meta.dirname, '../../examples/seeds');
@@ -132,8 +132,8 @@ describe.skipIf(!HAVE_KUBECTL)('describe matches kubectl describe', { timeout: 1
   let k: KubectlEngine;
   let client: EmbeddedClient;
 
-  beforeAll(async () => {
-    k = await startKubectlEngine('describe-matches');
+  useKubectlEngine('describe-matches', {}, async (started) => {
+    k = started;
     client = k.engine.client();
     const rich = join(k.home, 'rich.yaml');
     writeFileSync(rich, RICH);
@@ -142,10 +142,6 @@ describe.skipIf(!HAVE_KUBECTL)('describe matches kubectl describe', { timeout: 1
     await k.kubectl('rollout', 'status', 'deployment/nginx-deployment', '--timeout=60s');
     await k.kubectl('rollout', 'status', 'deployment/rich-deploy', '--timeout=60s');
     await k.kubectl('wait', '--for=condition=PodScheduled', 'pod/rich', '--timeout=60s');
-  });
-
-  afterAll(async () => {
-    await k?.stop();
   });
 
   /** What the UI sees: the object and the related lists, with a fingerprint to tell whether anything moved meanwhile. */

@@ -5,13 +5,13 @@
 // upgraded, rolled back and uninstalled; the cluster is checked after each
 // step through the Api and kubectl.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { kubectlAvailable } from '../apiserver/harness.js';
 import { helmAvailable, runHelm, type HelmRun } from '../helpers/helm.js';
 import { until } from '../helpers/wait.js';
-import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
+import { useKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 
 const HAVE_TOOLS = kubectlAvailable() && helmAvailable();
 const CHART = join(import.meta.dirname, '../fixtures/charts/widget-operator');
@@ -36,13 +36,9 @@ describe.skipIf(!HAVE_TOOLS)('helm install/upgrade/rollback/uninstall of a chart
   const history = async () =>
     (JSON.parse(await helm('history', 'demo', '-o', 'json')) as { revision: number; status: string }[]).map((h) => `${h.revision}:${h.status}`);
 
-  beforeAll(async () => {
-    k = await startKubectlEngine('helm-crd', { nodes: 1 });
+  useKubectlEngine('helm-crd', { nodes: 1 }, (started) => {
+    k = started;
     engine = k.engine;
-  });
-
-  afterAll(async () => {
-    await k?.stop();
   });
 
   it('installs the chart: the CRD from crds/ first, then the Widget, ConfigMap and Deployment', async () => {

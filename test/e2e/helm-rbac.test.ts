@@ -4,12 +4,12 @@
 // ServiceAccount's token then lists pods (allowed by the Role) and is refused
 // secrets, through the real kubectl.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import { kubectlAvailable } from '../apiserver/harness.js';
 import { helmAvailable, runHelm } from '../helpers/helm.js';
 import { until } from '../helpers/wait.js';
-import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
+import { useKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 
 const HAVE_TOOLS = kubectlAvailable() && helmAvailable();
 const CHART = join(import.meta.dirname, '../fixtures/charts/reader-app');
@@ -24,12 +24,9 @@ describe.skipIf(!HAVE_TOOLS)('helm with a chart shipping a ServiceAccount, Role,
   };
   const get = (kind: string, name: string, ns = 'default') => engine.api.get(kind, ns, name);
 
-  beforeAll(async () => {
-    k = await startKubectlEngine('helm-rbac', { nodes: 1 });
+  useKubectlEngine('helm-rbac', { nodes: 1 }, (started) => {
+    k = started;
     engine = k.engine;
-  });
-  afterAll(async () => {
-    await k?.stop();
   });
 
   it('installs: the identity objects exist, the pods run as the ServiceAccount, the budget counts them', async () => {

@@ -7,9 +7,9 @@
 // real cluster too — the full resource name keeps it.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine.js';
-import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
+import { useKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 import { kubectlAvailable } from '../apiserver/harness.js';
 
 const HAVE_KUBECTL = kubectlAvailable();
@@ -37,16 +37,12 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl autoscale and autoscaling/v1 HPAs agains
   const kubectl = (...args: string[]) => k.kubectl(...args);
   const hpa = (name: string) => engine.api.get('HorizontalPodAutoscaler', 'default', name);
 
-  beforeAll(async () => {
-    k = await startKubectlEngine('kubectl-autoscale', { nodes: 1 });
+  useKubectlEngine('kubectl-autoscale', { nodes: 1 }, async (started) => {
+    k = started;
     engine = k.engine;
     home = k.home;
     await kubectl('create', 'deployment', 'web', '--image=nginx:1.25');
     await kubectl('create', 'deployment', 'api', '--image=nginx:1.25');
-  });
-
-  afterAll(async () => {
-    await k?.stop();
   });
 
   it('kubectl autoscale creates the HPA, stored as autoscaling/v2', async () => {

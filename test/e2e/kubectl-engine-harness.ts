@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 import { Engine, type EngineConfig } from '../../src/engine.js';
 import { KUBECTL } from '../apiserver/harness.js';
 
@@ -54,4 +55,19 @@ export async function startKubectlEngine(name: string, config: Partial<EngineCon
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts the engine before the tests of the enclosing describe (or file),
+ * hands it to `got` (which may go on to seed it), and stops it after them.
+ */
+export function useKubectlEngine(name: string, config: Partial<EngineConfig>, got: (k: KubectlEngine) => void | Promise<void>): void {
+  let k: KubectlEngine | undefined;
+  beforeAll(async () => {
+    k = await startKubectlEngine(name, config);
+    await got(k);
+  });
+  afterAll(async () => {
+    await k?.stop();
+  });
 }

@@ -4,10 +4,10 @@
 // wide, rollout status, scale, set image, rollout history, rollout undo
 // (reusing the old ReplicaSet), logs, exec, describe, delete -f.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import { kubectlAvailable } from '../apiserver/harness.js';
-import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
+import { useKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 
 const HAVE_KUBECTL = kubectlAvailable();
 const seed = join(import.meta.dirname, '../../examples/seeds/nginx-deployment.yaml');
@@ -19,13 +19,9 @@ describe.skipIf(!HAVE_KUBECTL)('the seeds’ kubectl commands against the embedd
   const replicaSets = () => engine.api.list('ReplicaSet', { namespace: 'default' }).items;
   const image = () => engine.api.get('Deployment', 'default', 'nginx-deployment')?.spec.template.spec.containers[0].image;
 
-  beforeAll(async () => {
-    k = await startKubectlEngine('kubectl-engine');
+  useKubectlEngine('kubectl-engine', {}, (started) => {
+    k = started;
     engine = k.engine;
-  });
-
-  afterAll(async () => {
-    await k?.stop();
   });
 
   it('applies the seed Deployment and waits for its rollout', async () => {

@@ -7,10 +7,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KindInfo } from '../../src/api/kinds.js';
 import { KUBECTL, kubectlAvailable } from '../apiserver/harness.js';
-import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
+import { useKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 
 const HAVE_KUBECTL = kubectlAvailable();
 const VERSIONED = HAVE_KUBECTL ? dirname(realpathSync(KUBECTL)) : '';
@@ -106,12 +106,8 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl explain and apply against the OpenAPI do
     return Object.fromEntries(Object.entries(paths).map(([key, v]) => [key, v.serverRelativeURL]));
   };
 
-  beforeAll(async () => {
-    k = await startKubectlEngine('kubectl-explain');
-  });
-
-  afterAll(async () => {
-    await k?.stop();
+  useKubectlEngine('kubectl-explain', {}, (started) => {
+    k = started;
   });
 
   for (const [label, bin] of BINARIES) {

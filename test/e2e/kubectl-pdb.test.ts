@@ -8,35 +8,18 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { PodDisruptionBudget } from '../../src/api/types/policy.js';
 import { KUBECTL, kubectlAvailable } from '../apiserver/harness.js';
-import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
+import { useKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 import { until } from '../helpers/wait.js';
+import { deploymentYaml } from '../helpers/manifests.js';
 
 const HAVE_KUBECTL = kubectlAvailable();
 
-const MANIFESTS = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: web
-        image: nginx:1.27
----
+const MANIFESTS = `${deploymentYaml('web', { replicas: 1, pod: { terminationGracePeriodSeconds: 1, containers: [{ name: 'web', image: 'nginx:1.27' }] } })}---
 apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
@@ -57,8 +40,8 @@ describe.skipIf(!HAVE_KUBECTL)('PodDisruptionBudgets with kubectl against the em
   const webPods = () => k.engine.api.list('Pod', { namespace: 'default' }).items.filter((p) => p.metadata.labels?.app === 'web' && !p.metadata.deletionTimestamp);
   const ready = (p: KubeObject) => (p.status?.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True');
 
-  beforeAll(async () => {
-    k = await startKubectlEngine('kubectl-pdb', { nodes: 2 });
+  useKubectlEngine('kubectl-pdb', { nodes: 2 }, async (started) => {
+    k = started;
     // node-2 cordoned while the one replica starts, so it runs on node-1, the node to drain.
     await kubectl('cordon', 'node-2');
     const file = join(k.home, 'web.yaml');
@@ -67,10 +50,6 @@ describe.skipIf(!HAVE_KUBECTL)('PodDisruptionBudgets with kubectl against the em
     await until('the web pod Ready on node-1', () => webPods().find((p) => ready(p) && p.spec?.nodeName === 'node-1'));
     await until('the budget to observe it', () => budget()?.status?.expectedPods === 1 && budget()?.status?.observedGeneration === 1);
     await kubectl('uncordon', 'node-2');
-  });
-
-  afterAll(async () => {
-    await k?.stop();
   });
 
   it('kubectl get pdb prints MIN AVAILABLE, MAX UNAVAILABLE, ALLOWED DISRUPTIONS and AGE', async () => {

@@ -2,9 +2,9 @@
 // create role / rolebinding, the default ClusterRoles and bindings, the
 // aggregated rules of admin in describe, the Table columns (-o wide), and a
 // refused roleRef change in kube-apiserver's words.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kubectlAvailable } from '../apiserver/harness.js';
-import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
+import { useKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 
 const HAVE_KUBECTL = kubectlAvailable();
 
@@ -12,13 +12,9 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl and the RBAC objects', { timeout: 120_00
   let k: KubectlEngine;
   const kubectl = (...args: string[]) => k.kubectl(...args);
 
-  beforeAll(async () => {
-    k = await startKubectlEngine('kubectl-rbac');
+  useKubectlEngine('kubectl-rbac', {}, async (started) => {
+    k = started;
     await k.engine.whenIdle();
-  });
-
-  afterAll(async () => {
-    await k?.stop();
   });
 
   it('kubectl create role and rolebinding, then get them as tables', async () => {

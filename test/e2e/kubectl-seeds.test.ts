@@ -8,10 +8,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kubectlAvailable } from '../apiserver/harness.js';
 import { until } from '../helpers/wait.js';
-import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
+import { cpuHpa } from '../helpers/manifests.js';
+import { useKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 
 const HAVE_KUBECTL = kubectlAvailable();
 const seeds = join(import.meta.dirname, '../../examples/seeds');
@@ -23,13 +24,9 @@ describe.skipIf(!HAVE_KUBECTL)('the seed manifests through kubectl against the e
   const kubectl = (...args: string[]) => k.kubectl(...args);
   const kubectlFails = (...args: string[]) => k.kubectlFails(...args);
 
-  beforeAll(async () => {
-    k = await startKubectlEngine('kubectl-seeds');
+  useKubectlEngine('kubectl-seeds', {}, (started) => {
+    k = started;
     home = k.home;
-  });
-
-  afterAll(async () => {
-    await k?.stop();
   });
 
   it('ConfigMap and Secret, and a Pod with env from both', async () => {
@@ -123,20 +120,7 @@ describe.skipIf(!HAVE_KUBECTL)('the seed manifests through kubectl against the e
     await kubectl('rollout', 'status', 'deployment/busy', '--timeout=60s');
     // The seed's autoscaling/v2 HPA, retargeted (`kubectl autoscale`, which posts autoscaling/v1, is covered in kubectl-autoscale.test.ts).
     const file = join(home, 'busy-hpa.yaml');
-    writeFileSync(
-      file,
-      stringify({
-        apiVersion: 'autoscaling/v2',
-        kind: 'HorizontalPodAutoscaler',
-        metadata: { name: 'busy' },
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'busy' },
-          minReplicas: 1,
-          maxReplicas: 3,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
-        },
-      }),
-    );
+    writeFileSync(file, stringify(cpuHpa('busy', { apiVersion: 'apps/v1', kind: 'Deployment', name: 'busy' }, 3)));
     expect(await kubectl('apply', '-f', file)).toMatch(/horizontalpodautoscaler\.autoscaling\/busy created/);
     // Simulated containers use 1–10 millicores: at least 100 % of a 1m request, over the 50 % target.
     await until('3 replicas', async () => (await kubectl('get', 'deploy', 'busy', '-o', 'jsonpath={.spec.replicas}')) === '3', 90_000);

@@ -2,10 +2,10 @@
 // (simulated runtime, whose containers report small stable usage): kubectl
 // checks discovery for metrics.k8s.io, reads NodeMetrics/PodMetrics as JSON
 // (it asks for protobuf and accepts JSON) and prints its own table.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import { kubectlAvailable } from '../apiserver/harness.js';
-import { startKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
+import { useKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 import { until } from '../helpers/wait.js';
 
 const HAVE_KUBECTL = kubectlAvailable();
@@ -22,17 +22,13 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl top against the embedded engine', { time
   const kubectl = (...args: string[]) => k.kubectl(...args);
   const running = (ns: string) => engine.api.list('Pod', { namespace: ns }).items.filter((p) => p.status?.phase === 'Running');
 
-  beforeAll(async () => {
-    k = await startKubectlEngine('kubectl-top', { nodes: 2 });
+  useKubectlEngine('kubectl-top', { nodes: 2 }, async (started) => {
+    k = started;
     engine = k.engine;
     await kubectl('create', 'deployment', 'web', '--image=nginx:1.25', '--replicas=2');
     await kubectl('create', 'namespace', 'team');
     await kubectl('-n', 'team', 'run', 'db', '--image=postgres:16', '--labels=app=db');
     await until('three running pods', () => running('default').length === 2 && running('team').length === 1);
-  });
-
-  afterAll(async () => {
-    await k?.stop();
   });
 
   it('discovery lists metrics.k8s.io with nodes and pods (get, list)', async () => {

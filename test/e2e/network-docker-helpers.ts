@@ -56,16 +56,39 @@ export async function startDockerCluster(serviceCIDR: string, ingress: { httpPor
   };
 }
 
+/** One busybox container `name` (IfNotPresent, so nothing is pulled) stopped within 1 s; `rest` is its command, ports, probes. */
+function busyboxPodSpec(name: string, rest: Record<string, unknown>): Record<string, unknown> {
+  return { terminationGracePeriodSeconds: 1, containers: [{ name, image: 'kubeterm/busybox:latest', imagePullPolicy: 'IfNotPresent', ...rest }] };
+}
+
+/**
+ * A 3-replica Deployment of busybox httpd containers (1 s grace period,
+ * IfNotPresent) labelled app=`name`; `httpd` gives the container's command,
+ * ports and readiness probe.
+ */
+export function httpdDeployment(name: string, httpd: { command: string[]; ports: Record<string, unknown>[]; readinessProbe: Record<string, unknown> }): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: busyboxPodSpec('httpd', httpd),
+      },
+    },
+  };
+}
+
 /** A busybox pod that idles until told to stop (the "another pod" requests are made from). */
 export function clientPod(name: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'default' },
-    spec: {
-      terminationGracePeriodSeconds: 1,
-      containers: [{ name: 'c', image: 'kubeterm/busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'] }],
-    },
+    spec: busyboxPodSpec('c', { command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'] }),
   };
 }
 

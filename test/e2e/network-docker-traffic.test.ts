@@ -24,7 +24,7 @@ import type { KubeObject } from '../../src/api/meta.js';
 import type { WatchHandle } from '../../src/api/store-types.js';
 import type { Endpoints } from '../../src/api/types/service.js';
 import { dockerOrSkipReason } from '../runtime/docker-env.js';
-import { clientPod, get, interfaceOrSkip, startDockerCluster, until, type DockerCluster } from './network-docker-helpers.js';
+import { clientPod, get, httpdDeployment, interfaceOrSkip, startDockerCluster, until, type DockerCluster } from './network-docker-helpers.js';
 
 const env = await dockerOrSkipReason();
 const CIDR = '10.102.0.0/16';
@@ -32,32 +32,12 @@ const CIDR = '10.102.0.0/16';
 const LB_PORT = 18093;
 const HOST = 'web.example.test';
 
-const web: KubeObject = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web', namespace: 'default' },
-  spec: {
-    replicas: 3,
-    selector: { matchLabels: { app: 'web' } },
-    template: {
-      metadata: { labels: { app: 'web' } },
-      spec: {
-        terminationGracePeriodSeconds: 1,
-        containers: [
-          {
-            name: 'httpd',
-            image: 'kubeterm/busybox:latest',
-            imagePullPolicy: 'IfNotPresent',
-            // Every page is the pod's own name, so each answer says who served it; /healthz decides readiness.
-            command: ['sh', '-c', 'mkdir -p /www/foo && for f in index.html foo/index.html exact; do hostname > /www/$f; done && touch /www/healthz && exec httpd -f -p 8080 -h /www'],
-            ports: [{ name: 'http', containerPort: 8080 }],
-            readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
-          },
-        ],
-      },
-    },
-  },
-};
+const web: KubeObject = httpdDeployment('web', {
+  // Every page is the pod's own name, so each answer says who served it; /healthz decides readiness.
+  command: ['sh', '-c', 'mkdir -p /www/foo && for f in index.html foo/index.html exact; do hostname > /www/$f; done && touch /www/healthz && exec httpd -f -p 8080 -h /www'],
+  ports: [{ name: 'http', containerPort: 8080 }],
+  readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
+});
 
 const service = (name: string, spec: Record<string, unknown>): KubeObject => ({
   apiVersion: 'v1',

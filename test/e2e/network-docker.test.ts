@@ -14,38 +14,20 @@ import { Engine } from '../../src/engine.js';
 import { dockerOrSkipReason } from '../runtime/docker-env.js';
 import { get } from '../helpers/http.js';
 import { until } from '../helpers/wait.js';
+import { httpdDeployment } from './network-docker-helpers.js';
 
 const env = await dockerOrSkipReason();
 const CIDR = '10.99.0.0/16';
 
 
 
-const httpd = (name: string): KubeObject => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name, namespace: 'default' },
-  spec: {
-    replicas: 3,
-    selector: { matchLabels: { app: name } },
-    template: {
-      metadata: { labels: { app: name } },
-      spec: {
-        terminationGracePeriodSeconds: 1,
-        containers: [
-          {
-            name: 'httpd',
-            image: 'kubeterm/busybox:latest',
-            imagePullPolicy: 'IfNotPresent',
-            // Each replica serves its own name, so the test can count who answered.
-            command: ['sh', '-c', 'mkdir -p /www/testpath && hostname > /www/index.html && hostname > /www/testpath/index.html && exec httpd -f -p 80 -h /www'],
-            ports: [{ containerPort: 80 }],
-            readinessProbe: { tcpSocket: { port: 80 }, periodSeconds: 1 },
-          },
-        ],
-      },
-    },
-  },
-});
+const httpd = (name: string): KubeObject =>
+  httpdDeployment(name, {
+    // Each replica serves its own name, so the test can count who answered.
+    command: ['sh', '-c', 'mkdir -p /www/testpath && hostname > /www/index.html && hostname > /www/testpath/index.html && exec httpd -f -p 80 -h /www'],
+    ports: [{ containerPort: 80 }],
+    readinessProbe: { tcpSocket: { port: 80 }, periodSeconds: 1 },
+  });
 
 describe.skipIf(!env.docker)('Services and Ingress on real containers', { timeout: 180_000 }, () => {
   let engine: Engine;

@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, findTmux, ROOT, TmuxSession, waitForFile } from './tmux.js';
+import { BIN, escapeRe, findTmux, ROOT, TmuxSession, waitForFile } from './tmux.js';
 
 const IMAGE = 'kubeterm/httpd:latest';
 const TMUX = findTmux();
@@ -102,8 +102,6 @@ afterAll(() => {
   if (!problem) removeOurContainers();
   rmSync(dir, { recursive: true, force: true });
 });
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe.skipIf(!!problem)('port-forward from the terminal UI (Docker runtime, tmux)', { timeout: 600_000 }, () => {
   it('shift-f forwards to the pod, the page answers on 127.0.0.1, :pf lists it, ctrl-d stops it, a pruned pod shows PodGone', async () => {

@@ -8,61 +8,26 @@
 // `s` again resumes, and the change is applied. Every step polls the screen.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { findTmux, launchTui } from './tmux.js';
+import { describe, expect, it } from 'vitest';
+import { launchTui } from './tmux.js';
+import { screenSteps, tuiTestFile } from './tui-test-file.js';
+import { deploymentYaml } from '../helpers/manifests.js';
 
-const TMUX = findTmux();
-if (!TMUX) console.warn('test/e2e/sync-control-tui.test.ts: skipped: tmux is not installed (apt-get install tmux)');
+const tui = tuiTestFile('test/e2e/sync-control-tui.test.ts');
 
 const START_MS = 90_000;
 const STEP_MS = 30_000;
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const web = (replicas: number) =>
+  `# the web front end\n${deploymentYaml('web', { replicas, metadata: { namespace: 'default' }, pod: { containers: [{ name: 'main', image: 'nginx:1.27' }] } })}`;
 
-const web = (replicas: number) => `# the web front end
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: default
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: main
-          image: nginx:1.27
-`;
-
-let cleanup: (() => void) | undefined;
-afterEach(() => {
-  cleanup?.();
-  cleanup = undefined;
-});
-
-beforeAll(() => {
-  if (!TMUX && process.env.CI) throw new Error('tmux is required for the terminal UI end-to-end tests in CI (CI is set) but is not installed');
-});
-
-describe.skipIf(!TMUX && !process.env.CI)('sync control in the terminal UI (tmux, simulated runtime)', { timeout: 300_000 }, () => {
+describe.skipIf(tui.skip)('sync control in the terminal UI (tmux, simulated runtime)', { timeout: 300_000 }, () => {
   it(':sync suspends the sync, shows the diff of an edit made meanwhile, and resumes', async () => {
-    const run = launchTui(TMUX!, { files: { 'web.yaml': web(2) }, args: ['--nodes', '1', '--no-api', '--no-network'] });
-    cleanup = () => run.dispose();
+    const run = launchTui(tui.tmux!, { files: { 'web.yaml': web(2) }, args: ['--nodes', '1', '--no-api', '--no-network'] });
+    tui.onCleanup(() => run.dispose());
     const s = run.session;
     const { dir, folder } = run;
-    const wait = (test: RegExp | ((screen: string) => unknown), what: string, timeoutMs = STEP_MS) => s.waitFor(test, { timeoutMs, what });
-    const prompt = async (text: string) => {
-      s.type(`:${text}`);
-      await wait(new RegExp(`^:${escapeRe(text)}`, 'm'), `the prompt to echo :${text}`);
-      s.keys('Enter');
-      await wait((sc) => !/^:/m.test(sc), `the prompt :${text} to close`);
-    };
+    const { wait, prompt } = screenSteps(s, STEP_MS);
 
     await wait(/Runtime:\s+SIMULATED/, 'the header to name the SIMULATED runtime', START_MS);
     await prompt('sync');

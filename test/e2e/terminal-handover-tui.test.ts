@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStateOnDisk } from '../../state/disk-view.js';
+import { deploymentYaml } from '../helpers/manifests.js';
 import { BIN, findTmux, ROOT, TmuxSession } from './tmux.js';
 
 const IMAGE = 'kubeterm/httpd:latest';
@@ -45,27 +46,11 @@ spec:
       image: ${IMAGE}
       imagePullPolicy: IfNotPresent
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  annotations:
-    kubeterm.io/self-heal: "false"
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: httpd
-          image: ${IMAGE}
-          imagePullPolicy: IfNotPresent
-`;
+${deploymentYaml('web', {
+  replicas: 1,
+  metadata: { annotations: { 'kubeterm.io/self-heal': 'false' } },
+  pod: { containers: [{ name: 'httpd', image: IMAGE, imagePullPolicy: 'IfNotPresent' }] },
+})}`;
 
 // The "editor": sets the first `  replicas: 1` (spec's; status comes after it) to 2, as a user would in vi.
 // It is called as vi is, `EDITOR +LINE FILE`: the file is the last argument.

@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { until } from '../helpers/wait.js';
 
+/** `s` with every RegExp metacharacter escaped, to match screen text literally. */
+export const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** The tmux binary, or undefined when tmux is not installed. */
 export function findTmux(): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(':').concat('/usr/bin', '/usr/local/bin')) {
@@ -36,7 +39,6 @@ export interface WaitOptions {
 }
 
 const POLL_MS = 100;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it returns something other than undefined (an empty string counts), or throws with `describeFailure()` after timeoutMs. */
 export async function poll<T>(probe: () => T | undefined, timeoutMs: number, describeFailure: () => string): Promise<T> {

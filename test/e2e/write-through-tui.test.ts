@@ -10,11 +10,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, findTmux, ROOT, TmuxSession } from './tmux.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT, TmuxSession } from './tmux.js';
+import { screenSteps, tuiTestFile } from './tui-test-file.js';
 
-const TMUX = findTmux();
-if (!TMUX) console.warn('test/e2e/write-through-tui.test.ts: skipped: tmux is not installed (apt-get install tmux)');
+const tui = tuiTestFile('test/e2e/write-through-tui.test.ts');
 
 const START_MS = 90_000;
 const STEP_MS = 30_000;
@@ -42,16 +42,6 @@ const EDGE = deploy('edge', 1, 'envoy:1.30').replace(/\n/g, '\r\n');
 const KUST = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - shop.yaml\n';
 const AUTO = `${deploy('auto', 1, 'nginx:1.26')}---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: auto-hpa}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: auto}\n  minReplicas: 1\n  maxReplicas: 3\n`;
 
-let cleanup: (() => void) | undefined;
-afterEach(() => {
-  cleanup?.();
-  cleanup = undefined;
-});
-
-beforeAll(() => {
-  if (!TMUX && process.env.CI) throw new Error('tmux is required for the terminal UI end-to-end tests in CI (CI is set) but is not installed');
-});
-
 function diffLines(a: string, b: string): string[] {
   const x = a.split('\n');
   const y = b.split('\n');
@@ -59,7 +49,7 @@ function diffLines(a: string, b: string): string[] {
   return y.filter((l, i) => l !== x[i]);
 }
 
-describe.skipIf(!TMUX && !process.env.CI)('write-through in the terminal UI (tmux, simulated runtime, real git)', { timeout: 300_000 }, () => {
+describe.skipIf(tui.skip)('write-through in the terminal UI (tmux, simulated runtime, real git)', { timeout: 300_000 }, () => {
   it('scale, set image and rollback write the manifests; kustomize and CRLF files too; an HPA target is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubeterm-wt-tui-'));
     const folder = join(dir, 'gitops');
@@ -78,12 +68,12 @@ describe.skipIf(!TMUX && !process.env.CI)('write-through in the terminal UI (tmu
     const command =
       `${q(process.execPath)} ${q(BIN)} ${q(folder)} --git-commit --runtime sim --nodes 1 --no-api --no-network --state ${q(join(dir, 'state.json'))}` +
       `; exec sleep 3600`;
-    const s = TmuxSession.start(TMUX!, { command, cols: 200, rows: 50, cwd: ROOT });
-    cleanup = () => {
+    const s = TmuxSession.start(tui.tmux!, { command, cols: 200, rows: 50, cwd: ROOT });
+    tui.onCleanup(() => {
       s.kill();
       rmSync(dir, { recursive: true, force: true });
-    };
-    const wait = (test: RegExp | ((screen: string) => unknown), what: string, timeoutMs = STEP_MS) => s.waitFor(test, { timeoutMs, what });
+    });
+    const { wait } = screenSteps(s, STEP_MS);
     let current = '';
     const filter = async (name: string) => {
       // `/` starts from the current filter: clear it, then type the new one (esc would leave the view;

@@ -17,9 +17,8 @@
 // Docker keeps the flood's log on disk rotated (10 MiB × 5, the kubelet's
 // defaults), checked on the container. Everything made is removed afterwards.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -28,6 +27,7 @@ import { readStateOnDisk } from '../../state/index.js';
 import { findTmux, TmuxSession, BIN, ROOT } from '../e2e/tmux.js';
 import { cleanupDocker, dockerOrSkipReason } from '../runtime/docker-env.js';
 import { mib, rssOf, sampler } from './docker-helpers.js';
+import { faultDirs } from './kubeterm-process.js';
 
 const env = await dockerOrSkipReason();
 const TMUX = findTmux();
@@ -39,10 +39,7 @@ const FLOOD_MS = Number(process.env.FAULT_FLOOD_MS ?? 10_000);
 const START_MS = 90_000;
 const STEP_MS = 20_000;
 
-const dir = mkdtempSync(join(tmpdir(), 'kubeterm-flood-'));
-const folder = join(dir, 'gitops');
-const state = join(dir, 'state', 'state.json');
-mkdirSync(folder, { recursive: true });
+const { dir, folder, state } = faultDirs('kubeterm-flood-');
 let session: TmuxSession | undefined;
 
 const LINE = 'flood 0123456789 abcdefghijklmnopqrstuvwxyz'; // 44 bytes + newline per line

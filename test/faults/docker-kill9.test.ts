@@ -8,15 +8,14 @@
 // pod, and nothing running for a pod the store does not have (no duplicate,
 // no orphan). Containers outlive kubeterm by design (re-adoption), so the test
 // removes everything carrying its instance label at the end.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LABEL_INSTANCE } from '../../src/kubelet/runtime/types.js';
 import { readStateOnDisk } from '../../state/index.js';
 import { cleanupDocker, dockerOrSkipReason } from '../runtime/docker-env.js';
 import { dockerMismatches, until } from './docker-helpers.js';
-import { startKubeterm, type Kubeterm } from './kubeterm-process.js';
+import { faultDirs, rollingWebDeployment, startKubeterm, type Kubeterm } from './kubeterm-process.js';
 
 const env = await dockerOrSkipReason();
 const ROUNDS = Number(process.env.FAULT_DOCKER_ROUNDS ?? 6);
@@ -26,32 +25,10 @@ const START_MS = 90_000;
 const SETTLE_MS = 120_000;
 const IMAGES = ['nginx:1.25', 'nginx:1.26']; // local tags of kubeterm's httpd image (.ci/docker-setup.sh)
 
-const dir = mkdtempSync(join(tmpdir(), 'kubeterm-kill9-docker-'));
-const folder = join(dir, 'gitops');
-const state = join(dir, 'state', 'state.json');
-mkdirSync(folder, { recursive: true });
+const { dir, folder, state } = faultDirs('kubeterm-kill9-docker-');
 const running: Kubeterm[] = [];
 
-const deployment = (image: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 3
-  selector:
-    matchLabels: {app: web}
-  strategy:
-    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: web
-        image: ${image}
-        imagePullPolicy: IfNotPresent
-`;
+const deployment = (image: string) => rollingWebDeployment(image, true);
 
 interface StoredObject {
   kind: string;

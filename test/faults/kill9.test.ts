@@ -4,22 +4,18 @@
 // starts again over the stale lock, and no object it acknowledged (printed
 // `… created`, which it does only once the journal line holding it is on disk)
 // is lost. At the end a clean run finishes the rollout.
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readStateOnDisk, SCHEMA_VERSION } from '../../state/index.js';
-import { startKubeterm, type Kubeterm } from './kubeterm-process.js';
+import { faultDirs, rollingWebDeployment, startKubeterm, type Kubeterm } from './kubeterm-process.js';
 
 const ROUNDS = Number(process.env.FAULT_ROUNDS ?? 20);
 /** Wall-clock budget for the kill loop: rounds stop early (and say so) rather than overrun CI. */
 const BUDGET_MS = Number(process.env.FAULT_BUDGET_MS ?? 240_000);
 const START_MS = 60_000;
 
-const dir = mkdtempSync(join(tmpdir(), 'kubeterm-kill9-'));
-const folder = join(dir, 'gitops');
-const state = join(dir, 'state', 'state.json');
-mkdirSync(folder, { recursive: true });
+const { dir, folder, state } = faultDirs('kubeterm-kill9-');
 const running: Kubeterm[] = [];
 afterAll(async () => {
   for (const k of running) await k.kill9();
@@ -27,24 +23,7 @@ afterAll(async () => {
 });
 
 const configMap = (name: string, round: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  round: "${round}"\n`;
-const deployment = (round: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 3
-  selector:
-    matchLabels: {app: web}
-  strategy:
-    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.${round}
-`;
+const deployment = (round: number) => rollingWebDeployment(`nginx:1.${round}`);
 
 interface StoredObject {
   kind: string;

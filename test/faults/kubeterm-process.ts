@@ -3,6 +3,9 @@
 // kill -9. Nothing here sleeps on a guess: waits are for printed lines or for
 // the process to exit, each bounded.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -83,4 +86,39 @@ export async function runKubeterm(args: string[], ms = 60_000): Promise<{ code: 
   const { code } = await k.exited;
   clearTimeout(timer);
   return { code, out: k.out, err: k.err };
+}
+
+/** A temporary home for one fault test file's kubeterm runs: `dir/gitops` (the watched folder, created) and `dir/state/state.json`. */
+export function faultDirs(prefix: string): { dir: string; folder: string; state: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const folder = join(dir, 'gitops');
+  const state = join(dir, 'state', 'state.json');
+  mkdirSync(folder, { recursive: true });
+  return { dir, folder, state };
+}
+
+/**
+ * The 3-replica Deployment `web` the kill -9 tests roll between images
+ * (maxSurge 1, maxUnavailable 0). On Docker the pods get a 1 s grace period
+ * and IfNotPresent, so a round neither waits on a stop nor pulls.
+ */
+export function rollingWebDeployment(image: string, docker = false): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  strategy:
+    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+${docker ? '      terminationGracePeriodSeconds: 1\n' : ''}      containers:
+      - name: web
+        image: ${image}
+${docker ? '        imagePullPolicy: IfNotPresent\n' : ''}`;
 }

@@ -14,30 +14,11 @@ import type { PatchType } from '../../src/api/patch/index.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { MemoryStore } from '../../state/store.js';
 import { SAMPLES } from '../api/validation-samples.js';
-import { CaseCounter, describeCrash, paths } from './helpers.js';
+import { CaseCounter, describeCrash, junkValues, paths, setAt } from './helpers.js';
 
 const KIND_NAMES = KINDS.map((k) => k.kind);
 
-const junk = fc.oneof(
-  fc.constant(null),
-  fc.constant({}),
-  fc.constant([]),
-  fc.string({ maxLength: 6 }),
-  fc.integer({ min: -5, max: 70000 }),
-  fc.double(),
-  fc.boolean(),
-  fc.constant([{ name: 1 }]),
-  fc.constant('../../etc/passwd'),
-  fc.constant('1e999999'),
-  fc.jsonValue({ maxDepth: 3 }),
-);
-
-function setAt(o: Record<string, unknown>, path: (string | number)[], value: unknown): void {
-  let cur: any = o;
-  for (const k of path.slice(0, -1)) cur = cur[k];
-  if (value === undefined) delete cur[path[path.length - 1]];
-  else cur[path[path.length - 1]] = value;
-}
+const junk = junkValues({ maxString: 6, double: true, more: [fc.constant('../../etc/passwd'), fc.constant('1e999999'), fc.jsonValue({ maxDepth: 3 })] });
 
 /** A sample of a random kind with 1–4 random paths replaced by junk (or removed). */
 const corrupted = fc

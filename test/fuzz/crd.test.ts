@@ -26,35 +26,16 @@ import { MemoryStore } from '../../state/store.js';
 import { certificate, certificateCrd, widgetCrd } from '../controllers/crd-fixtures.js';
 import { setup, type Harness } from '../controllers/harness.js';
 import { namesConflict } from '../../src/controllers/crd.js';
-import { CaseCounter, describeCrash, paths } from './helpers.js';
+import { CaseCounter, describeCrash, junkValues, paths, setAt as setPath } from './helpers.js';
 
 const CRD = 'CustomResourceDefinition';
 const BUILTIN = new Set(KINDS.map((k) => k.kind));
 
 // ---- shared generators --------------------------------------------------------
 
-const junk = fc.oneof(
-  fc.constant(null),
-  fc.constant({}),
-  fc.constant([]),
-  fc.string({ maxLength: 6 }),
-  fc.integer({ min: -5, max: 70000 }),
-  fc.double(),
-  fc.boolean(),
-  fc.constant([{ name: 1 }]),
-  fc.constant('__proto__'),
-  fc.constant('1e999999'),
-  fc.jsonValue({ maxDepth: 3 }),
-);
-
-function setAt(o: Record<string, unknown>, path: (string | number)[], value: unknown): void {
-  let cur: any = o;
-  for (const k of path.slice(0, -1)) cur = cur[k];
-  if (value === undefined) {
-    if (Array.isArray(cur)) cur.splice(Number(path[path.length - 1]), 1);
-    else delete cur[path[path.length - 1]];
-  } else cur[path[path.length - 1]] = value;
-}
+const junk = junkValues({ maxString: 6, double: true, more: [fc.constant('__proto__'), fc.constant('1e999999'), fc.jsonValue({ maxDepth: 3 })] });
+/** Junk at a path; a removed list item closes the list up. */
+const setAt = (o: Record<string, unknown>, path: (string | number)[], value: unknown) => setPath(o, path, value, true);
 
 /** Objects (not arrays) inside `v`, with their paths; the root is `[]`. */
 function objectPaths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {

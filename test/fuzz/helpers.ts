@@ -1,6 +1,8 @@
 // Shared by the fuzz tests: a case counter that prints `fuzz: <name>: N cases`
 // (the issue asks that every run says how many cases it tried), and the check
-// that a thrown value is a deliberate error rather than a crash.
+// that a thrown value is a deliberate error rather than a crash, and the
+// corruption kit (junk values, every path into an object, set-at-path).
+import fc from 'fast-check';
 
 /** Counts cases and prints the total once. */
 export class CaseCounter {
@@ -59,4 +61,42 @@ export function paths(v: unknown, prefix: (string | number)[] = [], out: (string
     }
   }
   return out;
+}
+
+export interface JunkOptions {
+  /** Longest junk string. */
+  maxString: number;
+  /** Include doubles (NaN, ±Infinity, -0 …). */
+  double?: boolean;
+  /** File-specific junk, after the common values. */
+  more?: fc.Arbitrary<unknown>[];
+}
+
+/** Values of the wrong shape for any field: null, {}, [], short strings, out-of-range integers, booleans, a list of a bad item … */
+export function junkValues(o: JunkOptions): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    fc.constant(null),
+    fc.constant({}),
+    fc.constant([]),
+    fc.string({ maxLength: o.maxString }),
+    fc.integer({ min: -5, max: 70000 }),
+    ...(o.double ? [fc.double()] : []),
+    fc.boolean(),
+    fc.constant([{ name: 1 }]),
+    ...(o.more ?? []),
+  );
+}
+
+/**
+ * Sets `value` at `path` inside `o`; `undefined` removes the key. A list item
+ * is removed by `delete` (leaving a hole) unless `spliceLists` asks for the
+ * list to close up.
+ */
+export function setAt(o: Record<string, unknown>, path: (string | number)[], value: unknown, spliceLists = false): void {
+  let cur: any = o;
+  for (const k of path.slice(0, -1)) cur = cur[k];
+  const last = path[path.length - 1];
+  if (value !== undefined) cur[last] = value;
+  else if (spliceLists && Array.isArray(cur)) cur.splice(Number(last), 1);
+  else delete cur[last];
 }

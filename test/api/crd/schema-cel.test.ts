@@ -6,6 +6,12 @@ import { formatFieldError } from '../../../src/api/errors.js';
 
 type Obj = Record<string, unknown>;
 
+/** An object schema whose `spec` has these properties and these x-kubernetes-validations rules. */
+const specSchema = (properties: Obj, rules: Obj[]): Obj => ({
+  type: 'object',
+  properties: { spec: { type: 'object', properties, 'x-kubernetes-validations': rules } },
+});
+
 const messages = (schema: Obj, obj: Obj, old?: Obj) => compileSchema(schema).validate(obj, old).map(formatFieldError);
 
 const replicasSchema: Obj = {
@@ -213,16 +219,7 @@ describe('transition rules (oldSelf)', () => {
 
 describe('bad CEL at runtime', () => {
   it('never throws out of validate', () => {
-    const schema: Obj = {
-      type: 'object',
-      properties: {
-        spec: {
-          type: 'object',
-          properties: { a: { type: 'integer' } },
-          'x-kubernetes-validations': [{ rule: 'self.a / 0 == 1' }, { rule: 'self.a ==' }, { rule: "self.a + 'x' == 'y'" }],
-        },
-      },
-    };
+    const schema = specSchema({ a: { type: 'integer' } }, [{ rule: 'self.a / 0 == 1' }, { rule: 'self.a ==' }, { rule: "self.a + 'x' == 'y'" }]);
     expect(messages(schema, { spec: { a: 1 } })).toEqual([
       'spec: Invalid value: "object": division by zero evaluating rule: self.a / 0 == 1',
       expect.stringMatching(/^spec: Invalid value: "object": rule compile error: compilation failed: ERROR: <input>:1:\d+: Syntax error: /),
@@ -234,16 +231,7 @@ describe('bad CEL at runtime', () => {
 describe('celRuleErrors', () => {
   const base = 'spec.versions[0].schema.openAPIV3Schema';
   it('reports compile errors with the CRD field path', () => {
-    const schema: Obj = {
-      type: 'object',
-      properties: {
-        spec: {
-          type: 'object',
-          properties: { a: { type: 'integer' }, items: { type: 'array', items: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self.foo' }] } } },
-          'x-kubernetes-validations': [{ rule: 'self.b == 1' }, { rule: 'self.a' }, { rule: 'x > 1' }, { rule: ' ' }, { rule: 'self.a > 0' }],
-        },
-      },
-    };
+    const schema = specSchema({ a: { type: 'integer' }, items: { type: 'array', items: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self.foo' }] } } }, [{ rule: 'self.b == 1' }, { rule: 'self.a' }, { rule: 'x > 1' }, { rule: ' ' }, { rule: 'self.a > 0' }]);
     expect(celRuleErrors(schema, base).map(formatFieldError)).toEqual([
       `${base}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: apiextensions.ValidationRule{Rule:"self.b == 1", Message:"", MessageExpression:"", Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}: compilation failed: ERROR: <input>:1:5: undefined field 'b'\n | self.b == 1\n | ....^`,
       `${base}.properties[spec].x-kubernetes-validations[1].rule: Invalid value: apiextensions.ValidationRule{Rule:"self.a", Message:"", MessageExpression:"", Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}: cel expression must evaluate to a bool`,
@@ -269,19 +257,10 @@ describe('celRuleErrors', () => {
 
 describe('celRuleErrors: messageExpression and fieldPath', () => {
   it('reports them on their own fields', () => {
-    const schema: Obj = {
-      type: 'object',
-      properties: {
-        spec: {
-          type: 'object',
-          properties: { a: { type: 'integer' } },
-          'x-kubernetes-validations': [
-            { rule: 'self.a > 0', messageExpression: "'a is ' +", fieldPath: '.b' },
-            { rule: 'self.a > 0', fieldPath: '.a', messageExpression: "'a is ' + string(self.a)" },
-          ],
-        },
-      },
-    };
+    const schema = specSchema({ a: { type: 'integer' } }, [
+      { rule: 'self.a > 0', messageExpression: "'a is ' +", fieldPath: '.b' },
+      { rule: 'self.a > 0', fieldPath: '.a', messageExpression: "'a is ' + string(self.a)" },
+    ]);
     const errs = celRuleErrors(schema, 'openAPIV3Schema').map(formatFieldError);
     expect(errs).toHaveLength(2);
     expect(errs[0]).toMatch(

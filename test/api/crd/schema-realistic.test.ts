@@ -8,6 +8,7 @@ import { compileSchema } from '../../../src/api/crd/schema/index.js';
 import { compileNode } from '../../../src/api/crd/schema/node.js';
 import { validateOpenAPI } from '../../../src/api/crd/schema/openapi.js';
 import { formatFieldError } from '../../../src/api/errors.js';
+import { certManagerConditions } from './cert-manager-conditions.js';
 
 type Obj = Record<string, unknown>;
 
@@ -103,23 +104,7 @@ const certificateSchema: Obj = {
     status: {
       type: 'object',
       properties: {
-        conditions: {
-          type: 'array',
-          'x-kubernetes-list-type': 'map',
-          'x-kubernetes-list-map-keys': ['type'],
-          items: {
-            type: 'object',
-            required: ['status', 'type'],
-            properties: {
-              lastTransitionTime: { type: 'string', format: 'date-time' },
-              message: str,
-              observedGeneration: { type: 'integer', format: 'int64' },
-              reason: str,
-              status: { type: 'string', enum: ['True', 'False', 'Unknown'] },
-              type: str,
-            },
-          },
-        },
+        conditions: certManagerConditions(),
         failedIssuanceAttempts: { type: 'integer' },
         lastFailureTime: { type: 'string', format: 'date-time' },
         nextPrivateKeySecretName: str,

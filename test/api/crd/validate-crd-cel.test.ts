@@ -3,37 +3,29 @@ import { formatFieldError } from '../../../src/api/errors.js';
 import { validateCrd } from '../../../src/api/crd/validate-crd.js';
 import { defaultCrd } from '../../../src/api/crd/defaults-crd.js';
 import type { KubeObject } from '../../../src/api/meta.js';
+import { crdObject, crdVersion } from '../../helpers/crd.js';
 
 function crdWithRule(rule: string): KubeObject {
-  const crd: KubeObject = {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'backups.example.com' },
-    spec: {
-      group: 'example.com',
-      scope: 'Namespaced',
-      names: { plural: 'backups', kind: 'Backup' },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: {
-                  type: 'object',
-                  'x-kubernetes-validations': [{ rule, message: 'keep must not exceed max' }],
-                  properties: { keep: { type: 'integer' }, max: { type: 'integer' } },
-                },
+  const crd: KubeObject = crdObject({
+    group: 'example.com',
+    names: { plural: 'backups', kind: 'Backup' },
+    versions: [
+      crdVersion('v1', {
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                'x-kubernetes-validations': [{ rule, message: 'keep must not exceed max' }],
+                properties: { keep: { type: 'integer' }, max: { type: 'integer' } },
               },
             },
           },
         },
-      ],
-    },
-  };
+      }),
+    ],
+  });
   defaultCrd(crd);
   return crd;
 }

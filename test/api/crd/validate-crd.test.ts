@@ -3,6 +3,8 @@ import { defaultCrd } from '../../../src/api/crd/defaults-crd.js';
 import { validateCrd } from '../../../src/api/crd/validate-crd.js';
 import { formatFieldError, invalid } from '../../../src/api/errors.js';
 import type { KubeObject } from '../../../src/api/meta.js';
+import { certManagerConditions } from './cert-manager-conditions.js';
+import { certificateColumns, crdObject, crdVersion } from '../../helpers/crd.js';
 
 const DNS1035 =
   "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
@@ -12,84 +14,59 @@ const SUBDOMAIN =
 const str = { type: 'string' };
 /** Modelled on cert-manager's Certificate: status subresource, printer columns, a map list of conditions. */
 function certificate(): any {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'certificates.cert-manager.io', labels: { app: 'cert-manager' } },
-    spec: {
-      group: 'cert-manager.io',
-      names: { kind: 'Certificate', listKind: 'CertificateList', plural: 'certificates', singular: 'certificate', shortNames: ['cert', 'certs'], categories: ['cert-manager'] },
-      scope: 'Namespaced',
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          additionalPrinterColumns: [
-            { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-            { name: 'Secret', type: 'string', jsonPath: '.spec.secretName' },
-            { name: 'Issuer', type: 'string', jsonPath: '.spec.issuerRef.name', priority: 1 },
-            { name: 'Status', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].message', priority: 1 },
-            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'CreationTimestamp is a timestamp representing the server time' },
-          ],
-          schema: {
-            openAPIV3Schema: {
-              description: 'A Certificate resource should be created to ensure an up to date and signed X.509 certificate is stored in the Kubernetes Secret resource named in `spec.secretName`.',
-              type: 'object',
-              required: ['spec'],
-              properties: {
-                apiVersion: str,
-                kind: str,
-                metadata: { type: 'object' },
-                spec: {
-                  type: 'object',
-                  required: ['issuerRef', 'secretName'],
-                  properties: {
-                    commonName: str,
-                    dnsNames: { type: 'array', items: str },
-                    duration: str,
-                    issuerRef: { type: 'object', required: ['name'], properties: { group: str, kind: str, name: str } },
-                    secretName: str,
-                    privateKey: { type: 'object', properties: { algorithm: { type: 'string', enum: ['RSA', 'ECDSA', 'Ed25519'] }, size: { type: 'integer' } } },
-                    secretTemplate: {
-                      type: 'object',
-                      properties: { annotations: { type: 'object', additionalProperties: str }, labels: { type: 'object', additionalProperties: str } },
-                    },
-                    revisionHistoryLimit: { type: 'integer', format: 'int32' },
+  return crdObject({
+    group: 'cert-manager.io',
+    names: { kind: 'Certificate', listKind: 'CertificateList', plural: 'certificates', singular: 'certificate', shortNames: ['cert', 'certs'], categories: ['cert-manager'] },
+    metadata: { labels: { app: 'cert-manager' } },
+    versions: [
+      crdVersion('v1', {
+        subresources: { status: {} },
+        additionalPrinterColumns: [
+          ...certificateColumns(),
+          { name: 'Issuer', type: 'string', jsonPath: '.spec.issuerRef.name', priority: 1 },
+          { name: 'Status', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].message', priority: 1 },
+          { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'CreationTimestamp is a timestamp representing the server time' },
+        ],
+        schema: {
+          openAPIV3Schema: {
+            description: 'A Certificate resource should be created to ensure an up to date and signed X.509 certificate is stored in the Kubernetes Secret resource named in `spec.secretName`.',
+            type: 'object',
+            required: ['spec'],
+            properties: {
+              apiVersion: str,
+              kind: str,
+              metadata: { type: 'object' },
+              spec: {
+                type: 'object',
+                required: ['issuerRef', 'secretName'],
+                properties: {
+                  commonName: str,
+                  dnsNames: { type: 'array', items: str },
+                  duration: str,
+                  issuerRef: { type: 'object', required: ['name'], properties: { group: str, kind: str, name: str } },
+                  secretName: str,
+                  privateKey: { type: 'object', properties: { algorithm: { type: 'string', enum: ['RSA', 'ECDSA', 'Ed25519'] }, size: { type: 'integer' } } },
+                  secretTemplate: {
+                    type: 'object',
+                    properties: { annotations: { type: 'object', additionalProperties: str }, labels: { type: 'object', additionalProperties: str } },
                   },
+                  revisionHistoryLimit: { type: 'integer', format: 'int32' },
                 },
-                status: {
-                  type: 'object',
-                  properties: {
-                    conditions: {
-                      type: 'array',
-                      'x-kubernetes-list-type': 'map',
-                      'x-kubernetes-list-map-keys': ['type'],
-                      items: {
-                        type: 'object',
-                        required: ['status', 'type'],
-                        properties: {
-                          lastTransitionTime: { type: 'string', format: 'date-time' },
-                          message: str,
-                          observedGeneration: { type: 'integer', format: 'int64' },
-                          reason: str,
-                          status: { type: 'string', enum: ['True', 'False', 'Unknown'] },
-                          type: str,
-                        },
-                      },
-                    },
-                    notAfter: { type: 'string', format: 'date-time' },
-                    revision: { type: 'integer' },
-                  },
+              },
+              status: {
+                type: 'object',
+                properties: {
+                  conditions: certManagerConditions(),
+                  notAfter: { type: 'string', format: 'date-time' },
+                  revision: { type: 'integer' },
                 },
               },
             },
           },
         },
-      ],
-    },
-  };
+      }),
+    ],
+  });
 }
 
 /** Two versions (v1beta1 deprecated, v1 stored), a scale subresource, defaults, int-or-string, an embedded resource and a CEL rule. */
@@ -111,35 +88,27 @@ function widgets(): any {
     },
   });
   const subresources = () => ({ status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } });
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.example.com' },
-    spec: {
-      group: 'example.com',
-      names: { kind: 'Widget', plural: 'widgets' },
-      scope: 'Namespaced',
-      versions: [
+  return crdObject({
+    group: 'example.com',
+    names: { kind: 'Widget', plural: 'widgets' },
+    versions: [
+      crdVersion(
+        'v1beta1',
         {
-          name: 'v1beta1',
-          served: true,
-          storage: false,
           deprecated: true,
           deprecationWarning: 'example.com/v1beta1 Widget is deprecated; use example.com/v1',
           schema: { openAPIV3Schema: schema() },
           subresources: subresources(),
         },
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: schema() },
-          subresources: subresources(),
-          additionalPrinterColumns: [{ name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' }],
-        },
-      ],
-    },
-  };
+        false,
+      ),
+      crdVersion('v1', {
+        schema: { openAPIV3Schema: schema() },
+        subresources: subresources(),
+        additionalPrinterColumns: [{ name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' }],
+      }),
+    ],
+  });
 }
 
 const established = (crd: any) => ({ ...crd, status: { ...crd.status, conditions: [{ type: 'Established', status: 'True' }] } });
