@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: listeners, TCP and UDP relays and write-back of one proxy belong together.
 // The service proxy, in kube-proxy's original "userspace" mode: for every
 // Service port a listener — on the ClusterIP (when that address is on this
 // machine, see interface.ts), on hostAddress:nodePort for NodePort and
@@ -329,6 +330,10 @@ export class ServiceProxy {
       up.once('connect', () => {
         connected = true;
         up.setTimeout(0);
+        // As kube-proxy's (Go) sockets: no Nagle delay, so a small segment relayed right after another (a response
+        // head, then its body) is not held for the peer's delayed ack — tens of milliseconds per request otherwise.
+        up.setNoDelay(true);
+        client.setNoDelay(true);
         this.sockets.add(up);
         up.on('close', () => this.sockets.delete(up));
         if (clientIP) this.balancer.used(bkey, clientIP, b);

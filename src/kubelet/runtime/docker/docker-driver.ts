@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one RuntimeDriver, every method of it mapped onto Docker in one place.
 // The Docker runtime driver: pods as real containers through dockerode.
 //
 // Shape of a pod on Docker (the dockershim/cri-dockerd layout):
@@ -85,6 +86,13 @@ export class DockerDriver implements RuntimeDriver {
   private readonly listeners = new Set<(ev: ContainerEvent) => void>();
   private events?: NodeJS.ReadableStream;
   private sandboxImagePresent = false;
+  /**
+   * The inspected status of containers last listed as running, so the 1 s relist lists once instead of also
+   * inspecting every running container each second (N inspects/s competing with pod starts on dockerd).
+   * Nothing of a running container's status changes while it keeps running; an entry goes when the listing
+   * shows another state, the container leaves the listing, an event says it started or died, or it is removed.
+   */
+  private readonly runningStatus = new Map<string, ContainerStatus>();
   private eventsActive = false;
   private closed = false;
 
@@ -126,6 +134,7 @@ export class DockerDriver implements RuntimeDriver {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.runningStatus.clear();
     this.listeners.clear();
     this.stopEvents();
   }
@@ -197,6 +206,10 @@ export class DockerDriver implements RuntimeDriver {
     return (info.IPAM?.Config ?? []).map((c) => c.Subnet ?? '').filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
   }
 
+  // No warm pool of pre-created holders: Docker fixes a container's labels and hostname at create, the app
+  // containers take their hostname from the holder, and both are per pod (the pod-uid label is how a restarted
+  // kubelet finds its sandboxes; the hostname is the pod's name). So the holder's start (network attach) stays
+  // on the pod's path: about one `docker run` of the pod's ~1.5.
   async runSandbox(cfg: PodSandboxConfig): Promise<SandboxInfo> {
     const pod = cfg.pod;
     const uid = pod.metadata.uid ?? '';
@@ -206,9 +219,11 @@ export class DockerDriver implements RuntimeDriver {
     await this.ensureNetwork();
 
     // A running sandbox of this pod is reused (a restarted kubelet, or a repeated sync).
+    // The listing already says whether it runs and its address: no inspect per candidate.
     for (const c of await this.listByLabels([`${LABEL_POD_UID}=${uid}`, `${LABEL_SANDBOX}=true`])) {
-      const info = await this.inspect(c.Id);
-      if (info?.State.Running) return { id: info.Id, podUid: uid, ip: this.ipOf(info) };
+      const ip = (c.NetworkSettings?.Networks?.[this.network] as { IPAddress?: string } | undefined)?.IPAddress;
+      // `paused` too: inspect calls a paused container running, and so did this check when it inspected.
+      if (c.State === 'running' || c.State === 'paused') return { id: c.Id, podUid: uid, ip: ip ?? '' };
       await this.removeQuietly(c.Id);
     }
 
@@ -341,6 +356,7 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   async stopContainer(id: string, graceSeconds: number): Promise<void> {
+    this.runningStatus.delete(id);
     try {
       // docker stop: SIGTERM (or the image's StopSignal), SIGKILL after t seconds.
       await this.docker.getContainer(id).stop({ t: Math.max(0, Math.floor(graceSeconds)) });
@@ -351,6 +367,7 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   async removeContainer(id: string): Promise<void> {
+    this.runningStatus.delete(id);
     try {
       await this.docker.getContainer(id).remove({ force: true, v: true });
     } catch (e) {
@@ -379,13 +396,30 @@ export class DockerDriver implements RuntimeDriver {
 
   async listContainers(instance: string): Promise<ContainerStatus[]> {
     const list = await this.listByLabels([`${LABEL_INSTANCE}=${instance}`, `${LABEL_SANDBOX}=false`]);
-    const out = await Promise.all(list.map((c) => this.containerStatus(c.Id)));
+    if (instance === this.instance) {
+      const listed = new Set(list.map((c) => c.Id));
+      for (const id of this.runningStatus.keys()) if (!listed.has(id)) this.runningStatus.delete(id);
+    }
+    const out = await Promise.all(
+      list.map((c) => {
+        const known = c.State === 'running' ? this.runningStatus.get(c.Id) : undefined;
+        return known ? { ...known } : this.containerStatus(c.Id);
+      }),
+    );
     return out.filter((s): s is ContainerStatus => s !== undefined);
   }
 
   async containerStatus(id: string): Promise<ContainerStatus | undefined> {
     const info = await this.inspect(id);
-    return info ? statusFromInspect(info) : undefined;
+    if (!info) {
+      this.runningStatus.delete(id);
+      return undefined;
+    }
+    const status = statusFromInspect(info);
+    // Only this instance's containers, and only while running (what a relist may reuse).
+    if (status.state === 'running' && info.Config?.Labels?.[LABEL_INSTANCE] === this.instance) this.runningStatus.set(info.Id, status);
+    else this.runningStatus.delete(info.Id);
+    return status;
   }
 
   // ---- logs, exec, stats ----------------------------------------------------
@@ -577,6 +611,8 @@ export class DockerDriver implements RuntimeDriver {
           const attrs = ev.Actor?.Attributes ?? {};
           const action = ev.Action ?? ev.status;
           const state: ContainerState = action === 'start' ? 'running' : 'exited';
+          // A start (a new StartedAt) or an exit: the next listing inspects it afresh.
+          if (ev.id) this.runningStatus.delete(ev.id);
           for (const fn of [...this.listeners]) fn({ id: ev.id ?? '', podUid: attrs[LABEL_POD_UID] ?? '', state });
         } catch {
           // a malformed event line is skipped; the kubelet's relist catches up
