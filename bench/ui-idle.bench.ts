@@ -207,7 +207,13 @@ export async function run(): Promise<Record<string, number | string>> {
 }
 
 if (isMain(import.meta.url)) {
-  run().then((r) => {
-    for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(44)} ${v}`);
-  });
+  run().then(
+    (r) => {
+      for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(44)} ${v}`);
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
 }
