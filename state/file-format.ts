@@ -16,6 +16,7 @@
 // wrote, is an error naming the file — starting empty over it would lose the
 // user's cluster.
 import type { KubeObject } from '../src/api/meta.js';
+import { objectJson } from './object-json.js';
 
 export const SCHEMA_VERSION = 2;
 
@@ -86,11 +87,18 @@ export class StateFileEncoder {
     yield parts.join('');
   }
 
-  /** One object's stored JSON (after the codec), cached while the object is frozen. Shared with the journal. */
+  /**
+   * One object's stored JSON (after the codec), cached while the object is
+   * frozen. Shared with the journal; an object the codec leaves as it is has
+   * the process-wide text of its version (object-json.ts), which the API
+   * server's watches and lists reuse.
+   */
   object(obj: KubeObject): string {
     let s = this.cache.get(obj);
     if (s === undefined) {
-      s = JSON.stringify(this.codec ? this.codec.encode(obj) : obj);
+      const stored = this.codec ? this.codec.encode(obj) : obj;
+      if (stored === obj) return objectJson(obj);
+      s = JSON.stringify(stored);
       if (Object.isFrozen(obj)) this.cache.set(obj, s);
     }
     return s;

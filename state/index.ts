@@ -20,6 +20,7 @@ import { MemoryStore } from './store.js';
 export { MemoryStore, rfc3339, type MemoryStoreConfig } from './store.js';
 export { FilePersistence, type PersistenceStats, type CompactionPolicy, type PersistenceStep, type LoadReport } from './persistence.js';
 export { journalPathFor } from './journal-format.js';
+export { objectJson } from './object-json.js';
 export { readStateOnDisk, type StateOnDisk } from './disk-view.js';
 export { StateFileError, SCHEMA_VERSION, type ObjectCodec, type StateFile } from './file-format.js';
 export { StateLock, type LockInfo } from './lock.js';

@@ -33,6 +33,12 @@ export interface WriteOptions {
   /** Strict: unknown fields are an error; Warn/Ignore: dropped. Default Ignore, as Kubernetes. */
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   fieldManager?: string;
+  /**
+   * create/update only: the caller hands `input` over (a request body just
+   * decoded for this call, shared with no one), so it is defaulted in place
+   * rather than deep-copied first.
+   */
+  owned?: boolean;
 }
 
 export interface ApiDeleteOptions extends DeleteOptions, WriteOptions {
@@ -52,7 +58,7 @@ export interface ApiOptions {
 /** Held by a CRD until its custom resources are gone (apiextensions' customresourcecleanup finalizer). */
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 
-const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+import { SYSTEM_NAMESPACES } from './system-namespaces.js';
 
 export class Api {
   readonly store: ObjectStore;
@@ -252,7 +258,7 @@ export class Api {
     }
     const merged = merge(old);
     merged.metadata.resourceVersion = old.metadata.resourceVersion;
-    const candidate = this.prepare(merged, opts);
+    const candidate = this.prepare(merged, { ...opts, owned: false });
     this.carryServerFields(candidate, old);
     if (info.subresources.includes('status')) candidate.status = clone(old.status);
     if (JSON.stringify(stripVolatile(candidate)) === JSON.stringify(stripVolatile(old))) {
@@ -359,7 +365,7 @@ export class Api {
         throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
       }
     }
-    const obj = clone(input);
+    const obj = opts.owned ? input : clone(input);
     obj.apiVersion = apiVersionOf(info);
     if (info.namespaced) obj.metadata.namespace = obj.metadata.namespace || 'default';
     else delete obj.metadata.namespace;

@@ -26,6 +26,21 @@ export type ParsedPath =
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
+/** `group/version` of everything served, per registry, dropped whenever its kinds change (every request asks). */
+const servedGroupVersions = new WeakMap<KindRegistry, Set<string>>();
+function serves(kinds: KindRegistry, group: string, version: string): boolean {
+  let set = servedGroupVersions.get(kinds);
+  if (!set) {
+    set = new Set(kinds.groupVersions().map((gv) => `${gv.group}/${gv.version}`));
+    servedGroupVersions.set(kinds, set);
+    const off = kinds.onChange(() => {
+      servedGroupVersions.delete(kinds);
+      off();
+    });
+  }
+  return set.has(`${group}/${version}`);
+}
+
 /** Parses a request path against the kinds `kinds` serves right now (custom kinds come and go with their CRDs). */
 export function parsePath(pathname: string, kinds: KindRegistry): ParsedPath {
   let segs: string[];
@@ -50,7 +65,7 @@ export function parsePath(pathname: string, kinds: KindRegistry): ParsedPath {
   } else {
     return { type: 'unknown' };
   }
-  if (!kinds.groupVersions().some((gv) => gv.group === group && gv.version === version)) return { type: 'unknown' };
+  if (!serves(kinds, group, version)) return { type: 'unknown' };
   if (rest.length === 0) return { type: 'groupVersion', group, version };
   let legacyWatch = false;
   if (rest[0] === 'watch') {

@@ -1,5 +1,5 @@
 // The REST verbs on resources: list/get/create/update/patch/delete (and
-// deletecollection), the status subresource, and list pagination. Every write
+// deletecollection) and the status subresource; lists are in list.ts. Every write
 // goes through the Api (defaults, validation, merge); errors come back as the
 // Api's metav1.Status errors.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,7 +12,8 @@ import { decodeObject, mediaType, parseJson, readBody } from './body.js';
 import { boolParam, includeObject, intParam, selectorPredicate, wantsTable } from './negotiate.js';
 import { buildTable } from './printers/index.js';
 import type { ResourceRequest } from './request-info.js';
-import { sendJson, successStatus } from './respond.js';
+import { sendJson, sendJsonText, successStatus } from './respond.js';
+import { servedJson } from './object-json.js';
 import { serverSideApply } from './server-apply.js';
 import { checkBodyVersion, isConvertedVersion, outbound, tableOutbound } from './versions.js';
 
@@ -60,72 +61,13 @@ function checkNamespace(rr: ResourceRequest, obj: Record<string, unknown>): void
   }
 }
 
-// ---- list with pagination ----
-
-interface ContinueToken {
-  rv: string;
-  after: string;
-}
-
-function encodeContinue(t: ContinueToken): string {
-  return Buffer.from(JSON.stringify(t)).toString('base64url');
-}
-
-function decodeContinue(s: string): ContinueToken {
-  try {
-    const t = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as ContinueToken;
-    if (typeof t.after !== 'string') throw new Error('bad');
-    return t;
-  } catch {
-    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
-  }
-}
-
-const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
-
-export function handleList(c: ResourceContext): void {
-  const { api, rr, query } = c;
-  const filter = selectorPredicate(query, rr.info.kind);
-  const all = api.list(rr.info.kind, { namespace: rr.namespace || undefined, filter });
-  let items = all.items;
-  let rv = all.resourceVersion;
-  const limit = intParam(query, 'limit') ?? 0;
-  const cont = query.get('continue');
-  if (cont) {
-    const t = decodeContinue(cont);
-    // Objects are sorted by namespace/name; resume after the last key served.
-    let lo = 0;
-    let hi = items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keyOf(items[mid]) <= t.after) lo = mid + 1;
-      else hi = mid;
-    }
-    items = items.slice(lo);
-    rv = t.rv;
-  }
-  const metadata: Record<string, unknown> = { resourceVersion: rv };
-  if (limit > 0 && items.length > limit) {
-    metadata.continue = encodeContinue({ rv, after: keyOf(items[limit - 1]) });
-    metadata.remainingItemCount = items.length - limit;
-    items = items.slice(0, limit);
-  }
-  if (wantsTable(c.req)) {
-    const table = tableOutbound(rr, buildTable(rr.info, items, { now: c.now(), include: includeObject(query), resourceVersion: rv }));
-    table.metadata = metadata as typeof table.metadata;
-    sendJson(c.res, 200, table);
-    return;
-  }
-  sendJson(c.res, 200, { kind: rr.info.listKind ?? `${rr.info.kind}List`, apiVersion: apiVersionOf(rr.info), metadata, items: isConvertedVersion(rr) ? items.map((o) => outbound(rr, o)) : items });
-}
-
 export function handleGet(c: ResourceContext): void {
   const obj = c.api.mustGet(c.rr.info.kind, c.rr.namespace, c.rr.name);
   if (wantsTable(c.req)) {
     sendJson(c.res, 200, tableOutbound(c.rr, buildTable(c.rr.info, [obj], { now: c.now(), include: includeObject(c.query), resourceVersion: obj.metadata.resourceVersion })));
     return;
   }
-  sendJson(c.res, 200, outbound(c.rr, obj));
+  sendJsonText(c.res, 200, servedJson(c.rr, obj));
 }
 
 export async function handleCreate(c: ResourceContext): Promise<void> {
@@ -137,8 +79,9 @@ export async function handleCreate(c: ResourceContext): Promise<void> {
     throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersionOf(rr.info)})`);
   }
   checkBodyVersion(rr, obj);
-  const created = await withStrictWording(rr, () => api.create(obj as KubeObject, writeOptions(c.query)));
-  sendJson(c.res, 201, outbound(rr, created));
+  // The body was decoded for this call alone: the Api may default it in place instead of copying it.
+  const created = await withStrictWording(rr, () => api.create(obj as KubeObject, { ...writeOptions(c.query), owned: true }));
+  sendJsonText(c.res, 201, servedJson(rr, created));
 }
 
 export async function handleUpdate(c: ResourceContext): Promise<void> {
@@ -152,11 +95,11 @@ export async function handleUpdate(c: ResourceContext): Promise<void> {
   }
   meta.name = rr.name;
   checkBodyVersion(rr, obj);
-  const opts = writeOptions(c.query);
+  const opts = { ...writeOptions(c.query), owned: true };
   const out = rr.subresource === 'status'
     ? await api.updateStatus(obj as KubeObject)
     : await withStrictWording(rr, () => api.update(obj as KubeObject, opts));
-  sendJson(c.res, 200, outbound(rr, out));
+  sendJsonText(c.res, 200, servedJson(rr, out));
 }
 
 export async function handlePatch(c: ResourceContext): Promise<void> {
@@ -191,7 +134,7 @@ export async function handlePatch(c: ResourceContext): Promise<void> {
         subresource: rr.subresource === 'status' ? 'status' : undefined,
       }),
     );
-    sendJson(c.res, created ? 201 : 200, outbound(rr, object));
+    sendJsonText(c.res, created ? 201 : 200, servedJson(rr, object));
     return;
   }
   const patch = parseJson(body);
@@ -203,7 +146,7 @@ export async function handlePatch(c: ResourceContext): Promise<void> {
       apiVersion: isConvertedVersion(rr) ? apiVersionOf(rr.info) : undefined,
     }),
   );
-  sendJson(c.res, 200, outbound(rr, out));
+  sendJsonText(c.res, 200, servedJson(rr, out));
 }
 
 async function deleteOptions(c: ResourceContext): Promise<ApiDeleteOptions> {

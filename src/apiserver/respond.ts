@@ -8,7 +8,15 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, heade
     res.end();
     return;
   }
-  const text = JSON.stringify(body);
+  sendJsonText(res, code, JSON.stringify(body), headers);
+}
+
+/** A body that is JSON text already (an object's cached text). */
+export function sendJsonText(res: ServerResponse, code: number, text: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
   res.writeHead(code, {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(text),

@@ -28,11 +28,11 @@ import {
   handleDelete,
   handleDeleteCollection,
   handleGet,
-  handleList,
   handlePatch,
   handleUpdate,
   type ResourceContext,
 } from './resources.js';
+import { handleList } from './list.js';
 import { notFoundPath, sendError, sendJson, sendText, toStatusError } from './respond.js';
 import { handleScale } from './scale.js';
 import { handleEviction } from './eviction.js';

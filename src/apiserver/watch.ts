@@ -18,6 +18,7 @@ import { buildTable, printerFor, tableRow, type IncludeObject } from './printers
 import type { ResourceRequest } from './request-info.js';
 import { toStatusError } from './respond.js';
 import { boolParam } from './negotiate.js';
+import { servedJson } from './object-json.js';
 import { outbound } from './versions.js';
 
 export interface WatchStreamOptions {
@@ -38,18 +39,21 @@ export interface WatchStreamOptions {
 }
 
 // Stored objects are frozen and shared by every watcher, so each is serialised
-// once per served version no matter how many watchers receive it (watch fan-out).
-const jsonCaches = new Map<string, WeakMap<object, string>>();
-function serialized(obj: KubeObject, rr: ResourceRequest): string {
+// once per served version no matter how many watchers receive it (watch
+// fan-out), and that text is the one the journal and lists use too.
+
+/** One event's line per object version, event type and served version: shared by every watcher that sends it. */
+const lineCaches = new Map<string, WeakMap<object, Record<string, string>>>();
+function eventLine(type: string, rr: ResourceRequest, obj: KubeObject): string {
   const version = apiVersionOf(rr.info);
-  let cache = jsonCaches.get(version);
-  if (!cache) jsonCaches.set(version, (cache = new WeakMap()));
-  let s = cache.get(obj);
-  if (s === undefined) {
-    s = JSON.stringify(outbound(rr, obj));
-    if (Object.isFrozen(obj)) cache.set(obj, s);
+  let cache = lineCaches.get(version);
+  if (!cache) lineCaches.set(version, (cache = new WeakMap()));
+  let lines = cache.get(obj);
+  if (!lines) {
+    lines = {};
+    if (Object.isFrozen(obj)) cache.set(obj, lines);
   }
-  return s;
+  return (lines[type] ??= `{"type":"${type}","object":${servedJson(rr, obj)}}\n`);
 }
 
 export function serveWatch(o: WatchStreamOptions): void {
@@ -78,11 +82,32 @@ export function serveWatch(o: WatchStreamOptions): void {
     table.metadata = { resourceVersion: (obj as KubeObject).metadata.resourceVersion };
     return table;
   };
+  // Lines wait for the end of this turn of the event loop and go out in one
+  // write: a burst of changes (a group commit's worth) costs each watcher one
+  // socket write instead of one per event.
+  let pending: string[] = [];
+  let flushScheduled = false;
+  const flush = (): void => {
+    flushScheduled = false;
+    if (closed || pending.length === 0) return;
+    const text = pending.length === 1 ? pending[0] : pending.join('');
+    pending = [];
+    res.write(text);
+    if (res.writableLength > o.maxBufferedBytes) finish(); // too slow a reader: Kubernetes closes it too
+  };
   const send = (type: string, obj: unknown): void => {
     if (closed) return;
-    const object = type === 'BOOKMARK' || type === 'ERROR' ? JSON.stringify(obj) : o.table ? JSON.stringify(encode(obj)) : serialized(obj as KubeObject, rr);
-    res.write(`{"type":"${type}","object":${object}}\n`);
-    if (res.writableLength > o.maxBufferedBytes) finish(); // too slow a reader: Kubernetes closes it too
+    pending.push(
+      type === 'BOOKMARK' || type === 'ERROR'
+        ? `{"type":"${type}","object":${JSON.stringify(obj)}}\n`
+        : o.table
+          ? `{"type":"${type}","object":${JSON.stringify(encode(obj))}}\n`
+          : eventLine(type, rr, obj as KubeObject),
+    );
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
   };
 
   const untrack = o.track(() => finish());
@@ -93,6 +118,8 @@ export function serveWatch(o: WatchStreamOptions): void {
     if (api.kinds.lookup(rr.group, rr.version, rr.resource)?.kind !== info.kind) finish();
   });
   function finish(): void {
+    if (closed) return;
+    if (!res.destroyed) flush(); // what was sent before the end goes out before it
     if (closed) return;
     closed = true;
     stopKindWatch();

@@ -38,8 +38,17 @@ export function since(ts: string | undefined | null, now: number): string {
   return humanDuration(now - t);
 }
 
+/** Parsed creationTimestamps of stored (frozen) objects: every table row asks for one. */
+const created = new WeakMap<KubeObject, number>();
+
 export function age(obj: KubeObject, now: number): string {
-  return since(obj.metadata.creationTimestamp, now);
+  let t = created.get(obj);
+  if (t === undefined) {
+    const ts = obj.metadata.creationTimestamp;
+    t = ts ? Date.parse(ts) : NaN;
+    if (Object.isFrozen(obj)) created.set(obj, t);
+  }
+  return Number.isFinite(t) ? humanDuration(now - t) : '<unknown>';
 }
 
 /** labels.FormatLabels: `<none>` for an empty set. */
