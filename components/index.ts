@@ -6,4 +6,5 @@
 export { App, type AppProps } from './app.js';
 export type { SyncSource, SyncStatusLike } from './types.js';
 export { defaultRenderers, type Renderer, type RendererRegistry } from './render/index.js';
-export { BINDINGS, type Binding } from './keys.js';
+export { BINDINGS } from './actions/index.js';
+export type { Binding } from './keys.js';

@@ -15,6 +15,7 @@ import {
 } from './errors.js';
 import { KindRegistry, parseApiVersion, apiVersionOf, qualifiedResource, type KindInfo } from './kinds.js';
 import { clone, type KubeObject, type OwnerReference } from './meta.js';
+import type { ObjectOf } from './types/kind-map.js';
 import { applyPatch, type PatchType } from './patch/index.js';
 import { clientSideApply, LAST_APPLIED } from './patch/apply.js';
 import type { DeleteOptions, ListOptions, ListResult, ObjectStore, WatchEvent, WatchHandle, WatchOptions } from './store-types.js';
@@ -76,19 +77,30 @@ export class Api {
 
   // ---- reads -------------------------------------------------------------
 
-  get<T extends KubeObject = KubeObject>(kind: string, namespace: string, name: string): T | undefined {
-    return this.store.get<T>(kind, this.scopeNs(kind, namespace), name);
+  /** The object, typed by its kind: `get('Pod', …)` is a Pod; a custom kind, or one held in a variable, is a KubeObject. */
+  get<K extends string>(kind: K, namespace: string, name: string): ObjectOf<K> | undefined;
+  /** @deprecated transitional: the caller picks the type; name the kind instead. */
+  get<T extends KubeObject>(kind: string, namespace: string, name: string): T | undefined;
+  get(kind: string, namespace: string, name: string): KubeObject | undefined {
+    return this.store.get(kind, this.scopeNs(kind, namespace), name);
   }
 
   /** Like get, but throws NotFound in Kubernetes' words. */
-  mustGet<T extends KubeObject = KubeObject>(kind: string, namespace: string, name: string): T {
-    const o = this.get<T>(kind, namespace, name);
+  mustGet<K extends string>(kind: K, namespace: string, name: string): ObjectOf<K>;
+  /** @deprecated transitional: the caller picks the type; name the kind instead. */
+  mustGet<T extends KubeObject>(kind: string, namespace: string, name: string): T;
+  mustGet(kind: string, namespace: string, name: string): KubeObject {
+    const o = this.get(kind, namespace, name);
     if (!o) throw notFound(kind, name);
     return o;
   }
 
-  list<T extends KubeObject = KubeObject>(kind: string, opts: ListOptions = {}): ListResult<T> {
-    return this.store.list<T>(kind, opts);
+  /** The objects of a kind, typed by it as `get` is. */
+  list<K extends string>(kind: K, opts?: ListOptions): ListResult<ObjectOf<K>>;
+  /** @deprecated transitional: the caller picks the type; name the kind instead. */
+  list<T extends KubeObject>(kind: string, opts?: ListOptions): ListResult<T>;
+  list(kind: string, opts: ListOptions = {}): ListResult<KubeObject> {
+    return this.store.list(kind, opts);
   }
 
   watch(kind: string, opts: WatchOptions, handler: (ev: WatchEvent) => void): WatchHandle {

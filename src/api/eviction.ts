@@ -82,7 +82,7 @@ export async function evictPod(api: Api, namespace: string, name: string, opts: 
     }
   }
 
-  const covering = pdbsForPod(api.list<PodDisruptionBudget>('PodDisruptionBudget', { namespace }).items, pod);
+  const covering = pdbsForPod(api.list('PodDisruptionBudget', { namespace }).items, pod);
   if (covering.length > 1) throw new StatusError(500, '' as StatusReason, MULTIPLE_PDBS_MESSAGE);
   let pinToReadState = false;
   const pdb = covering[0];
@@ -128,7 +128,7 @@ async function checkAndDecrement(api: Api, first: PodDisruptionBudget, podName: 
         if (isStatusError(e, 'Conflict')) throw new StatusError(504, 'Timeout', `couldn't update PodDisruptionBudget "${pdb.metadata.name}" due to conflicts`, { retryAfterSeconds: 10 });
         throw e;
       }
-      pdb = api.mustGet<PodDisruptionBudget>('PodDisruptionBudget', pdb.metadata.namespace ?? '', pdb.metadata.name ?? '');
+      pdb = api.mustGet('PodDisruptionBudget', pdb.metadata.namespace ?? '', pdb.metadata.name ?? '');
     }
   }
 }

@@ -56,7 +56,7 @@ export function newClusterRoleAggregationController(opts: ClusterRoleAggregation
   const { api } = opts;
   const aggregatedNames = () =>
     api
-      .list<ClusterRole>(ROLE)
+      .list(ROLE)
       .items.filter((r) => r.aggregationRule)
       .map((r) => r.metadata.name ?? '');
 
@@ -66,13 +66,13 @@ export function newClusterRoleAggregationController(opts: ClusterRoleAggregation
     clock: opts.clock,
     watches: [{ kind: ROLE, toKeys: () => aggregatedNames() }],
     reconcile: async (name) => {
-      const role = api.get<ClusterRole>(ROLE, '', name);
+      const role = api.get(ROLE, '', name);
       if (!role?.aggregationRule) return;
-      const want = aggregatedRules(role, api.list<ClusterRole>(ROLE).items);
+      const want = aggregatedRules(role, api.list(ROLE).items);
       if (sameRules(role.rules, want)) return;
       await api.modify<ClusterRole>(ROLE, '', name, (copy) => {
         if (!copy.aggregationRule) return undefined;
-        const next = aggregatedRules(copy, api.list<ClusterRole>(ROLE).items);
+        const next = aggregatedRules(copy, api.list(ROLE).items);
         if (sameRules(copy.rules, next)) return undefined;
         copy.rules = next;
         return copy;

@@ -25,7 +25,7 @@ export function templateRevisionHash(owner: KubeObject): string {
 export function ownedRevisions(api: Api, owner: KubeObject): ControllerRevision[] {
   const uid = owner.metadata.uid;
   return api
-    .list<ControllerRevision>('ControllerRevision', { namespace: owner.metadata.namespace, filter: (r) => controllerRef(r)?.uid === uid })
+    .list('ControllerRevision', { namespace: owner.metadata.namespace, filter: (r) => controllerRef(r)?.uid === uid })
     .items.sort((a, b) => a.revision - b.revision || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
 }
 

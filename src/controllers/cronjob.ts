@@ -214,12 +214,12 @@ class CronJobSync {
   ) {}
 
   private ownedJobs(): Job[] {
-    return this.api.list<Job>('Job', { namespace: this.cj.metadata.namespace, filter: (j) => controllerRef(j)?.uid === this.cj.metadata.uid }).items;
+    return this.api.list('Job', { namespace: this.cj.metadata.namespace, filter: (j) => controllerRef(j)?.uid === this.cj.metadata.uid }).items;
   }
 
   async sync(key: string): Promise<ReconcileResult | void> {
     const { namespace, name } = splitNsName(key);
-    const stored = this.api.get<CronJob>('CronJob', namespace, name);
+    const stored = this.api.get('CronJob', namespace, name);
     if (!stored) return;
     this.cj = clone(stored);
     this.status = clone(stored.status ?? {});

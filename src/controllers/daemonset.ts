@@ -275,7 +275,7 @@ class DaemonSetSync {
 
   async sync(key: string): Promise<ReconcileResult | void> {
     const { namespace, name } = splitNsName(key);
-    const ds = this.d.api.get<DaemonSet>('DaemonSet', namespace, name);
+    const ds = this.d.api.get('DaemonSet', namespace, name);
     if (!ds || ds.metadata.deletionTimestamp) return;
     this.ds = ds;
     this.hash = (await ensureCurrentRevision(this.d.api, ds)).hash;
@@ -311,7 +311,7 @@ class DaemonSetSync {
     await truncateHistory(d.api, ds, new Set(pods.map((p) => p.metadata.labels?.[CONTROLLER_REVISION_HASH] ?? '')), this.hash);
     const status = computeStatus(ds, pods, decisions, this.hash, now);
     const ns = ds.metadata.namespace ?? '';
-    const fresh = d.api.get<DaemonSet>('DaemonSet', ns, ds.metadata.name!);
+    const fresh = d.api.get('DaemonSet', ns, ds.metadata.name!);
     if (fresh && JSON.stringify({ ...status, collisionCount: fresh.status?.collisionCount }) !== JSON.stringify(fresh.status ?? {})) {
       await d.api.modify<DaemonSet>('DaemonSet', ns, ds.metadata.name!, (o) => {
         o.status = { ...status, ...(o.status?.collisionCount !== undefined ? { collisionCount: o.status.collisionCount } : {}) };

@@ -210,7 +210,7 @@ export function newDisruptionController(opts: DisruptionControllerOptions): Cont
   const podKeys = (ev: WatchEvent): string[] => {
     const keys = new Set<string>();
     const ns = ev.object.metadata.namespace;
-    const pdbs = api.list<PodDisruptionBudget>('PodDisruptionBudget', { namespace: ns }).items;
+    const pdbs = api.list('PodDisruptionBudget', { namespace: ns }).items;
     if (!pdbs.length) return [];
     for (const pod of [ev.object, ev.oldObject]) {
       if (!pod) continue;
@@ -273,7 +273,7 @@ export function newDisruptionController(opts: DisruptionControllerOptions): Cont
 
   const reconcile = async (key: string): Promise<ReconcileResult | void> => {
     const { namespace, name } = splitNsName(key);
-    const pdb = api.get<PodDisruptionBudget>('PodDisruptionBudget', namespace, name);
+    const pdb = api.get('PodDisruptionBudget', namespace, name);
     if (!pdb) return;
     let recheckMs: number | undefined;
     try {

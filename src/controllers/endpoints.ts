@@ -153,7 +153,7 @@ export function newEndpointsController(opts: EndpointsControllerOptions): Contro
   const podKeys = (ev: WatchEvent): string[] => {
     const keys = new Set<string>();
     const ns = ev.object.metadata.namespace;
-    const services = api.list<Service>('Service', { namespace: ns }).items;
+    const services = api.list('Service', { namespace: ns }).items;
     for (const pod of [ev.object, ev.oldObject]) {
       if (!pod) continue;
       for (const svc of services) {
@@ -171,13 +171,13 @@ export function newEndpointsController(opts: EndpointsControllerOptions): Contro
       if (ev.object.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return [];
       svcName = ev.object.metadata.labels?.[SERVICE_NAME_LABEL] ?? '';
     }
-    const svc = api.get<Service>('Service', ns, svcName);
+    const svc = api.get('Service', ns, svcName);
     return svc?.spec?.selector && svc.spec.type !== 'ExternalName' ? [`${ns}/${svcName}`] : [];
   };
 
   const reconcile = async (key: string): Promise<void> => {
     const { namespace, name } = splitNsName(key);
-    const svc = api.get<Service>('Service', namespace, name);
+    const svc = api.get('Service', namespace, name);
     if (!svc || svc.metadata.deletionTimestamp) {
       // The Service is gone: so are its Endpoints (slices go with their owner reference, or here).
       await deleteIfPresent(api, 'Endpoints', namespace, name, (ep) => !!ep);
@@ -209,7 +209,7 @@ async function syncEndpoints(api: Api, svc: Service, subsets: EndpointSubset[]):
   const ns = svc.metadata.namespace ?? 'default';
   const name = svc.metadata.name!;
   const labels = endpointLabels(svc);
-  const cur = api.get<Endpoints>('Endpoints', ns, name);
+  const cur = api.get('Endpoints', ns, name);
   if (!cur) {
     // AlreadyExists (created meanwhile) is retried through the queue against the fresh object.
     await api.create<Endpoints>({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: ns, ...(Object.keys(labels).length ? { labels } : {}) }, ...(subsets.length ? { subsets } : {}) });
@@ -224,7 +224,7 @@ async function syncEndpoints(api: Api, svc: Service, subsets: EndpointSubset[]):
 }
 
 function ourSlices(api: Api, ns: string, svcName: string): EndpointSlice[] {
-  return api.list<EndpointSlice>('EndpointSlice', {
+  return api.list('EndpointSlice', {
     namespace: ns,
     filter: (s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === svcName && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
   }).items;

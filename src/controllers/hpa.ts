@@ -160,7 +160,7 @@ class HPASync {
 
   async sync(): Promise<ReconcileResult | void> {
     const { namespace, name } = splitNsName(this.key);
-    const hpa = this.d.api.get<HorizontalPodAutoscaler>('HorizontalPodAutoscaler', namespace, name);
+    const hpa = this.d.api.get('HorizontalPodAutoscaler', namespace, name);
     if (!hpa) {
       this.d.memory.delete(this.key);
       return;

@@ -115,7 +115,7 @@ class JobReconciler {
   async reconcile(key: string): Promise<ReconcileResult | void> {
     if (key.startsWith(ORPHAN_POD)) return this.releaseOrphanPod(key.slice(ORPHAN_POD.length));
     const { namespace, name } = splitNsName(key);
-    const stored = this.api.get<Job>('Job', namespace, name);
+    const stored = this.api.get('Job', namespace, name);
     if (!stored) return;
     const now = this.clock.now();
     if (stored.metadata.deletionTimestamp) {
@@ -383,7 +383,7 @@ class JobSync {
     for (const k of ['active', 'succeeded', 'failed'] as const) if (!status[k]) delete status[k];
     if (job.spec.completionMode === 'Indexed' && status.completedIndexes === undefined) status.completedIndexes = '';
     await this.c.writeStatus(job, status);
-    const fin = this.c.api.get<Job>('Job', job.metadata.namespace ?? '', job.metadata.name ?? '');
+    const fin = this.c.api.get('Job', job.metadata.namespace ?? '', job.metadata.name ?? '');
     if (fin && finishedCondition(fin)) {
       this.c.memory.backoff.delete(job.metadata.uid!);
       const t = await this.c.ttlAfterFinished(fin, this.now);

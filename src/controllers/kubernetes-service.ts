@@ -47,7 +47,7 @@ export function newKubernetesServiceController(opts: KubernetesServiceOptions): 
 
   const reconcile = async (): Promise<void> => {
     // A ClusterIP outside today's range (the service range changed between runs) cannot be edited: the Service is made again.
-    const old = api.get<Service>('Service', ns, name);
+    const old = api.get('Service', ns, name);
     if (old && !old.metadata.deletionTimestamp && old.spec?.clusterIP !== clusterIP) {
       try {
         await api.delete('Service', ns, name, { preconditions: { uid: old.metadata.uid } });

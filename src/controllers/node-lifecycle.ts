@@ -141,7 +141,7 @@ export class NodeLifecycleController {
 
   private async pass(): Promise<void> {
     const now = this.clock.now();
-    const nodes = this.api.list<Node>('Node').items;
+    const nodes = this.api.list('Node').items;
     const names = new Set(nodes.map((n) => n.metadata.name!));
     for (const k of [...this.observed.keys()]) if (!names.has(k)) this.observed.delete(k);
     for (const node of nodes) {
@@ -151,7 +151,7 @@ export class NodeLifecycleController {
         if (!isStatusError(e, 'NotFound') && !isStatusError(e, 'Conflict')) throw e;
       }
     }
-    for (const node of this.api.list<Node>('Node').items) {
+    for (const node of this.api.list('Node').items) {
       const noExec = (node.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute');
       if (noExec.length) await this.evictPods(node, noExec, this.clock.now());
     }
@@ -159,7 +159,7 @@ export class NodeLifecycleController {
 
   private async monitor(node: Node, now: number): Promise<void> {
     const name = node.metadata.name!;
-    const lease = this.api.get<KubeObject>('Lease', NODE_LEASE_NAMESPACE, name);
+    const lease = this.api.get('Lease', NODE_LEASE_NAMESPACE, name);
     const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
     const leaseRenew = lease?.spec?.renewTime as string | undefined;
     const heartbeat = ready?.lastHeartbeatTime;
@@ -212,7 +212,7 @@ export class NodeLifecycleController {
     );
     await this.recorder.event(updated ?? node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
     // MarkPodsNotReady: the pods' Ready condition no longer holds.
-    const pods = this.api.list<Pod>('Pod', { filter: (p) => (p as Pod).spec?.nodeName === name }).items;
+    const pods = this.api.list('Pod', { filter: (p) => (p as Pod).spec?.nodeName === name }).items;
     for (const p of pods) {
       if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue;
       try {
@@ -261,14 +261,14 @@ export class NodeLifecycleController {
       return n;
     });
     if (recovered) {
-      const node = this.api.get<Node>('Node', '', name);
+      const node = this.api.get('Node', '', name);
       if (node) await this.recorder.event(node, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`);
     }
   }
 
   private async evictPods(node: Node, taints: Taint[], now: number): Promise<void> {
     const name = node.metadata.name!;
-    const pods = this.api.list<Pod>('Pod', { filter: (p) => (p as Pod).spec?.nodeName === name }).items;
+    const pods = this.api.list('Pod', { filter: (p) => (p as Pod).spec?.nodeName === name }).items;
     for (const p of pods) {
       if (p.metadata.deletionTimestamp) continue;
       if (evictionTime(p, taints) > now) continue;

@@ -165,7 +165,7 @@ class PVReconciler {
   }
 
   private defaultClass(): StorageClass | undefined {
-    return this.api.list<StorageClass>('StorageClass').items.find((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true');
+    return this.api.list('StorageClass').items.find((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true');
   }
 
   private async ensureDefaultClass(): Promise<void> {
@@ -210,13 +210,13 @@ class PVReconciler {
       };
       if (byController) v.metadata.annotations = { ...(v.metadata.annotations ?? {}), [BOUND_BY_CONTROLLER]: 'yes' };
     });
-    const fresh = this.api.get<PersistentVolume>('PersistentVolume', '', pv.metadata.name!)!;
+    const fresh = this.api.get('PersistentVolume', '', pv.metadata.name!)!;
     await this.setVolumePhase(fresh, 'Bound');
     await this.api.modify<PersistentVolumeClaim>('PersistentVolumeClaim', pvc.metadata.namespace!, pvc.metadata.name!, (c) => {
       c.spec.volumeName = pv.metadata.name;
       c.metadata.annotations = { ...(c.metadata.annotations ?? {}), [BIND_COMPLETED]: 'yes', ...(pvc.spec.volumeName ? {} : { [BOUND_BY_CONTROLLER]: 'yes' }) };
     });
-    const claim = this.api.get<PersistentVolumeClaim>('PersistentVolumeClaim', pvc.metadata.namespace!, pvc.metadata.name!)!;
+    const claim = this.api.get('PersistentVolumeClaim', pvc.metadata.namespace!, pvc.metadata.name!)!;
     await this.setClaimStatus(claim, { phase: 'Bound', accessModes: pv.spec.accessModes, capacity: pv.spec.capacity });
   }
 
@@ -235,9 +235,9 @@ class PVReconciler {
   }
 
   private async syncClaim(namespace: string, name: string): Promise<void> {
-    const pvc = this.api.get<PersistentVolumeClaim>('PersistentVolumeClaim', namespace, name);
+    const pvc = this.api.get('PersistentVolumeClaim', namespace, name);
     if (!pvc || pvc.metadata.deletionTimestamp) return;
-    const volumes = this.api.list<PersistentVolume>('PersistentVolume').items;
+    const volumes = this.api.list('PersistentVolume').items;
     if (pvc.spec.volumeName) return this.syncNamedVolume(pvc, volumes.find((v) => v.metadata.name === pvc.spec.volumeName));
     const explicitClass = pvc.spec.storageClassName;
     const match = findBestMatch(pvc, volumes, explicitClass ?? '');
@@ -285,7 +285,7 @@ class PVReconciler {
       await this.recorder.event(pvc, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
       return;
     }
-    const sc = this.api.get<StorageClass>('StorageClass', '', className);
+    const sc = this.api.get('StorageClass', '', className);
     if (!sc) {
       await this.recorder.event(pvc, 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
       return;
@@ -309,12 +309,12 @@ class PVReconciler {
       // consumer's node (selected-node annotation), so the volume lands there.
       if (!node) return;
     }
-    const fresh = this.api.get<PersistentVolumeClaim>('PersistentVolumeClaim', namespace, name)!;
+    const fresh = this.api.get('PersistentVolumeClaim', namespace, name)!;
     await this.provision(fresh, sc, node);
   }
 
   private async syncVolume(name: string): Promise<void> {
-    const pv = this.api.get<PersistentVolume>('PersistentVolume', '', name);
+    const pv = this.api.get('PersistentVolume', '', name);
     if (!pv || pv.metadata.deletionTimestamp) return;
     const ref = pv.spec.claimRef;
     const claim = ref?.uid ? this.api.get('PersistentVolumeClaim', ref.namespace ?? 'default', ref.name ?? '') : undefined;
@@ -324,7 +324,7 @@ class PVReconciler {
       const msg = 'error getting deleter volume plugin for volume "' + name + '": no deletable volume plugin matched';
       if (pv.status?.phase !== 'Failed') {
         await this.recorder.event(pv, 'Warning', 'VolumeFailedDelete', msg);
-        await this.setVolumePhase(this.api.get<PersistentVolume>('PersistentVolume', '', name)!, 'Failed', msg);
+        await this.setVolumePhase(this.api.get('PersistentVolume', '', name)!, 'Failed', msg);
       }
     } else if (d.reclaim === 'delete') {
       await this.deleteVolume(pv);

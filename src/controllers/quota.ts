@@ -28,14 +28,14 @@ export function newResourceQuotaController(opts: QuotaControllerOptions): Contro
     const o = ev.object;
     if (IGNORED.has(o.kind) || !o.metadata.namespace) return [];
     return api
-      .list<ResourceQuota>('ResourceQuota', { namespace: o.metadata.namespace })
+      .list('ResourceQuota', { namespace: o.metadata.namespace })
       .items.filter((q) => Object.keys(q.spec?.hard ?? {}).some((n) => kindsFor(n).includes(o.kind)))
       .map((q) => `${q.metadata.namespace}/${q.metadata.name}`);
   };
 
   const reconcile = async (key: string): Promise<void> => {
     const { namespace, name } = splitNsName(key);
-    const q = api.get<ResourceQuota>('ResourceQuota', namespace, name);
+    const q = api.get('ResourceQuota', namespace, name);
     if (!q || q.metadata.deletionTimestamp) return;
     const hard = q.spec?.hard ?? {};
     const used = namespaceUsage(api.store, namespace, Object.keys(hard));

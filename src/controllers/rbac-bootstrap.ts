@@ -131,7 +131,7 @@ export function newRbacBootstrapController(opts: RbacBootstrapOptions): Controll
   const syncRole = async (name: string): Promise<ReconcileResult | void> => {
     const want = wanted(roles, name);
     if (!want) return;
-    const cur = api.get<ClusterRole>(ROLE, '', name);
+    const cur = api.get(ROLE, '', name);
     if (!cur) return createOrRetry(want);
     if (isProtected(cur)) return;
     await api.modify<ClusterRole>(ROLE, '', name, (copy) => (isProtected(copy) || !reconcileRole(copy, want) ? undefined : copy));
@@ -140,7 +140,7 @@ export function newRbacBootstrapController(opts: RbacBootstrapOptions): Controll
   const syncBinding = async (name: string): Promise<ReconcileResult | void> => {
     const want = wanted(bindings, name);
     if (!want) return;
-    const cur = api.get<ClusterRoleBinding>(BINDING, '', name);
+    const cur = api.get(BINDING, '', name);
     if (!cur) return createOrRetry(want);
     if (isProtected(cur)) return;
     if (!sameRef(cur.roleRef, want.roleRef)) {

@@ -102,7 +102,7 @@ class StatefulSetSync {
 
   async sync(key: string): Promise<ReconcileResult | void> {
     const { namespace, name } = splitNsName(key);
-    const set = this.d.api.get<StatefulSet>('StatefulSet', namespace, name);
+    const set = this.d.api.get('StatefulSet', namespace, name);
     if (!set || set.metadata.deletionTimestamp) return;
     this.set = set;
     await this.resolveRevisions();
@@ -281,7 +281,7 @@ class StatefulSetSync {
     const { set, d } = this;
     const status = computeStatus(set, pods, this.currentRev.metadata.name!, this.currentHash, this.updateRev.metadata.name!, this.updateHash, this.now);
     const ns = set.metadata.namespace ?? '';
-    const fresh = d.api.get<StatefulSet>('StatefulSet', ns, set.metadata.name!);
+    const fresh = d.api.get('StatefulSet', ns, set.metadata.name!);
     if (fresh && JSON.stringify(status) !== JSON.stringify(fresh.status ?? {})) {
       await d.api.modify<StatefulSet>('StatefulSet', ns, set.metadata.name!, (o) => {
         o.status = status;

@@ -170,7 +170,7 @@ export class PodAccess {
     const out: PodMetrics[] = [];
     const pods = this.api.list('Pod', { namespace: namespace || undefined, filter: (p) => !!p.spec?.nodeName }).items;
     for (const p of pods) {
-      const k = this.deps.kubelets.get(p.spec.nodeName);
+      const k = this.deps.kubelets.get(p.spec.nodeName ?? '');
       const s = k && (await k.podStats(p.metadata.uid ?? ''));
       if (!s) continue;
       out.push({ namespace: p.metadata.namespace ?? '', name: p.metadata.name ?? '', cpu: s.cpu, memory: s.memory, containers: s.containers, timestamp });

@@ -16,7 +16,7 @@ export interface Backend {
 
 /** Ready addresses (ip:port) serving the Service port `sp` (matched by port name and protocol, as kube-proxy does). */
 export function readyBackends(api: Api, namespace: string, service: string, sp: Pick<ServicePort, 'name' | 'protocol'>): Backend[] {
-  const ep = api.get<Endpoints>('Endpoints', namespace, service);
+  const ep = api.get('Endpoints', namespace, service);
   const out: Backend[] = [];
   const want = sp.name ?? '';
   const proto = sp.protocol ?? 'TCP';

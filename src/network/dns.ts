@@ -85,11 +85,11 @@ export function resolveQuestion(api: Api, q: Question, domain = DEFAULT_DOMAIN):
   const ns = labels.at(-2)!;
   const svcName = labels.at(-3)!;
   const prefix = labels.slice(0, -3);
-  const svc = api.get<Service>('Service', ns, svcName);
+  const svc = api.get('Service', ns, svcName);
   if (!svc) return nx();
   const svcFqdn = `${svcName}.${ns}.svc.${domain}`;
   const headless = svc.spec.clusterIP === 'None';
-  const ep = api.get<Endpoints>('Endpoints', ns, svcName);
+  const ep = api.get('Endpoints', ns, svcName);
   const ready = (ep?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((addr) => ({ addr, ports: s.ports ?? [] })));
   const hostOf = (x: { ip: string; hostname?: string }) => x.hostname ?? dashed(x.ip);
 

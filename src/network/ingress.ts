@@ -137,8 +137,8 @@ export class IngressController {
   }
 
   private servedIngresses(): Ingress[] {
-    const classes = this.api.list<IngressClass>('IngressClass').items;
-    return this.api.list<Ingress>('Ingress').items.filter((i) => !i.metadata.deletionTimestamp && ownsIngress(i, this.className, classes));
+    const classes = this.api.list('IngressClass').items;
+    return this.api.list('Ingress').items.filter((i) => !i.metadata.deletionTimestamp && ownsIngress(i, this.className, classes));
   }
 
   private rebuild(): void {
@@ -216,7 +216,7 @@ export class IngressController {
   /** Backend reference → ready endpoints, or the status to answer with. */
   private resolve(ref: BackendRef | undefined): Resolved {
     if (!ref) return { status: 404, message: 'default backend - 404' };
-    const svc = this.api.get<Service>('Service', ref.namespace, ref.service);
+    const svc = this.api.get('Service', ref.namespace, ref.service);
     if (!svc) return { status: 503, message: `service "${ref.service}" not found` };
     const sp = findServicePort(svc, ref.port);
     if (!sp) return { status: 503, message: `service "${ref.service}" has no port ${ref.port.name ?? ref.port.number}` };

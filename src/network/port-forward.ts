@@ -58,11 +58,11 @@ function resolveTarget(opts: ForwardOptions): { pod: KubeObject; port: number } 
   let remote: number | string = opts.remotePort;
   if (!podName) {
     if (!opts.service) throw bad('port-forward needs a pod or a service');
-    const svc = api.get<Service>('Service', ns, opts.service);
+    const svc = api.get('Service', ns, opts.service);
     if (!svc) throw new StatusError(404, 'NotFound', `services "${opts.service}" not found`, { name: opts.service, kind: 'services' });
     const sp = findServicePort(svc, typeof remote === 'number' ? { number: remote } : /^\d+$/.test(remote) ? { number: Number(remote) } : { name: remote });
     if (!sp) throw bad(`Service ${opts.service} does not have a service port ${remote}`);
-    const ep = api.get<Endpoints>('Endpoints', ns, opts.service);
+    const ep = api.get('Endpoints', ns, opts.service);
     const pods = (ep?.subsets ?? []).flatMap((s) => s.addresses ?? []).map((a) => a.targetRef?.name).filter((n): n is string => !!n).sort();
     if (!pods.length) throw bad(`no ready pods behind service ${ns}/${opts.service}`);
     podName = pods[0];

@@ -177,7 +177,7 @@ export class ServiceProxy {
 
   private async sync(key: string): Promise<void> {
     const [namespace, name] = key.split('/') as [string, string];
-    const svc = this.api.get<Service>('Service', namespace, name);
+    const svc = this.api.get('Service', namespace, name);
     const current = this.listeners.get(key) ?? [];
     const proxied = svc && !svc.metadata.deletionTimestamp && svc.spec.type !== 'ExternalName';
     if (!proxied) {
@@ -301,7 +301,7 @@ export class ServiceProxy {
   }
 
   private candidates(l: Listener, key: string, clientIP: string | undefined): Backend[] {
-    const svc = this.api.get<Service>('Service', l.namespace, l.service);
+    const svc = this.api.get('Service', l.namespace, l.service);
     const all = readyBackends(this.api, l.namespace, l.service, l.servicePort).filter((b) => this.destinations.allows(b.ip));
     const sticky = svc?.spec.sessionAffinity === 'ClientIP' && clientIP;
     const bkey = `${key}:${l.servicePort.name ?? ''}/${l.servicePort.protocol ?? 'TCP'}`;

@@ -18,7 +18,7 @@ async function setup(o: { replicas: number; ready: number; notReady?: number }, 
     await s.api.create(pdb('web', spec));
     await c.reconcileNow('default/web');
   }
-  const budget = () => s.api.get<PodDisruptionBudget>('PodDisruptionBudget', 'default', 'web')!;
+  const budget = () => s.api.get('PodDisruptionBudget', 'default', 'web')!;
   const pod = (name: string) => s.api.get('Pod', 'default', name);
   return { ...s, c, budget, pod };
 }

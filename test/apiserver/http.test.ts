@@ -238,7 +238,7 @@ describe('CRUD, tables and selectors', () => {
     await s.api.create({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'default' }, spec: { replicas: 1, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } } as KubeObject);
     const st = await call('PATCH', '/apis/apps/v1/namespaces/default/deployments/d/status', { body: '{"status":{"replicas":1},"spec":{"replicas":9}}', headers: { 'Content-Type': 'application/merge-patch+json' } });
     expect(st.status).toBe(200);
-    expect(s.api.get('Deployment', 'default', 'd')?.status.replicas).toBe(1);
+    expect(s.api.get('Deployment', 'default', 'd')?.status?.replicas).toBe(1);
     expect(s.api.get('Deployment', 'default', 'd')?.spec.replicas).toBe(1);
     const scale = (await call('GET', '/apis/apps/v1/namespaces/default/deployments/d/scale')).json;
     expect(scale).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 1 }, status: { replicas: 1, selector: 'a=b' } });

@@ -64,7 +64,7 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl against the ApiServer', () => {
     await s?.close();
   });
 
-  const deploy = () => s.api.get<KubeObject>('Deployment', 'default', 'web');
+  const deploy = () => s.api.get('Deployment', 'default', 'web');
 
   it('version answers v1.32 through the dispatcher', async () => {
     const r = await s.kubectl(['version']);

@@ -67,7 +67,7 @@ describe('seed examples on the engine', () => {
     });
     expect(pvc.spec.storageClassName).toBe('local');
     expect(pvc.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBe('node-1');
-    const pv = e.api.get('PersistentVolume', '', pvc.spec.volumeName);
+    const pv = e.api.get('PersistentVolume', '', pvc.spec.volumeName ?? '');
     expect(JSON.stringify(pv?.spec.nodeAffinity ?? {})).toContain('node-1');
     await until('the pod to run', () => e.api.get('Pod', 'default', 'user')?.status?.phase === 'Running');
     // The scheduler bound the pod only once its volume existed: the kubelet never had to retry a mount.

@@ -195,7 +195,7 @@ describe('KubeClient over kubeterm’s API server', () => {
   it('restarts a Deployment by stamping the pod template', async () => {
     await client.apply(deployment('restarted', 'nginx:1.25'));
     await client.restart('deployment', 'default', 'restarted');
-    const ann = live.engine.api.get('Deployment', 'default', 'restarted')?.spec.template.metadata.annotations;
+    const ann = live.engine.api.get('Deployment', 'default', 'restarted')?.spec?.template?.metadata?.annotations;
     expect(ann?.['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect((await caught(client.restart('ConfigMap', 'default', 'x'))).message).toBe('configmaps "x" restarting is not supported');
   });
@@ -234,9 +234,9 @@ describe('KubeClient over kubeterm’s API server', () => {
 
   it('cordons, uncordons and drains a node, evicting its pods', async () => {
     await client.cordon('node-1', true);
-    expect(live.engine.api.get('Node', '', 'node-1')?.spec.unschedulable).toBe(true);
+    expect(live.engine.api.get('Node', '', 'node-1')?.spec?.unschedulable).toBe(true);
     await client.cordon('node-1', false);
-    expect(live.engine.api.get('Node', '', 'node-1')?.spec.unschedulable).toBeUndefined();
+    expect(live.engine.api.get('Node', '', 'node-1')?.spec?.unschedulable).toBeUndefined();
 
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'drain' } });
     await client.create({
@@ -247,7 +247,7 @@ describe('KubeClient over kubeterm’s API server', () => {
     });
     await waitFor(() => live.engine.api.get('Pod', 'drain', 'lonely')?.spec.nodeName, 'the pod to be scheduled');
     await client.drain('node-1');
-    expect(live.engine.api.get('Node', '', 'node-1')?.spec.unschedulable).toBe(true);
+    expect(live.engine.api.get('Node', '', 'node-1')?.spec?.unschedulable).toBe(true);
     await waitFor(() => !live.engine.api.get('Pod', 'drain', 'lonely') || live.engine.api.get('Pod', 'drain', 'lonely')?.metadata.deletionTimestamp, 'the pod to be evicted');
     await client.cordon('node-1', false);
   }, 20_000);

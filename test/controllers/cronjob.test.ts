@@ -148,14 +148,14 @@ describe('CronJob controller', () => {
     expect(job.metadata.labels).toMatchObject({ app: 'tick' });
     expect(job.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'CronJob', name: 'tick', controller: true });
     let st = h.api.get('CronJob', 'default', 'tick')!.status;
-    expect(st.lastScheduleTime).toBe('2026-01-01T00:05:00Z');
-    expect(st.active).toEqual([expect.objectContaining({ kind: 'Job', name, namespace: 'default', uid: job.metadata.uid })]);
+    expect(st!.lastScheduleTime).toBe('2026-01-01T00:05:00Z');
+    expect(st!.active).toEqual([expect.objectContaining({ kind: 'Job', name, namespace: 'default', uid: job.metadata.uid })]);
     expect(events(h.api, 'SuccessfulCreate').filter((e) => e.involved === 'tick').map((e) => e.message)).toEqual([`Created job ${name}`]);
     h.clock.advance(60_000);
     await finishJobPods(h, name);
     st = h.api.get('CronJob', 'default', 'tick')!.status;
-    expect(st.active).toBeUndefined();
-    expect(st.lastSuccessfulTime).toBe('2026-01-01T00:06:00Z');
+    expect(st!.active).toBeUndefined();
+    expect(st!.lastSuccessfulTime).toBe('2026-01-01T00:06:00Z');
     expect(events(h.api, 'SawCompletedJob').map((e) => e.message)).toEqual([`Saw completed job: ${name}, condition: Complete`]);
     await h.mgr.stop();
   });
@@ -175,9 +175,9 @@ describe('CronJob controller', () => {
     expect(events(h.api, 'SuccessfulDelete').filter((e) => e.involved === 'replace').map((e) => e.message)).toEqual([
       `Deleted job replace-${Date.parse('2026-01-01T00:05:00Z') / 60_000}`,
     ]);
-    expect(h.api.get('CronJob', 'default', 'replace')!.status.active).toHaveLength(1);
+    expect(h.api.get('CronJob', 'default', 'replace')!.status?.active).toHaveLength(1);
     expect(jobsOf(h.api, 'allow')).toHaveLength(2);
-    expect(h.api.get('CronJob', 'default', 'allow')!.status.active).toHaveLength(2);
+    expect(h.api.get('CronJob', 'default', 'allow')!.status?.active).toHaveLength(2);
     await h.mgr.stop();
   });
 

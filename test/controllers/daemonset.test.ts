@@ -137,7 +137,7 @@ describe('DaemonSet controller', () => {
     });
     await h.settle();
     expect(dsPods(h).map((p) => p.metadata.name)).toEqual([old.metadata.name]);
-    expect(h.api.get('DaemonSet', 'default', 'logs')!.status.updatedNumberScheduled).toBe(0);
+    expect(h.api.get('DaemonSet', 'default', 'logs')!.status?.updatedNumberScheduled).toBe(0);
     await h.api.delete('Pod', 'default', old.metadata.name!);
     await h.settle();
     expect(dsPods(h).map((p) => p.spec.containers[0].image)).toEqual(['fluentd:2']);

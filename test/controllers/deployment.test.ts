@@ -24,7 +24,7 @@ describe('Deployment controller', () => {
     expect(hash).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]+$/);
     expect(rs.metadata.name).toBe(`web-${hash}`);
     expect(rs.spec.selector.matchLabels).toEqual({ app: 'web', 'pod-template-hash': hash });
-    expect(rs.spec.template.metadata.labels).toEqual({ app: 'web', 'pod-template-hash': hash });
+    expect(rs.spec.template!.metadata!.labels).toEqual({ app: 'web', 'pod-template-hash': hash });
     expect(rs.metadata.annotations).toMatchObject({
       [REVISION_ANNOTATION]: '1',
       'deployment.kubernetes.io/desired-replicas': '3',
@@ -36,7 +36,7 @@ describe('Deployment controller', () => {
     const d = getDeploy(h);
     expect(d.metadata.annotations![REVISION_ANNOTATION]).toBe('1');
     expect(d.status).toMatchObject({ observedGeneration: d.metadata.generation, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 });
-    expect(d.status.unavailableReplicas).toBeUndefined(); // omitempty, as on a real cluster
+    expect(d.status!.unavailableReplicas).toBeUndefined(); // omitempty, as on a real cluster
     expect(cond(d, 'Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' });
     expect(cond(d, 'Progressing')).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rs.metadata.name}" has successfully progressed.` });
     expect(events(h.api, 'ScalingReplicaSet').map((e) => e.message)).toEqual([`Scaled up replica set ${rs.metadata.name} from 0 to 3`]);
@@ -102,14 +102,14 @@ describe('Deployment controller', () => {
     await h.api.create(deployment('web', { replicas: 4, minReadySeconds: 5 }));
     await h.settle();
     await h.settle(5000);
-    expect(getDeploy(h).status.availableReplicas).toBe(4);
+    expect(getDeploy(h)!.status?.availableReplicas).toBe(4);
     const states: number[] = [];
     const w = h.store.watch('Pod', {}, () => states.push(podsOf(h.api, (p) => !p.metadata.deletionTimestamp).length));
     await setImage(h, 'nginx:1.26');
     await h.settle();
     // 25% of 4: one extra pod, one unavailable
     expect(Math.max(...states)).toBeLessThanOrEqual(5);
-    for (let i = 0; i < 10 && getDeploy(h).status.updatedReplicas !== 4; i++) await h.settle(5000);
+    for (let i = 0; i < 10 && getDeploy(h)!.status?.updatedReplicas !== 4; i++) await h.settle(5000);
     await h.settle(5000);
     w.stop();
     const d = getDeploy(h);
@@ -151,9 +151,9 @@ describe('Deployment controller', () => {
     await setImage(h, 'broken:1');
     await h.settle();
     let d = getDeploy(h);
-    const newRs = rsList(h).find((r) => r.spec.template.spec.containers[0].image === 'broken:1')!;
+    const newRs = rsList(h).find((r) => r.spec.template!.spec.containers[0].image === 'broken:1')!;
     expect(cond(d, 'Progressing')).toMatchObject({ status: 'True', reason: 'ReplicaSetUpdated' });
-    expect(d.status.updatedReplicas).toBeGreaterThan(0);
+    expect(d.status!.updatedReplicas).toBeGreaterThan(0);
     await h.settle(300_000);
     expect(cond(getDeploy(h), 'Progressing')?.reason).not.toBe('ProgressDeadlineExceeded');
     await h.settle(301_000 + 1000);
@@ -218,7 +218,7 @@ describe('Deployment controller', () => {
     await setImage(h, 'nginx:1.26');
     await h.settle();
     expect(rsList(h)).toHaveLength(2);
-    expect(getDeploy(h).status.updatedReplicas).toBe(1);
+    expect(getDeploy(h)!.status?.updatedReplicas).toBe(1);
     await h.restart();
     h.kubelet.ready = () => true;
     h.kubelet.resync();

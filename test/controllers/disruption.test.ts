@@ -10,7 +10,7 @@ afterEach(() => t?.stop());
 function start() {
   t = recordingApi();
   const c = newDisruptionController({ api: t.api, clock: t.clock });
-  const get = (name = 'web') => t!.api.get<PodDisruptionBudget>('PodDisruptionBudget', 'default', name)!;
+  const get = (name = 'web') => t!.api.get('PodDisruptionBudget', 'default', name)!;
   return { ...t, c, reconcile: (k = 'default/web') => c.reconcileNow(k), get };
 }
 

@@ -40,7 +40,7 @@ async function setStatus(api: Api, name: string, ip: string, ready: boolean): Pr
   }, { status: true }))!;
 }
 
-const ep = (api: Api, name = 'web') => api.get<Endpoints>('Endpoints', 'default', name);
+const ep = (api: Api, name = 'web') => api.get('Endpoints', 'default', name);
 
 describe('endpoints controller', () => {
   it('lists ready pods as addresses and not-ready ones as notReadyAddresses, resolving named ports per pod', async () => {
@@ -84,7 +84,7 @@ describe('endpoints controller', () => {
     await h.settle();
     expect(ep(h.api)!.subsets).toEqual([{ notReadyAddresses: [expect.objectContaining({ ip: '10.0.0.3' })], ports: [{ port: 8080, protocol: 'TCP' }] }]);
     // The EndpointSlice keeps the terminating pod, flagged.
-    const slice = h.api.list<EndpointSlice>('EndpointSlice').items[0];
+    const slice = h.api.list('EndpointSlice').items[0];
     expect(slice.metadata.labels).toMatchObject({ [SERVICE_NAME_LABEL]: 'web', [MANAGED_BY_LABEL]: MANAGED_BY });
     expect(slice.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Service', name: 'web', controller: true });
     expect(slice.addressType).toBe('IPv4');

@@ -94,7 +94,7 @@ describe('namespace controller', () => {
     const h = await setup();
     const names = h.api.list('Namespace').items.map((n) => n.metadata.name).sort();
     expect(names).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
-    expect(h.api.get('Namespace', '', 'default')!.status.phase).toBe('Active');
+    expect(h.api.get('Namespace', '', 'default')!.status?.phase).toBe('Active');
     await h.mgr.stop();
   });
 
@@ -108,8 +108,8 @@ describe('namespace controller', () => {
     await h.api.delete('Namespace', '', 'team');
     await h.settle();
     const ns = h.api.get('Namespace', '', 'team')!;
-    expect(ns.status.phase).toBe('Terminating');
-    const conds = Object.fromEntries(ns.status.conditions.map((c: { type: string; status: string; reason: string; message: string }) => [c.type, c]));
+    expect(ns.status!.phase).toBe('Terminating');
+    const conds = Object.fromEntries(ns.status!.conditions!.map((c) => [c.type, c]));
     expect(conds.NamespaceContentRemaining).toMatchObject({ status: 'True', reason: 'SomeResourcesRemain', message: 'Some resources are remaining: pods. has 2 resource instances' });
     expect(conds.NamespaceDeletionContentFailure).toMatchObject({ status: 'False', reason: 'ContentDeleted' });
     expect(conds.NamespaceFinalizersRemaining).toMatchObject({ status: 'False', reason: 'ContentHasNoFinalizers' });

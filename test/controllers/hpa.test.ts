@@ -176,10 +176,10 @@ describe('HPA controller', () => {
     await h.settle(15_000);
     let st = h.api.get('HorizontalPodAutoscaler', 'default', 'web')!.status;
     // 100m of 200m = 50% < 70%: ceil(2 × 50/70) = 2, within range
-    expect(st.currentMetrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 50, averageValue: '100m' } } }]);
-    expect(st.conditions.find((c: any) => c.type === 'ScalingActive')).toMatchObject({ status: 'True', reason: 'ValidMetricFound' });
-    expect(st.conditions.find((c: any) => c.type === 'ScalingLimited')).toMatchObject({ status: 'False', reason: 'DesiredWithinRange' });
-    expect(st.conditions.find((c: any) => c.type === 'AbleToScale')).toMatchObject({ status: 'True', reason: 'ReadyForNewScale' });
+    expect(st!.currentMetrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 50, averageValue: '100m' } } }]);
+    expect(st!.conditions!.find((c: any) => c.type === 'ScalingActive')).toMatchObject({ status: 'True', reason: 'ValidMetricFound' });
+    expect(st!.conditions!.find((c: any) => c.type === 'ScalingLimited')).toMatchObject({ status: 'False', reason: 'DesiredWithinRange' });
+    expect(st!.conditions!.find((c: any) => c.type === 'AbleToScale')).toMatchObject({ status: 'True', reason: 'ReadyForNewScale' });
     // load: 280m per pod = 140% → ceil(2 × 140/70) = 4
     perPodCpu = '280m';
     await h.settle(15_000);
@@ -187,7 +187,7 @@ describe('HPA controller', () => {
     expect(events(h.api, 'SuccessfulRescale').map((e) => e.message)).toContain('New size: 4; reason: cpu resource utilization (percentage of request) above target');
     st = h.api.get('HorizontalPodAutoscaler', 'default', 'web')!.status;
     expect(st).toMatchObject({ currentReplicas: 2, desiredReplicas: 4, lastScaleTime: '2026-01-01T00:10:30Z' });
-    expect(st.conditions.find((c: any) => c.type === 'AbleToScale')).toMatchObject({ reason: 'SucceededRescale', message: 'the HPA controller was able to update the target scale to 4' });
+    expect(st!.conditions!.find((c: any) => c.type === 'AbleToScale')).toMatchObject({ reason: 'SucceededRescale', message: 'the HPA controller was able to update the target scale to 4' });
     // load drops to 35m = 17% → wants 1 (→ min 2), but the 5-minute window holds the recent 4
     perPodCpu = '35m';
     for (let i = 0; i < 19; i++) {
@@ -195,7 +195,7 @@ describe('HPA controller', () => {
       expect(h.api.get('Deployment', 'default', 'web')!.spec.replicas).toBe(4);
     }
     st = h.api.get('HorizontalPodAutoscaler', 'default', 'web')!.status;
-    expect(st.conditions.find((c: any) => c.type === 'AbleToScale')).toMatchObject({ reason: 'ScaleDownStabilized' });
+    expect(st!.conditions!.find((c: any) => c.type === 'AbleToScale')).toMatchObject({ reason: 'ScaleDownStabilized' });
     await h.settle(15_000);
     expect(h.api.get('Deployment', 'default', 'web')!.spec.replicas).toBe(2);
     expect(events(h.api, 'SuccessfulRescale').map((e) => e.message)).toContain('New size: 2; reason: All metrics below target');
@@ -211,14 +211,14 @@ describe('HPA controller', () => {
     await h.api.create({ ...hpa('ghost', 1, 5, 50) });
     await h.settle();
     const st = h.api.get('HorizontalPodAutoscaler', 'default', 'web')!.status;
-    expect(st.conditions.find((c: any) => c.type === 'ScalingActive')).toMatchObject({
+    expect(st!.conditions!.find((c: any) => c.type === 'ScalingActive')).toMatchObject({
       status: 'False',
       reason: 'FailedGetResourceMetric',
       message: 'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API',
     });
     expect(events(h.api, 'FailedGetResourceMetric')[0].message).toBe('failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API');
     const g = h.api.get('HorizontalPodAutoscaler', 'default', 'ghost')!.status;
-    expect(g.conditions.find((c: any) => c.type === 'AbleToScale')).toMatchObject({ status: 'False', reason: 'FailedGetScale' });
+    expect(g!.conditions!.find((c: any) => c.type === 'AbleToScale')).toMatchObject({ status: 'False', reason: 'FailedGetScale' });
     await h.mgr.stop();
   });
 
@@ -250,7 +250,7 @@ describe('HPA controller', () => {
     // 90% of request vs 50% → wants ceil(2 × 1.8) = 4, but only +1 per minute
     expect(h.api.get('StatefulSet', 'default', 'db')!.spec.replicas).toBe(3);
     const st = h.api.get('HorizontalPodAutoscaler', 'default', 'db')!.status;
-    expect(st.conditions.find((c: any) => c.type === 'ScalingLimited')).toMatchObject({ status: 'True', reason: 'ScaleUpLimit' });
+    expect(st!.conditions!.find((c: any) => c.type === 'ScalingLimited')).toMatchObject({ status: 'True', reason: 'ScaleUpLimit' });
     await h.settle(15_000);
     expect(h.api.get('StatefulSet', 'default', 'db')!.spec.replicas).toBe(3);
     for (let i = 0; i < 4; i++) await h.settle(15_000);

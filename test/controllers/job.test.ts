@@ -64,10 +64,10 @@ describe('Job controller', () => {
     h.clock.advance(5000);
     await h.settle();
     const st = h.api.get('Job', 'default', 'pi')!.status;
-    expect(st.succeeded).toBe(3);
-    expect(st.active).toBeUndefined();
-    expect(st.completionTime).toBe('2026-01-01T00:00:05Z');
-    expect(st.conditions.map((c: any) => [c.type, c.status, c.reason])).toEqual([
+    expect(st!.succeeded).toBe(3);
+    expect(st!.active).toBeUndefined();
+    expect(st!.completionTime).toBe('2026-01-01T00:00:05Z');
+    expect(st!.conditions!.map((c: any) => [c.type, c.status, c.reason])).toEqual([
       ['SuccessCriteriaMet', 'True', 'CompletionsReached'],
       ['Complete', 'True', 'CompletionsReached'],
     ]);
@@ -110,8 +110,8 @@ describe('Job controller', () => {
     await h.kubelet.finish(retry2.metadata.name!, 'Failed');
     await h.settle();
     st = h.api.get('Job', 'default', 'idx')!.status;
-    expect(st.failed).toBe(3);
-    expect(st.conditions.find((c: any) => c.type === 'Failed')).toMatchObject({
+    expect(st!.failed).toBe(3);
+    expect(st!.conditions!.find((c: any) => c.type === 'Failed')).toMatchObject({
       status: 'True',
       reason: 'BackoffLimitExceeded',
       message: 'Job has reached the specified backoff limit',
@@ -127,12 +127,12 @@ describe('Job controller', () => {
     await h.settle();
     expect(active(h, 'slow')).toHaveLength(1);
     await h.settle(29_000);
-    expect(h.api.get('Job', 'default', 'slow')!.status.conditions).toBeUndefined();
+    expect(h.api.get('Job', 'default', 'slow')!.status?.conditions).toBeUndefined();
     await h.settle(1_000);
     await h.settle();
     const st = h.api.get('Job', 'default', 'slow')!.status;
-    expect(st.conditions.find((c: any) => c.type === 'Failed')).toMatchObject({ reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
-    expect(st.failed).toBeUndefined(); // the pod it deleted itself is not a failure
+    expect(st!.conditions!.find((c: any) => c.type === 'Failed')).toMatchObject({ reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
+    expect(st!.failed).toBeUndefined(); // the pod it deleted itself is not a failure
     expect(active(h, 'slow')).toHaveLength(0);
     expect(events(h.api, 'DeadlineExceeded').map((e) => e.message)).toEqual(['Job was active longer than specified deadline']);
     await h.mgr.stop();
@@ -143,12 +143,12 @@ describe('Job controller', () => {
     await h.api.create(job('batch', { suspend: true, ttlSecondsAfterFinished: 60 }));
     await h.settle();
     expect(active(h, 'batch')).toHaveLength(0);
-    expect(h.api.get('Job', 'default', 'batch')!.status.conditions[0]).toMatchObject({ type: 'Suspended', status: 'True', reason: 'JobSuspended' });
+    expect(h.api.get('Job', 'default', 'batch')!.status?.conditions?.[0]).toMatchObject({ type: 'Suspended', status: 'True', reason: 'JobSuspended' });
     await h.api.modify('Job', 'default', 'batch', (j) => {
       j.spec.suspend = false;
     });
     await h.settle();
-    expect(h.api.get('Job', 'default', 'batch')!.status.conditions[0]).toMatchObject({ type: 'Suspended', status: 'False', reason: 'JobResumed' });
+    expect(h.api.get('Job', 'default', 'batch')!.status?.conditions?.[0]).toMatchObject({ type: 'Suspended', status: 'False', reason: 'JobResumed' });
     const [p] = active(h, 'batch');
     await h.kubelet.finish(p.metadata.name!, 'Succeeded');
     await h.settle();
@@ -192,7 +192,7 @@ describe('Job controller', () => {
       p.status = { phase: 'Failed', conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler' }] };
     }, { status: true });
     await h.settle();
-    expect(h.api.get('Job', 'default', 'policy')!.status.failed).toBeUndefined();
+    expect(h.api.get('Job', 'default', 'policy')!.status?.failed).toBeUndefined();
     const [p2] = active(h, 'policy');
     expect(p2.metadata.name).not.toBe(p1.metadata.name);
     await h.api.modify('Pod', 'default', p2.metadata.name!, (p) => {
@@ -201,8 +201,8 @@ describe('Job controller', () => {
     await h.settle();
     const st = h.api.get('Job', 'default', 'policy')!.status;
     const msg = `Container work for pod default/${p2.metadata.name} failed with exit code 42 matching FailJob rule at index 1`;
-    expect(st.failed).toBe(1);
-    expect(st.conditions.find((c: any) => c.type === 'Failed')).toMatchObject({ status: 'True', reason: 'PodFailurePolicy', message: msg });
+    expect(st!.failed).toBe(1);
+    expect(st!.conditions!.find((c: any) => c.type === 'Failed')).toMatchObject({ status: 'True', reason: 'PodFailurePolicy', message: msg });
     expect(events(h.api, 'PodFailurePolicy').map((e) => e.message)).toEqual([msg]);
     await h.mgr.stop();
   });

@@ -91,8 +91,8 @@ describe('node failover (issue 3)', () => {
         await settle(parts);
       }
     };
-    const node1 = () => api.get<Node>('Node', '', 'node-1')!;
-    const livePods = () => api.list<Pod>('Pod', { namespace: 'default' }).items.filter((p) => !p.metadata.deletionTimestamp);
+    const node1 = () => api.get('Node', '', 'node-1')!;
+    const livePods = () => api.list('Pod', { namespace: 'default' }).items.filter((p) => !p.metadata.deletionTimestamp);
     const deploy = () => api.get('Deployment', 'default', 'web')!;
 
     // Both replicas land on node-1: node-2 is cordoned while they are placed.
@@ -133,7 +133,7 @@ describe('node failover (issue 3)', () => {
     const taintedAt = Date.parse(unreachable.spec!.taints!.find((t) => t.effect === 'NoExecute')!.timeAdded!);
     // The pods are marked not ready, so the Deployment has none available; they are not evicted yet.
     for (const p of original) {
-      const now = api.get<Pod>('Pod', 'default', p.metadata.name!)!;
+      const now = api.get('Pod', 'default', p.metadata.name!)!;
       expect(now.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
       expect(now.metadata.deletionTimestamp).toBeUndefined();
     }
@@ -143,12 +143,12 @@ describe('node failover (issue 3)', () => {
 
     // Just before the 300 s default toleration runs out the pods are still there.
     await step(taintedAt + 295_000 - clock.now());
-    for (const p of original) expect(api.get<Pod>('Pod', 'default', p.metadata.name!)!.metadata.deletionTimestamp).toBeUndefined();
+    for (const p of original) expect(api.get('Pod', 'default', p.metadata.name!)!.metadata.deletionTimestamp).toBeUndefined();
 
     // Past it: evicted (marked for deletion; kept Terminating, node-1 has no kubelet to finish them).
     await step(taintedAt + 310_000 - clock.now());
     for (const p of original) {
-      const gone = api.get<Pod>('Pod', 'default', p.metadata.name!);
+      const gone = api.get('Pod', 'default', p.metadata.name!);
       if (gone) expect(gone.metadata.deletionTimestamp).toBeDefined();
       const evicted = api.list('Event').items.find((e) => e.reason === 'TaintManagerEviction' && (e.involvedObject as { name: string }).name === p.metadata.name);
       expect(evicted?.message).toBe(`Marking for deletion Pod default/${p.metadata.name}`);

@@ -66,24 +66,24 @@ describe('NodeLifecycleController', () => {
     expect(env.api.list('Event').items.find((e) => e.reason === 'NodeNotReady' && (e.involvedObject as { kind: string }).kind === 'Node')?.message).toBe(
       'Node node-1 status is now: NodeNotReady',
     );
-    const pod = env.api.get<Pod>('Pod', 'default', 'web-abc')!;
+    const pod = env.api.get('Pod', 'default', 'web-abc')!;
     expect(pod.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
     expect(eventsOf(env.api, 'web-abc').find((e) => e.reason === 'NodeNotReady')).toMatchObject({ type: 'Warning', message: 'Node is not ready' });
 
     // The 60 s toleration runs out first.
     await stepTo(taintedAt + 55_000);
-    expect(env.api.get<Pod>('Pod', 'default', 'tolerant')!.metadata.deletionTimestamp).toBeUndefined();
+    expect(env.api.get('Pod', 'default', 'tolerant')!.metadata.deletionTimestamp).toBeUndefined();
     await stepTo(taintedAt + 65_000);
-    expect(env.api.get<Pod>('Pod', 'default', 'tolerant')!.metadata.deletionTimestamp).toBeDefined();
-    expect(env.api.get<Pod>('Pod', 'default', 'web-abc')!.metadata.deletionTimestamp).toBeUndefined();
+    expect(env.api.get('Pod', 'default', 'tolerant')!.metadata.deletionTimestamp).toBeDefined();
+    expect(env.api.get('Pod', 'default', 'web-abc')!.metadata.deletionTimestamp).toBeUndefined();
     // The default 300 s for a pod without a toleration.
     await stepTo(taintedAt + 295_000);
-    expect(env.api.get<Pod>('Pod', 'default', 'web-abc')!.metadata.deletionTimestamp).toBeUndefined();
+    expect(env.api.get('Pod', 'default', 'web-abc')!.metadata.deletionTimestamp).toBeUndefined();
     await stepTo(taintedAt + 305_000);
-    expect(env.api.get<Pod>('Pod', 'default', 'web-abc')!.metadata.deletionTimestamp).toBeDefined();
+    expect(env.api.get('Pod', 'default', 'web-abc')!.metadata.deletionTimestamp).toBeDefined();
     expect(eventsOf(env.api, 'web-abc').find((e) => e.reason === 'TaintManagerEviction')?.message).toBe('Marking for deletion Pod default/web-abc');
     // Tolerated forever.
-    expect(env.api.get<Pod>('Pod', 'default', 'daemon')!.metadata.deletionTimestamp).toBeUndefined();
+    expect(env.api.get('Pod', 'default', 'daemon')!.metadata.deletionTimestamp).toBeUndefined();
 
     // The kubelet comes back: it finishes the evicted pods, the node is Ready and untainted.
     const k2: Kubelet = env.make();

@@ -72,15 +72,15 @@ describe('PersistentVolume controller', () => {
     expect(claim.status).toEqual({ phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } });
     expect(claim.metadata.annotations).toMatchObject({ 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' });
     const vol = h.api.get('PersistentVolume', '', 'mysql-pv')!;
-    expect(vol.status.phase).toBe('Bound');
+    expect(vol.status!.phase).toBe('Bound');
     expect(vol.spec.claimRef).toMatchObject({ kind: 'PersistentVolumeClaim', namespace: 'default', name: 'mysql-pvc', uid: claim.metadata.uid });
     await h.api.delete('PersistentVolumeClaim', 'default', 'mysql-pvc');
     await h.settle();
-    expect(h.api.get('PersistentVolume', '', 'mysql-pv')!.status.phase).toBe('Released');
+    expect(h.api.get('PersistentVolume', '', 'mysql-pv')!.status?.phase).toBe('Released');
     // a new claim does not get a Released volume
     await h.api.create(pvc('again', '1Gi', { storageClassName: '' }));
     await h.settle();
-    expect(h.api.get('PersistentVolumeClaim', 'default', 'again')!.status.phase).toBe('Pending');
+    expect(h.api.get('PersistentVolumeClaim', 'default', 'again')!.status?.phase).toBe('Pending');
     expect(events(h.api, 'FailedBinding').map((e) => e.message)).toContain('no persistent volumes available for this claim and no storage class is set');
     await h.mgr.stop();
   });
@@ -91,8 +91,8 @@ describe('PersistentVolume controller', () => {
     await h.api.create(pv('b', '5Gi'));
     await h.api.create(pvc('want-b', '1Gi', { volumeName: 'b', storageClassName: '' }));
     await h.settle();
-    expect(h.api.get('PersistentVolume', '', 'b')!.spec.claimRef.name).toBe('want-b');
-    expect(h.api.get('PersistentVolume', '', 'a')!.status.phase).toBe('Available');
+    expect(h.api.get('PersistentVolume', '', 'b')!.spec?.claimRef?.name).toBe('want-b');
+    expect(h.api.get('PersistentVolume', '', 'a')!.status?.phase).toBe('Available');
     await h.mgr.stop();
   });
 
@@ -101,7 +101,7 @@ describe('PersistentVolume controller', () => {
     await h.api.create(pvc('data', '2Gi'));
     await h.settle();
     let claim = h.api.get('PersistentVolumeClaim', 'default', 'data')!;
-    expect(claim.status.phase).toBe('Pending');
+    expect(claim.status!.phase).toBe('Pending');
     expect(claim.spec.storageClassName).toBe('local');
     expect(events(h.api, 'WaitForFirstConsumer').map((e) => e.message)).toEqual(['waiting for first consumer to be created before binding']);
     await h.api.create({
@@ -118,7 +118,7 @@ describe('PersistentVolume controller', () => {
     const vol = h.api.get('PersistentVolume', '', name)!;
     const dir = join(h.dataDir, 'pv', claim.metadata.uid!);
     expect(vol.spec).toMatchObject({ storageClassName: 'local', persistentVolumeReclaimPolicy: 'Delete', hostPath: { path: dir } });
-    expect(vol.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0]).toEqual({ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-1'] });
+    expect(vol.spec.nodeAffinity!.required!.nodeSelectorTerms[0]!.matchExpressions?.[0]).toEqual({ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-1'] });
     expect(existsSync(dir)).toBe(true);
     expect(events(h.api, 'ProvisioningSucceeded').map((e) => e.message)).toEqual([`Successfully provisioned volume ${name}`]);
     await h.api.delete('Pod', 'default', 'db', { gracePeriodSeconds: 0 });

@@ -69,7 +69,7 @@ describe('ResourceQuota admission and controller', () => {
       p.status = { phase: 'Succeeded' };
     }, { status: true });
     await mgr.whenIdle();
-    expect(api.get('ResourceQuota', 'default', 'compute')!.status.used).toEqual({ 'requests.cpu': '0', 'requests.memory': '0', pods: '0' });
+    expect(api.get('ResourceQuota', 'default', 'compute')!.status?.used).toEqual({ 'requests.cpu': '0', 'requests.memory': '0', pods: '0' });
     await api.create(pod('x', { requests: { cpu: '2', memory: '64Mi' } }));
     await mgr.stop();
   });
@@ -91,7 +91,7 @@ describe('ResourceQuota admission and controller', () => {
       'replicasets.apps "other" is forbidden: exceeded quota: objects, requested: count/replicasets.apps=1, used: count/replicasets.apps=1, limited: count/replicasets.apps=1',
     );
     await mgr.whenIdle();
-    expect(api.get('ResourceQuota', 'default', 'objects')!.status.used).toEqual({ configmaps: '1', 'count/replicasets.apps': '1', pods: '2' });
+    expect(api.get('ResourceQuota', 'default', 'objects')!.status?.used).toEqual({ configmaps: '1', 'count/replicasets.apps': '1', pods: '2' });
     await mgr.stop();
   });
 });

@@ -25,8 +25,8 @@ function fresh() {
   return { ...t, c, reconcileAll };
 }
 
-const role = (api: ReturnType<typeof recordingApi>['api'], name: string) => api.get<ClusterRole>('ClusterRole', '', name)!;
-const binding = (api: ReturnType<typeof recordingApi>['api'], name: string) => api.get<ClusterRoleBinding>('ClusterRoleBinding', '', name)!;
+const role = (api: ReturnType<typeof recordingApi>['api'], name: string) => api.get('ClusterRole', '', name)!;
+const binding = (api: ReturnType<typeof recordingApi>['api'], name: string) => api.get('ClusterRoleBinding', '', name)!;
 
 describe('RBAC bootstrap: one reconcile', () => {
   it('creates each missing default, in order, labelled and annotated as kube-apiserver does', async () => {

@@ -94,7 +94,7 @@ describe('ReplicaSet controller', () => {
     await h.api.create(rs);
     await h.settle();
     expect(h.api.get('ReplicaSet', 'default', 'web')!.status).toMatchObject({ replicas: 2, readyReplicas: 2 });
-    expect(h.api.get('ReplicaSet', 'default', 'web')!.status.availableReplicas).toBeUndefined();
+    expect(h.api.get('ReplicaSet', 'default', 'web')!.status?.availableReplicas).toBeUndefined();
     await h.settle(10_000);
     expect(h.api.get('ReplicaSet', 'default', 'web')!.status).toMatchObject({ availableReplicas: 2 });
     // One pod fails, one is deleted (bound, so it stays Terminating): both are replaced.
@@ -108,7 +108,7 @@ describe('ReplicaSet controller', () => {
     const active = podsOf(h.api, (p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed');
     expect(active).toHaveLength(2);
     expect(h.api.get('Pod', 'default', p2.metadata.name!)?.metadata.deletionTimestamp).toBeTruthy();
-    expect(h.api.get('ReplicaSet', 'default', 'web')!.status.replicas).toBe(2);
+    expect(h.api.get('ReplicaSet', 'default', 'web')!.status?.replicas).toBe(2);
     await h.mgr.stop();
   });
 });
@@ -144,7 +144,7 @@ describe('ReplicaSet controller failures', () => {
     const ev = events(api, 'FailedCreate');
     expect(ev[0].message).toBe('Error creating: pods "web-" is forbidden: exceeded quota: compute');
     const rs = api.get('ReplicaSet', 'default', 'web')!;
-    expect(rs.status.conditions).toEqual([
+    expect(rs.status!.conditions).toEqual([
       expect.objectContaining({ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'pods "web-" is forbidden: exceeded quota: compute' }),
     ]);
     // no retry before the backoff delay, one attempt per retry after it
@@ -157,7 +157,7 @@ describe('ReplicaSet controller failures', () => {
     clock.advance(60_000);
     await mgr.whenIdle();
     expect(api.list('Pod').items).toHaveLength(5);
-    expect(api.get('ReplicaSet', 'default', 'web')!.status.conditions).toBeUndefined();
+    expect(api.get('ReplicaSet', 'default', 'web')!.status?.conditions).toBeUndefined();
     await mgr.stop();
   });
 });

@@ -96,7 +96,7 @@ describe('proportional scaling mid-rollout', () => {
     });
     await h.settle();
     const sizes = () =>
-      Object.fromEntries(h.api.list('ReplicaSet', { namespace: 'default' }).items.map((r) => [r.spec.template.spec.containers[0].image, r.spec.replicas]));
+      Object.fromEntries(h.api.list('ReplicaSet', { namespace: 'default' }).items.map((r) => [r.spec.template!.spec.containers[0].image, r.spec.replicas]));
     expect(sizes()).toEqual({ 'nginx:1.25': 8, 'nginx:bad': 5 });
     await h.api.scale('Deployment', 'default', 'web', 15);
     await h.settle();

@@ -155,7 +155,7 @@ describe('kubernetes Service controller', () => {
     await c.reconcileNow('default/kubernetes');
     expect(t.writes).toEqual(['MODIFIED Service/default/kubernetes', 'MODIFIED Endpoints/default/kubernetes', 'MODIFIED EndpointSlice/default/kubernetes']);
     expect(t.api.get('Service', 'default', 'kubernetes')!.spec).toMatchObject({ clusterIP: '10.96.0.1', ports: [{ port: 443, targetPort: 7443 }] });
-    expect(t.api.get<Endpoints>('Endpoints', 'default', 'kubernetes')!.subsets![0].ports).toEqual([{ name: 'https', port: 7443, protocol: 'TCP' }]);
+    expect(t.api.get('Endpoints', 'default', 'kubernetes')!.subsets![0].ports).toEqual([{ name: 'https', port: 7443, protocol: 'TCP' }]);
     t.stop();
   });
 

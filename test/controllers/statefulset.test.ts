@@ -60,8 +60,8 @@ describe('StatefulSet controller', () => {
     expect(claims(h)).toEqual(['data-db-0', 'data-db-1', 'data-db-2']);
     const st = h.api.get('StatefulSet', 'default', 'db')!.status;
     expect(st).toMatchObject({ replicas: 3, readyReplicas: 3, currentReplicas: 3, updatedReplicas: 3, availableReplicas: 3, observedGeneration: 1, collisionCount: 0 });
-    expect(st.currentRevision).toBe(st.updateRevision);
-    expect(st.currentRevision).toBe(`db-${p0.metadata.labels!['controller-revision-hash']}`);
+    expect(st!.currentRevision).toBe(st!.updateRevision);
+    expect(st!.currentRevision).toBe(`db-${p0.metadata.labels!['controller-revision-hash']}`);
     expect(events(h.api, 'SuccessfulCreate').map((e) => e.message)).toEqual([
       'create Claim data-db-0 Pod db-0 in StatefulSet db success',
       'create Pod db-0 in StatefulSet db successful',
@@ -110,7 +110,7 @@ describe('StatefulSet controller', () => {
     const h = await stsHarness();
     await h.api.create(sts('db', 3, { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } } }));
     await h.settle();
-    const oldRev = h.api.get('StatefulSet', 'default', 'db')!.status.currentRevision;
+    const oldRev = h.api.get('StatefulSet', 'default', 'db')!.status?.currentRevision;
     await h.api.modify('StatefulSet', 'default', 'db', (s) => {
       s.spec.template.spec.containers[0].image = 'mysql:9';
     });
@@ -118,8 +118,8 @@ describe('StatefulSet controller', () => {
     const image = (n: string) => h.api.get('Pod', 'default', n)!.spec.containers[0].image;
     expect(['db-0', 'db-1', 'db-2'].map(image)).toEqual(['mysql:8', 'mysql:9', 'mysql:9']);
     let st = h.api.get('StatefulSet', 'default', 'db')!.status;
-    expect(st.currentRevision).toBe(oldRev);
-    expect(st.updateRevision).not.toBe(oldRev);
+    expect(st!.currentRevision).toBe(oldRev);
+    expect(st!.updateRevision).not.toBe(oldRev);
     expect(st).toMatchObject({ currentReplicas: 1, updatedReplicas: 2 });
     const deletions = events(h.api, 'SuccessfulDelete').map((e) => e.message);
     expect(deletions).toEqual(['delete Pod db-2 in StatefulSet db successful', 'delete Pod db-1 in StatefulSet db successful']);
@@ -130,7 +130,7 @@ describe('StatefulSet controller', () => {
     await h.settle();
     expect(['db-0', 'db-1', 'db-2'].map(image)).toEqual(['mysql:9', 'mysql:9', 'mysql:9']);
     st = h.api.get('StatefulSet', 'default', 'db')!.status;
-    expect(st.currentRevision).toBe(st.updateRevision);
+    expect(st!.currentRevision).toBe(st!.updateRevision);
     expect(h.api.list('ControllerRevision').items).toHaveLength(2);
     await h.mgr.stop();
   });

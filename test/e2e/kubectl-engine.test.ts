@@ -47,7 +47,7 @@ describe.skipIf(!HAVE_KUBECTL)('the seeds’ kubectl commands against the embedd
     expect(history).toMatch(/^REVISION\s+CHANGE-CAUSE/m);
     expect(history).toMatch(/^1\s/m);
     expect(history).toMatch(/^2\s/m);
-    const oldRs = replicaSets().find((rs) => rs.spec.template.spec.containers[0].image === 'nginx:1.14.2')!;
+    const oldRs = replicaSets().find((rs) => rs.spec.template!.spec.containers[0].image === 'nginx:1.14.2')!;
 
     expect(await kubectl('rollout', 'undo', 'deploy/nginx-deployment')).toMatch(/deployment\.apps\/nginx-deployment rolled back/);
     expect(await kubectl('rollout', 'status', 'deploy/nginx-deployment', '--timeout=60s')).toMatch(/successfully rolled out/);

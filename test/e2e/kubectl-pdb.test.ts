@@ -36,7 +36,7 @@ const REFUSED = "Cannot evict pod as it would violate the pod's disruption budge
 describe.skipIf(!HAVE_KUBECTL)('PodDisruptionBudgets with kubectl against the embedded engine', { timeout: 150_000 }, () => {
   let k: KubectlEngine;
   const kubectl = (...args: string[]) => k.kubectl(...args);
-  const budget = () => k.engine.api.get<PodDisruptionBudget>('PodDisruptionBudget', 'default', 'web');
+  const budget = () => k.engine.api.get('PodDisruptionBudget', 'default', 'web');
   const webPods = () => k.engine.api.list('Pod', { namespace: 'default' }).items.filter((p) => p.metadata.labels?.app === 'web' && !p.metadata.deletionTimestamp);
   const ready = (p: KubeObject) => (p.status?.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True');
 

@@ -34,7 +34,7 @@ export async function startDockerCluster(serviceCIDR: string, ingress: { httpPor
       return r.stdout + r.stderr;
     },
     readyIPs(service) {
-      const subsets = engine.api.get<Endpoints>('Endpoints', 'default', service)?.subsets ?? [];
+      const subsets = engine.api.get('Endpoints', 'default', service)?.subsets ?? [];
       return subsets.flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort();
     },
     async close(made) {

@@ -100,7 +100,7 @@ describe.skipIf(!env.docker)('the seed Deployment, Service and Ingress on real c
     const client = c.engine.client();
     for (const obj of seed) await client.apply(obj);
     await client.apply(clientPod('client'));
-    clusterIP = c.engine.api.get('Service', 'default', 'my-service')!.spec.clusterIP;
+    clusterIP = c.engine.api.get('Service', 'default', 'my-service')!.spec!.clusterIP!;
     const ing = c.engine.networkStatus()!.ingress!;
     ingressURL = `http://${ing.address}:${ing.http}`;
     onIface = interfaceOrSkip(c.engine);
@@ -117,7 +117,7 @@ describe.skipIf(!env.docker)('the seed Deployment, Service and Ingress on real c
   });
 
   it('as written: the Endpoints carry targetPort 9376, where nginx does not listen, and the Ingress has no Service `test`', async () => {
-    const subsets = c.engine.api.get<Endpoints>('Endpoints', 'default', 'my-service')!.subsets ?? [];
+    const subsets = c.engine.api.get('Endpoints', 'default', 'my-service')!.subsets ?? [];
     expect(subsets).toHaveLength(1);
     expect(subsets[0].ports).toEqual([{ port: 9376, protocol: 'TCP' }]);
     expect((subsets[0].addresses ?? []).map((a) => a.targetRef?.name).sort()).toEqual([...pods].sort());
@@ -136,7 +136,7 @@ describe.skipIf(!env.docker)('the seed Deployment, Service and Ingress on real c
     const svc = byKind('Service');
     await c.engine.client().apply({ ...svc, spec: { ...svc.spec, ports: [{ protocol: 'TCP', port: 80, targetPort: 80 }] } });
     await c.engine.client().apply({ ...svc, metadata: { name: 'test' }, spec: { ...svc.spec, ports: [{ protocol: 'TCP', port: 80, targetPort: 80 }] } });
-    await until('the Endpoints to carry port 80', () => c.engine.api.get<Endpoints>('Endpoints', 'default', 'my-service')?.subsets?.[0]?.ports?.[0]?.port === 80);
+    await until('the Endpoints to carry port 80', () => c.engine.api.get('Endpoints', 'default', 'my-service')?.subsets?.[0]?.ports?.[0]?.port === 80);
     await until('the Endpoints of `test`', () => c.readyIPs('test').length === 3);
     // The ClusterIP stays what it was: an apply never moves a Service's address.
     expect(c.engine.api.get('Service', 'default', 'my-service')!.spec.clusterIP).toBe(clusterIP);

@@ -77,7 +77,7 @@ describe.skipIf(!env.docker)('Service traffic while pods change, on real contain
   const ipOf = new Map<string, string>();
   const pods = () => [...ipOf.keys()];
   const readyPods = () =>
-    (c.engine.api.get<Endpoints>('Endpoints', 'default', 'web')?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.targetRef?.name ?? a.ip)).sort();
+    (c.engine.api.get('Endpoints', 'default', 'web')?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.targetRef?.name ?? a.ip)).sort();
   const setReady = (pod: string, ready: boolean) => c.sh(pod, ready ? 'touch /www/healthz' : 'rm -f /www/healthz');
   const refreshPods = () => {
     ipOf.clear();
@@ -132,7 +132,7 @@ describe.skipIf(!env.docker)('Service traffic while pods change, on real contain
       },
     });
     await client.apply(clientPod('client'));
-    clusterIP = c.engine.api.get('Service', 'default', 'web')!.spec.clusterIP;
+    clusterIP = c.engine.api.get('Service', 'default', 'web')!.spec!.clusterIP!;
     onIface = interfaceOrSkip(c.engine);
     await until('3 ready web pods and a running client', () => readyPods().length === 3 && c.engine.api.get('Pod', 'default', 'client')?.status?.phase === 'Running', 120_000);
     refreshPods();
@@ -144,7 +144,7 @@ describe.skipIf(!env.docker)('Service traffic while pods change, on real contain
   });
 
   it('balances port 80 over every ready pod at targetPort `http` (8080), from the host', async () => {
-    const ep = c.engine.api.get<Endpoints>('Endpoints', 'default', 'web')!;
+    const ep = c.engine.api.get('Endpoints', 'default', 'web')!;
     expect(ep.subsets?.[0]?.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
     if (!onIface) return;
     const seen = new Set<string>();
@@ -153,15 +153,15 @@ describe.skipIf(!env.docker)('Service traffic while pods change, on real contain
   });
 
   it('serves NodePort and LoadBalancer Services on 127.0.0.1, with status.loadBalancer.ingress filled', async () => {
-    const np = c.engine.api.get('Service', 'default', 'web-np')!.spec.ports[0].nodePort as number;
+    const np = c.engine.api.get('Service', 'default', 'web-np')!.spec!.ports![0]!.nodePort as number;
     expect(np).toBeGreaterThanOrEqual(30000);
     expect(np).toBeLessThanOrEqual(32767);
     const lb = await until('the LoadBalancer status', () => {
       const s = c.engine.api.get('Service', 'default', 'web-lb')!;
       return s.status?.loadBalancer?.ingress?.length ? s : undefined;
     });
-    expect(lb.status.loadBalancer.ingress).toEqual([{ ip: '127.0.0.1' }]);
-    const lbNodePort = lb.spec.ports[0].nodePort as number;
+    expect(lb.status!.loadBalancer!.ingress).toEqual([{ ip: '127.0.0.1' }]);
+    const lbNodePort = lb.spec.ports![0].nodePort as number;
     for (const url of [`http://127.0.0.1:${np}/`, `http://127.0.0.1:${LB_PORT}/`, `http://127.0.0.1:${lbNodePort}/`]) {
       const seen = new Set<string>();
       for (let i = 0; i < 30 && seen.size < 3; i++) {
@@ -245,7 +245,7 @@ describe.skipIf(!env.docker)('Service traffic while pods change, on real contain
     expect(after.filter((s) => s.error)).toEqual([]);
     // The other two still share the traffic.
     expect(new Set(after.map((s) => s.who))).toEqual(new Set(pods().filter((p) => p !== victim)));
-    expect(c.engine.api.get<Endpoints>('Endpoints', 'default', 'web')!.subsets?.[0]?.notReadyAddresses?.map((a) => a.ip)).toEqual([ipOf.get(victim)]);
+    expect(c.engine.api.get('Endpoints', 'default', 'web')!.subsets?.[0]?.notReadyAddresses?.map((a) => a.ip)).toEqual([ipOf.get(victim)]);
     expect(await lookup()).toEqual([...ipOf.values()].filter((ip) => ip !== ipOf.get(victim)).sort());
 
     await setReady(victim, true);

@@ -53,7 +53,7 @@ describe.skipIf(!env.docker)('Services and Ingress on real containers', { timeou
       metadata: { name: 'client', namespace: 'default' },
       spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'kubeterm/busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'] }] },
     });
-    clusterIP = engine.api.get('Service', 'default', 'test')!.spec.clusterIP;
+    clusterIP = engine.api.get('Service', 'default', 'test')!.spec!.clusterIP!;
     await until('3 ready endpoints and a running client', () => {
       const ep = engine.api.get('Endpoints', 'default', 'test');
       const ready = ((ep?.subsets as { addresses?: unknown[] }[] | undefined) ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0);

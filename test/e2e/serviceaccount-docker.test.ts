@@ -100,7 +100,7 @@ describe.skipIf(!env.docker)('ServiceAccount tokens and the API from inside Dock
     expect(svc.spec).toMatchObject({ clusterIP: KUBERNETES_IP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: Number(new URL(engine.apiServer!.url!).port) }] });
     const pod = api.get('Pod', NS, 'plain')!;
     expect(pod.spec.serviceAccountName).toBe('default');
-    expect(pod.spec.volumes.map((v: { name: string }) => v.name)).toEqual([expect.stringMatching(/^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/)]);
+    expect(pod.spec.volumes!.map((v: { name: string }) => v.name)).toEqual([expect.stringMatching(/^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/)]);
     expect(api.get('Pod', NS, 'sealed')!.spec.volumes ?? []).toEqual([]);
   });
 

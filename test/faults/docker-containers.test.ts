@@ -62,7 +62,7 @@ describe.skipIf(!env.docker)('faults on Docker: containers that misbehave', { ti
     await engine.api.create(pod('done', {}, [{ command: ['true'] }]));
     const backingOff = (name: string, count: number) =>
       until(`${name}: CrashLoopBackOff after ${count} restart(s)`, () => {
-        const p = engine.api.get<Pod>('Pod', 'default', name);
+        const p = engine.api.get('Pod', 'default', name);
         const cs = app(p);
         return cs?.restartCount === count && cs.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined;
       }, 60_000);
@@ -91,7 +91,7 @@ describe.skipIf(!env.docker)('faults on Docker: containers that misbehave', { ti
     });
     expect(eventsOf(engine.api, 'done').some((e) => e.reason === 'BackOff' && e.message.startsWith('Back-off restarting failed container app in pod done_default('))).toBe(true);
     // No storm: still 2 restarts a moment later, and Docker keeps one dead attempt (for logs --previous) plus nothing else running.
-    expect(app(engine.api.get<Pod>('Pod', 'default', 'crash'))!.restartCount).toBe(2);
+    expect(app(engine.api.get('Pod', 'default', 'crash'))!.restartCount).toBe(2);
     const inDocker = await containersOf(uid);
     expect(inDocker.filter((c) => c.State === 'running')).toEqual([]);
     expect(inDocker.length).toBeLessThanOrEqual(2);
@@ -104,7 +104,7 @@ describe.skipIf(!env.docker)('faults on Docker: containers that misbehave', { ti
   it('a container that ignores SIGTERM is killed when terminationGracePeriodSeconds (2) is over', async () => {
     await engine.api.create(pod('stubborn', { terminationGracePeriodSeconds: 2 }, [{ command: ['sh', '-c', 'trap "" TERM; while :; do sleep 1; done'] }]));
     const p = await until('stubborn: Running', () => {
-      const q = engine.api.get<Pod>('Pod', 'default', 'stubborn');
+      const q = engine.api.get('Pod', 'default', 'stubborn');
       return app(q)?.state?.running ? q : undefined;
     }, 60_000);
     const uid = p.metadata.uid!;
@@ -136,7 +136,7 @@ describe.skipIf(!env.docker)('faults on Docker: containers that misbehave', { ti
     await engine.api.create(pod('oom', {}, [{ command: ['sh', '-c', 'x=$(head -c 50000000 /dev/zero | tr "\\0" a); echo ${#x}'], resources: { limits: { memory: '8Mi' } } }]));
     const t0 = Date.now();
     const p = await until('oom: lastState OOMKilled', () => {
-      const q = engine.api.get<Pod>('Pod', 'default', 'oom');
+      const q = engine.api.get('Pod', 'default', 'oom');
       return app(q)?.lastState?.terminated?.reason === 'OOMKilled' ? q : undefined;
     }, 60_000);
     expect(app(p)!.lastState!.terminated).toMatchObject({ reason: 'OOMKilled', exitCode: 137 });

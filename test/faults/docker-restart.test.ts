@@ -124,8 +124,8 @@ function scenario(make: () => Restart) {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const ready = () => engine.api.get<Node>('Node', '', 'node-1')?.status?.conditions?.find((c) => c.type === 'Ready');
-  const pods = () => engine.api.list<Pod>('Pod', { namespace: 'default' }).items;
+  const ready = () => engine.api.get('Node', '', 'node-1')?.status?.conditions?.find((c) => c.type === 'Ready');
+  const pods = () => engine.api.list('Pod', { namespace: 'default' }).items;
   const allRunning = () => {
     const ps = pods();
     return ps.length === 2 && ps.every((p) => !p.metadata.deletionTimestamp && p.status?.phase === 'Running' && !!p.status.containerStatuses?.[0]?.state?.running);

@@ -113,7 +113,7 @@ describe('IngressController', () => {
     expect((await get(`${base}/foo`, { headers: { host: 'admin.test' } })).body).toBe('admin');
     await get(`${base}/foo`, { headers: { host: 'site.test:8080', 'x-forwarded-for': '203.0.113.9' } });
     expect(foo.last).toMatchObject({ host: 'site.test:8080', 'x-forwarded-for': '203.0.113.9, 127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-host': 'site.test:8080', 'x-real-ip': '127.0.0.1' });
-    expect(api.get<Ingress>('Ingress', 'default', 'site')!.status?.loadBalancer).toEqual({ ingress: [{ ip: '127.0.0.1' }] });
+    expect(api.get('Ingress', 'default', 'site')!.status?.loadBalancer).toEqual({ ingress: [{ ip: '127.0.0.1' }] });
     expect(api.get('IngressClass', '', 'kubeterm')).toMatchObject({ spec: { controller: 'kubeterm.io/ingress-controller' }, metadata: { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } });
   });
 
@@ -140,7 +140,7 @@ describe('IngressController', () => {
     await api.create(ingress('other', [{ paths: [{ path: '/', svc: 'one' }] }], { ingressClassName: 'nginx' }));
     await c.whenSynced();
     expect((await get(`${base}/`)).status).toBe(404);
-    expect(api.get<Ingress>('Ingress', 'default', 'other')!.status?.loadBalancer?.ingress).toBeUndefined();
+    expect(api.get('Ingress', 'default', 'other')!.status?.loadBalancer?.ingress).toBeUndefined();
     await api.create(ingress('mine', [{ paths: [{ path: '/', svc: 'one' }] }], { ingressClassName: 'kubeterm' }));
     await c.whenSynced();
     expect((await get(`${base}/`)).body).toBe('one');

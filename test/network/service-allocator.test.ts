@@ -127,7 +127,7 @@ describe('ServiceIPFiller (until the allocator runs as admission)', () => {
     expect(first.spec.clusterIP).toMatch(/^10\.96\./);
     expect(plain.spec.clusterIP).toMatch(/^10\.96\./);
     expect(plain.spec.clusterIP).not.toBe(first.spec.clusterIP);
-    expect(first.spec.ports[0].nodePort).toBe(30080);
+    expect(first.spec.ports![0].nodePort).toBe(30080);
     expect(api.get('Service', 'default', 'clash')!.spec.clusterIP).toBeUndefined();
     const ev = api.list('Event').items.find((e) => e.reason === 'FailedAllocation')!;
     expect(ev.type).toBe('Warning');

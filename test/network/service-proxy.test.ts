@@ -50,7 +50,7 @@ describe('ServiceProxy (loopback fallback)', () => {
     expect(new Set(got)).toEqual(new Set(['a', 'b', 'c']));
     // Round robin: each backend got an equal share.
     expect(bs.map((b) => b.hits)).toEqual([3, 3, 3]);
-    const svc = api.get<Service>('Service', 'default', 'web')!;
+    const svc = api.get('Service', 'default', 'web')!;
     expect(svc.metadata.annotations?.[HOST_PORT_ANNOTATION]).toBe(`80/TCP=127.0.0.1:${m[0].hostPort}`);
     const evs = api.list('Event').items.filter((e) => e.reason === 'ClusterIPNotRoutable');
     expect(evs).toHaveLength(1);
@@ -116,7 +116,7 @@ describe('ServiceProxy (loopback fallback)', () => {
     expect(byKind.LoadBalancer).toMatchObject({ address: '127.0.0.1', hostPort: lbPort, mapped: false });
     expect((await get(`http://127.0.0.1:${nodePort}/`)).body).toBe('a');
     expect((await get(`http://127.0.0.1:${lbPort}/`)).body).toBe('a');
-    expect(api.get<Service>('Service', 'default', 'lb')!.status?.loadBalancer).toEqual({ ingress: [{ ip: '127.0.0.1' }] });
+    expect(api.get('Service', 'default', 'lb')!.status?.loadBalancer).toEqual({ ingress: [{ ip: '127.0.0.1' }] });
   });
 
   it('proxies UDP datagrams and their replies', async () => {

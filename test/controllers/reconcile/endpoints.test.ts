@@ -29,7 +29,7 @@ describe('endpoints reconcile', () => {
     await twoPods(f);
     const c = newEndpointsController({ api: f.api, clock: f.clock });
     expect(await syncOnce(f, c, 'default/web')).toEqual([create('endpoints', 'default', 'web'), create('endpointslices', 'default', slice)]);
-    const ep = f.api.get<Endpoints>('Endpoints', 'default', 'web');
+    const ep = f.api.get('Endpoints', 'default', 'web');
     expect(ep?.subsets?.[0]).toMatchObject({ addresses: [{ ip: '10.0.0.1' }], notReadyAddresses: [{ ip: '10.0.0.2' }], ports: [{ name: 'http', port: 8080 }] });
   });
 

@@ -32,7 +32,7 @@ describe('job reconcile', () => {
     await f.seed(job());
     const c = newJobController({ api: f.api, clock: f.clock });
     expect(await syncOnce(f, c, 'default/pi')).toEqual([update('jobs', 'default', 'pi')]);
-    expect(Object.keys(f.api.get('Job', 'default', 'pi')?.spec.selector.matchLabels)).toEqual(['batch.kubernetes.io/controller-uid']);
+    expect(Object.keys(f.api.get('Job', 'default', 'pi')?.spec?.selector?.matchLabels ?? {})).toEqual(['batch.kubernetes.io/controller-uid']);
   });
 
   it('creates parallelism pods, then writes status', async () => {
