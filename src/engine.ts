@@ -1,3 +1,4 @@
+// Length: the start order of every part and the reverse order of stopping are one sequence; the parts with a job of their own live in src/engine/.
 // One embedded cluster: the state store, the Api door, the controllers, the
 // scheduler, node lifecycle and N kubelets on one runtime, started in that
 // order and stopped in reverse. This is the only module besides tests that

@@ -1,3 +1,4 @@
+// Length: snapshot, journal append, replay and compaction share one commit sequence and one lock; split apart, the ordering that makes a kill -9 safe would span files.
 // Durability for the store: a snapshot (the lowdb state file) plus a journal
 // beside it, with group commit and compaction.
 //

@@ -1,3 +1,4 @@
+// Length: create, update, patch, apply and delete each pass the same steps (scope, admission, defaults, validation, conversion, store) in one order; kept in one file so that order is read in one place.
 // The one door through which every change reaches the store: kubectl (via the
 // HTTP server), the TUI and the folder sync (via ClusterClient), and the
 // controllers all call these methods. Here objects are defaulted, validated,

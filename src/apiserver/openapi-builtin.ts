@@ -1,3 +1,4 @@
+// Length: a table — one schema entry per built-in kind, with no logic between them.
 // OpenAPI v3 component schemas for the built-in kinds, derived from the
 // known-field trees the API uses for strict field validation
 // (src/api/schema, KIND_SCHEMAS). Every nested struct of a tree becomes a
