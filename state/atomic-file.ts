@@ -27,6 +27,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
     beforeRename?.();
     await rename(tmp, file);
   } catch (e) {
+    // Cleanup of the temp file after a failed write: the write's error is the one to report.
     await unlink(tmp).catch(() => {});
     throw e;
   }
@@ -73,6 +74,7 @@ export async function writeChunksAtomic(file: string, chunks: Iterable<string>, 
     beforeRename?.();
     await rename(tmp, file);
   } catch (e) {
+    // Cleanup of the temp file after a failed write: the write's error is the one to report.
     await unlink(tmp).catch(() => {});
     throw e;
   }

@@ -47,6 +47,7 @@ export class JournalFile {
         await fh.sync();
       }
     } catch (e) {
+      // Already failing: the original error is the one to report; a close error here would hide it.
       await fh.close().catch(() => {});
       throw e;
     }
@@ -68,6 +69,7 @@ export class JournalFile {
         await fh.chmod(0o600);
         this.size = (await fh.stat()).size;
       } catch (e) {
+        // Already failing: the original error is the one to report; a close error here would hide it.
         await fh.close().catch(() => {});
         throw e;
       }
@@ -119,6 +121,7 @@ export class JournalFile {
     const head = Buffer.from(journalHeader(base), 'utf8');
     const next = Buffer.concat([head, tail]);
     await writeFileAtomic(this.path, next, 0o600, () => this.step('journal-temp'));
+    // The journal was just rewritten atomically; the old handle only has to go, and a close error cannot lose data.
     await this.fh.close().catch(() => {});
     this.fh = undefined;
     this.size = next.length;
@@ -141,6 +144,7 @@ export class JournalFile {
   async close(): Promise<void> {
     const fh = this.fh;
     this.fh = undefined;
+    // Closing on shutdown after the last fsync: nothing unwritten is left to lose.
     await fh?.close().catch(() => {});
   }
 

@@ -272,6 +272,7 @@ export class FilePersistence implements Persistence {
    */
   async close(): Promise<void> {
     while (this.waiting.length || this.inFlight || this.scheduled) {
+      // A failed commit is reported to the writers waiting on it; idle() only waits for quiet.
       await (this.inFlight ?? new Promise<void>((r) => setImmediate(r))).catch(() => {});
     }
     this.closed = true;
@@ -424,6 +425,7 @@ export class FilePersistence implements Persistence {
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.ioLock.then(fn);
+    // The caller awaits `run` and gets its error; the lock only serialises the I/O.
     this.ioLock = run.catch(() => {});
     return run;
   }

@@ -275,6 +275,7 @@ export class Applier {
     const client = this.ctx.client;
     // Flux's kustomize.toolkit.fluxcd.io/reconcile: disabled on the live object: never applied again.
     if (!plan) {
+      // Unreadable is treated as absent: the apply below reports the real error for this object.
       const live = this.cfg.liveOf(d.key) ?? (await client.get(d.kind, d.namespace, d.name).catch(() => undefined));
       if (live && reconcileDisabled(d.obj.metadata.annotations, live.metadata.annotations)) {
         this.applyErrors.delete(d.key);

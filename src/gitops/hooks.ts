@@ -133,6 +133,7 @@ export class HookRunner {
     for (const r of started) {
       const policies = r.hook.hook!.deletePolicies;
       if ((r.state === 'Succeeded' && policies.includes('HookSucceeded')) || (r.state === 'Failed' && policies.includes('HookFailed'))) {
+        // A hook already gone is the state we want; any other failure leaves the hook object for the next pass to delete.
         await this.cfg.client.delete(r.hook.kind, r.hook.namespace, r.name, { propagationPolicy: 'Background' }).catch(() => {});
         r.deleted = true;
       }
@@ -147,6 +148,7 @@ export class HookRunner {
     for (let n = 0; ; n++) {
       const suffix = n === 0 ? base : `${base}-${++this.seq}`;
       const name = `${h.generateName!.slice(0, Math.max(1, 63 - suffix.length))}${suffix}`.toLowerCase();
+      // A name we cannot read is treated as free; a real clash comes back from the create as AlreadyExists.
       if (!(await this.cfg.client.get(h.kind, h.namespace, name).catch(() => undefined))) return name;
       if (n > 20) throw new Error(`no free name for generateName "${h.generateName}"`);
     }
@@ -160,6 +162,7 @@ export class HookRunner {
       (o) => o.metadata.annotations?.[SYNC_ANNOTATION] === this.cfg.syncName && (o.metadata.annotations?.[HOOK_OF_ANNOTATION] === id || (!h.generateName && o.metadata.name === h.name)),
     );
     for (const o of earlier) {
+      // A hook already gone is the state we want; any other failure leaves the hook object for the next pass to delete.
       await this.cfg.client.delete(o.kind, o.metadata.namespace ?? '', o.metadata.name ?? '', { propagationPolicy: 'Background' }).catch((e) => {
         if (!isStatusError(e, 'NotFound')) throw e;
       });

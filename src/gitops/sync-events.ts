@@ -32,6 +32,7 @@ export class SyncEvents {
       for (const [text, err] of current) {
         if (this.emitted.has(text)) continue;
         const involved = this.involvedFor(err);
+        // The failure itself is in the sync status; an Event that cannot be written (namespace gone, API down) must not fail the pass.
         void this.ctx.client.create(syncFailedEvent(err, involved, this.ctx.clock.now(), this.seq++)).catch(() => {});
       }
     }

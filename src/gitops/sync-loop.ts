@@ -70,6 +70,7 @@ export class SyncLoop {
 
   /** Resolves once the pass in flight, if any, has ended. */
   async drain(): Promise<void> {
+    // The pass reports its own failure in the sync status; draining only waits for it to end.
     await this.running?.catch(() => {});
   }
 
@@ -94,6 +95,7 @@ export class SyncLoop {
 
   /** Resolves when no sync is running or queued. */
   async idle(): Promise<void> {
+    // As in drain(): the pass's failure is in the status already; idle() only waits.
     while (this.running) await this.running.catch(() => {});
   }
 

@@ -84,6 +84,7 @@ export class SyncPasses {
     const { reader, applier, healer, control, notifier } = this.parts;
     const unknown = [...reader.desired.values()].filter((d) => !applier.applied.has(d.key));
     await mapLimit(unknown, this.cfg.concurrency, async (d) => {
+      // Unreadable is treated as absent: the apply that follows reports the real error for this object.
       const live = await this.cfg.client.get(d.kind, d.namespace, d.name).catch(() => undefined);
       if (!live) return;
       healer.observe(d.key, live);

@@ -141,6 +141,7 @@ export class FolderSync {
     if (this.started) throw new Error('FolderSync: already started');
     this.started = true;
     const { folder } = this.cfg;
+    // A folder that cannot be stat'ed is reported just below as missing.
     const st = await stat(folder).catch(() => undefined);
     if (!st?.isDirectory()) throw new Error(`FolderSync: "${folder}" is not a folder`);
     await this.pruner.load();

@@ -60,6 +60,7 @@ export async function waitAll(targets: readonly WaitTarget[], cfg: WaitConfig): 
   // Seed with a read, so a target the watch's first list misses is still judged.
   await Promise.all(
     targets.map(async (t) => {
+      // Unreadable counts as not yet healthy: the wave waits and reads again on the next change.
       latest.set(keyOf(t), await cfg.client.get(t.kind, t.namespace, t.name).catch(() => undefined));
     }),
   );

@@ -132,6 +132,7 @@ export class IngressController {
     setImmediate(() => {
       this.rebuildQueued = false;
       this.rebuild();
+      // Status write-back is retried on the next change; routing does not depend on it.
       this.syncing = this.syncing.then(() => this.writeStatus()).catch(() => undefined);
     });
   }

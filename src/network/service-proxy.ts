@@ -168,6 +168,7 @@ export class ServiceProxy {
     const prev = this.chains.get(key) ?? Promise.resolve();
     const next = prev
       .then(() => (this.stopped ? undefined : this.sync(key)))
+      // A failed sync of one Service keeps its last rules; the next Service or Endpoints event syncs it again.
       .catch(() => undefined)
       .finally(() => {
         if (this.chains.get(key) === next) this.chains.delete(key);

@@ -147,6 +147,7 @@ export class WriteThrough {
 
   write(change: WriteChange): Promise<WriteOutcome> {
     const run = this.queue.then(() => this.writeNow(change));
+    // The caller awaits `run` and sees its error; the queue only orders the writes, so one failure must not block the next.
     this.queue = run.catch(() => {});
     return run;
   }
