@@ -17,7 +17,7 @@ import { rfc3339 } from '../api/time.js';
 import type { Api } from '../api/api.js';
 import { isStatusError } from '../api/errors.js';
 import { EventRecorder } from '../api/events.js';
-import type { Condition, KubeObject } from '../api/meta.js';
+import type { Condition } from '../api/meta.js';
 import type { Node, Taint } from '../api/types/node.js';
 import type { Pod, Toleration } from '../api/types/pod.js';
 import type { Clock, Timer } from '../util/clock.js';

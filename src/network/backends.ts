@@ -4,7 +4,7 @@
 // LoadBalancerRR makes. Shared by the service proxy, the ingress router and
 // port-forward.
 import type { Api } from '../api/api.js';
-import type { Endpoints, Service, ServicePort } from '../api/types/service.js';
+import type { Service, ServicePort } from '../api/types/service.js';
 import type { Clock } from '../util/clock.js';
 
 export interface Backend {

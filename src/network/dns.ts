@@ -13,7 +13,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket, { type Answer, type Packet, type Question } from 'dns-packet';
 import type { Api } from '../api/api.js';
-import type { Endpoints, Service } from '../api/types/service.js';
+import type { Service } from '../api/types/service.js';
 import { DestinationPolicy } from './locality.js';
 
 export const DEFAULT_DOMAIN = 'cluster.local';

@@ -8,7 +8,6 @@ import net from 'node:net';
 import type { Api } from '../api/api.js';
 import { StatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/meta.js';
-import type { Endpoints, Service } from '../api/types/service.js';
 import { findServicePort } from './backends.js';
 import { DestinationPolicy } from './locality.js';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Api } from '../../src/api/api.js';
 import type { KubeObject } from '../../src/api/meta.js';
-import type { EndpointSlice, Endpoints } from '../../src/api/types/service.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, SERVICE_NAME_LABEL, newEndpointsController } from '../../src/controllers/endpoints.js';
 import { setup } from './harness.js';
 

@@ -9,8 +9,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Api } from '../../src/api/api.js';
 import type { KubeObject } from '../../src/api/meta.js';
-import type { Node } from '../../src/api/types/node.js';
-import type { Pod } from '../../src/api/types/pod.js';
 import { startControllers, type RunningControllers } from '../../src/controllers/index.js';
 import { NodeLifecycleController, TAINT_UNREACHABLE } from '../../src/controllers/node-lifecycle.js';
 import { Kubelet } from '../../src/kubelet/kubelet.js';

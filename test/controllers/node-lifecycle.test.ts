@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Node } from '../../src/api/types/node.js';
-import type { Pod } from '../../src/api/types/pod.js';
 import { evictionTime, NodeLifecycleController } from '../../src/controllers/node-lifecycle.js';
 import type { Kubelet } from '../../src/kubelet/kubelet.js';
 import { boundPod, eventsOf, kubeletEnv, settle } from '../kubelet/helpers.js';

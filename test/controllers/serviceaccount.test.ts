@@ -8,7 +8,6 @@ import { KindRegistry } from '../../src/api/kinds.js';
 import { newKubernetesServiceController, SKIP_MIRROR_LABEL } from '../../src/controllers/kubernetes-service.js';
 import { DESCRIPTION_ANNOTATION, newRootCACertPublisher, newServiceAccountController, ROOT_CA_CONFIGMAP, ROOT_CA_DESCRIPTION } from '../../src/controllers/serviceaccount.js';
 import { ensureNamespace } from '../../src/controllers/namespace.js';
-import type { Endpoints } from '../../src/api/types/service.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { MemoryStore } from '../../state/store.js';
 

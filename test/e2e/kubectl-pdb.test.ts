@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.js';
-import type { PodDisruptionBudget } from '../../src/api/types/policy.js';
 import { KUBECTL, kubectlAvailable } from '../apiserver/harness.js';
 import { useKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 import { until } from '../helpers/wait.js';

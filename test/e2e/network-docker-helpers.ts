@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/api/meta.js';
-import type { Endpoints } from '../../src/api/types/service.js';
 import { Engine } from '../../src/engine.js';
 export { get, type Reply } from '../helpers/http.js';
 export { until } from '../helpers/wait.js';

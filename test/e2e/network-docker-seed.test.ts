@@ -17,7 +17,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.js';
-import type { Endpoints } from '../../src/api/types/service.js';
 import { dockerOrSkipReason } from '../runtime/docker-env.js';
 import { clientPod, get, interfaceOrSkip, startDockerCluster, until, type DockerCluster } from './network-docker-helpers.js';
 

@@ -22,7 +22,6 @@ import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { WatchHandle } from '../../src/api/store-types.js';
-import type { Endpoints } from '../../src/api/types/service.js';
 import { dockerOrSkipReason } from '../runtime/docker-env.js';
 import { clientPod, get, httpdDeployment, interfaceOrSkip, startDockerCluster, until, type DockerCluster } from './network-docker-helpers.js';
 

@@ -24,8 +24,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Node } from '../../src/api/types/node.js';
-import type { Pod } from '../../src/api/types/pod.js';
 import { Engine } from '../../src/engine.js';
 import { LABEL_INSTANCE } from '../../src/kubelet/runtime/types.js';
 import { dockerProxy } from '../kubelet-docker/docker-proxy.js';

@@ -1,7 +1,6 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Service } from '../../src/api/types/service.js';
 import { HOST_PORT_ANNOTATION, ServiceProxy, parseHostPorts } from '../../src/network/service-proxy.js';
 import { closedPort, endpoints, get, makeApi, service, startBackend, upsert, type Backend } from './helpers.js';
 

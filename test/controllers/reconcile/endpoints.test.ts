@@ -3,7 +3,6 @@
 // TestSyncEndpointsItems, TestSyncEndpointsServiceNotFound).
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
-import type { Endpoints } from '../../../src/api/types/service.js';
 import { newEndpointsController } from '../../../src/controllers/endpoints.js';
 import { create, del, newFixture, syncOnce, update } from './fixture.js';
 import { markRunning, pod } from './pods.js';
