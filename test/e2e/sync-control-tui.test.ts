@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { launchTui } from './tmux.js';
 import { screenSteps, tuiTestFile } from './tui-test-file.js';
 import { deploymentYaml } from '../helpers/manifests.js';
+import { until } from '../helpers/wait.js';
 
 const tui = tuiTestFile('test/e2e/sync-control-tui.test.ts');
 
@@ -40,7 +41,14 @@ describe.skipIf(tui.skip)('sync control in the terminal UI (tmux, simulated runt
     s.keys('y');
     await wait(/SYNC SUSPENDED/, 'SYNC SUSPENDED in the header');
     await wait(/^SUSPENDED since .*Press s to resume/m, 'the :sync view to say it is suspended');
-    const control = JSON.parse(readFileSync(join(dir, 'sync-control.json'), 'utf8')) as { syncs: Record<string, { suspended: boolean }> };
+    // The header is redrawn before the control file is written: wait for the file rather than read it at once.
+    const control = await until('sync-control.json to be written', () => {
+      try {
+        return JSON.parse(readFileSync(join(dir, 'sync-control.json'), 'utf8')) as { syncs: Record<string, { suspended: boolean }> };
+      } catch {
+        return undefined;
+      }
+    }, 10_000, 50);
     expect(Object.values(control.syncs)).toEqual([expect.objectContaining({ suspended: true })]);
 
     // An edit while suspended is read, not applied.
