@@ -25,8 +25,16 @@ export class WorkQueue<K = string> {
   private readonly processing = new Set<K>();
   /** Keys added while processing: queued again on done(). */
   private readonly dirtyWhileProcessing = new Set<K>();
-  /** Delayed adds: the earliest due time per key wins. */
-  private readonly delayed = new Map<K, { at: number; timer: Timer }>();
+  /** Delayed adds: the earliest due time per key wins (the heap may hold stale entries for a key; this map says which one counts). */
+  private readonly delayed = new Map<K, number>();
+  /**
+   * Delayed adds in due order, behind one clock timer armed for the earliest:
+   * a controller that requeues every object (the Event TTL controller holds one
+   * key per Event for an hour) would otherwise keep one Timer, closure and
+   * entry per key — tens of MiB at 10,000 pods.
+   */
+  private readonly due = new DueHeap<K>();
+  private timer?: { at: number; handle: Timer };
   private readonly failures = new Map<K, number>();
   private readonly getters: ((k: K | undefined) => void)[] = [];
   private readonly idleWaiters: (() => void)[] = [];
@@ -62,16 +70,44 @@ export class WorkQueue<K = string> {
       this.add(key);
       return;
     }
-    const at = this.clock.now() + ms;
+    const now = this.clock.now();
+    const at = now + ms;
     const prev = this.delayed.get(key);
-    if (prev && prev.at <= at) return;
-    prev?.timer.cancel();
-    const timer = this.clock.setTimeout(() => {
-      const cur = this.delayed.get(key);
-      if (cur?.timer === timer) this.delayed.delete(key);
+    if (prev !== undefined && prev <= at) return;
+    this.delayed.set(key, at);
+    this.due.push(at, key);
+    this.arm(now);
+  }
+
+  /** Keeps the one timer set for the earliest due key. */
+  private arm(now: number): void {
+    const next = this.due.peekAt();
+    if (next === undefined) {
+      this.timer?.handle.cancel();
+      this.timer = undefined;
+      return;
+    }
+    if (this.timer && this.timer.at <= next) return;
+    this.timer?.handle.cancel();
+    const handle = this.clock.setTimeout(() => this.fire(handle), Math.max(0, next - now));
+    this.timer = { at: next, handle };
+  }
+
+  /** Adds every key now due, in due order (ties: in the order they were delayed), then re-arms. */
+  private fire(handle: Timer): void {
+    if (this.timer?.handle !== handle) return;
+    this.timer = undefined;
+    const now = this.clock.now();
+    for (;;) {
+      const at = this.due.peekAt();
+      if (at === undefined || at > now) break;
+      const key = this.due.pop()!;
+      // A stale entry: the key was re-delayed to an earlier time (and fired) or already fired.
+      if (this.delayed.get(key) !== at) continue;
+      this.delayed.delete(key);
       this.add(key);
-    }, ms);
-    this.delayed.set(key, { at, timer });
+    }
+    if (!this.shutdown) this.arm(now);
   }
 
   /** Adds after the key's next backoff delay; each call doubles it until forget(). */
@@ -140,8 +176,10 @@ export class WorkQueue<K = string> {
 
   shutDown(): void {
     this.shutdown = true;
-    for (const d of this.delayed.values()) d.timer.cancel();
+    this.timer?.handle.cancel();
+    this.timer = undefined;
     this.delayed.clear();
+    this.due.clear();
     this.order.length = 0;
     this.queued.clear();
     this.dirtyWhileProcessing.clear();
@@ -156,5 +194,68 @@ export class WorkQueue<K = string> {
   private checkIdle(): void {
     if (!this.isIdle()) return;
     for (const w of this.idleWaiters.splice(0)) w();
+  }
+}
+
+/** A binary min-heap of (due time, insertion order) → key. */
+class DueHeap<K> {
+  private ats: number[] = [];
+  private seqs: number[] = [];
+  private keys: K[] = [];
+  private seq = 0;
+
+  push(at: number, key: K): void {
+    this.ats.push(at);
+    this.seqs.push(this.seq++);
+    this.keys.push(key);
+    let i = this.ats.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  peekAt(): number | undefined {
+    return this.ats[0];
+  }
+
+  pop(): K | undefined {
+    const n = this.ats.length;
+    if (n === 0) return undefined;
+    const top = this.keys[0];
+    this.swap(0, n - 1);
+    this.ats.pop();
+    this.seqs.pop();
+    this.keys.pop();
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n - 1 && this.less(l, m)) m = l;
+      if (r < n - 1 && this.less(r, m)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
+    }
+    return top;
+  }
+
+  clear(): void {
+    this.ats = [];
+    this.seqs = [];
+    this.keys = [];
+  }
+
+  private less(a: number, b: number): boolean {
+    return this.ats[a] < this.ats[b] || (this.ats[a] === this.ats[b] && this.seqs[a] < this.seqs[b]);
+  }
+
+  private swap(a: number, b: number): void {
+    [this.ats[a], this.ats[b]] = [this.ats[b], this.ats[a]];
+    [this.seqs[a], this.seqs[b]] = [this.seqs[b], this.seqs[a]];
+    [this.keys[a], this.keys[b]] = [this.keys[b], this.keys[a]];
   }
 }

@@ -4,6 +4,8 @@
 // phase (kubelet getPhase rules) and the conditions PodReadyToStartContainers,
 // Initialized, Ready, ContainersReady, PodScheduled — in that order, keeping
 // lastTransitionTime while a condition's status does not change.
+import type { Api } from '../api/api.js';
+import { isStatusError, notFound } from '../api/errors.js';
 import type { Condition } from '../api/meta.js';
 import type { Container, ContainerState, ContainerStatus as K8sContainerStatus, Pod, PodPhase, PodStatus } from '../api/types/pod.js';
 import { rfc3339 } from './node-status.js';
@@ -221,4 +223,29 @@ export function buildPodStatus(input: StatusInput): PodStatus {
     delete status.podIPs;
   }
   return status;
+}
+
+/**
+ * The pods/status write (Api.modify with status: true) of one pod, without
+ * its copies: that path clones the pod, serialises it twice to compare, and
+ * clones it twice more before the store copies it once again — five passes over
+ * every pod on every status change, the largest cost of a pod start. Same
+ * outcome: nothing is written when the status is unchanged (by its JSON) or
+ * the name now belongs to another pod (uid), a conflict is retried 5 times,
+ * a missing pod is NotFound. Returns the stored pod.
+ */
+export async function writePodStatus(api: Api, namespace: string, name: string, uid: string, status: PodStatus): Promise<Pod> {
+  const want = JSON.stringify(status);
+  for (let attempt = 0; ; attempt++) {
+    const cur = api.get<Pod>('Pod', namespace, name);
+    if (!cur) throw notFound('Pod', name);
+    if (cur.metadata.uid !== uid || JSON.stringify(cur.status) === want) return cur;
+    try {
+      // The store copies what it is given (dropping undefined fields, as the Api's clone did).
+      return await api.store.update<Pod>({ ...cur, status });
+    } catch (e) {
+      if (attempt < 5 && isStatusError(e, 'Conflict')) continue;
+      throw e;
+    }
+  }
 }

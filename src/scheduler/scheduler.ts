@@ -21,7 +21,8 @@
 import type { Api } from '../api/api.js';
 import { isStatusError, notFound } from '../api/errors.js';
 import { EventRecorder } from '../api/events.js';
-import { clone, type Condition } from '../api/meta.js';
+import type { Condition } from '../api/meta.js';
+import { rfc3339 } from '../api/time.js';
 import type { WatchEvent, WatchHandle } from '../api/store-types.js';
 import type { PriorityClass } from '../api/types/config.js';
 import type { Node } from '../api/types/node.js';
@@ -38,6 +39,7 @@ import { PriorityClasses, type ResolvedPriority } from './priority.js';
 import { checkBindings, preBindPlan, SELECTED_NODE_ANNOTATION, volumePreFilter, type PreBindPlan, type VolumeLookup } from './volume-binding.js';
 import { scoreNodes } from './plugins/scores.js';
 import { SchedulingQueue, type QueuedPod } from './queue.js';
+import { logger } from '../util/log.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -456,6 +458,7 @@ export class Scheduler {
       await this.recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`);
     } catch (e) {
       if (isStatusError(e, 'NotFound')) return;
+      schedulerLog.warn(`preempting pod ${ns}/${name} for ${preemptor.metadata.namespace}/${preemptor.metadata.name}`, e);
       // The preemptor retries (and may preempt again) on its next attempt.
       this.queue.moveAllToActive((uid) => uid === preemptor.metadata.uid);
     }
@@ -469,7 +472,7 @@ export class Scheduler {
         if (node) p.status.nominatedNodeName = node;
         else delete p.status.nominatedNodeName;
       }, { status: true })
-      .then(() => undefined, () => undefined);
+      .then(() => undefined, (e: unknown) => logWriteError(`nominating node ${node || '(none)'} for pod ${pod.metadata.namespace}/${pod.metadata.name}`, e));
   }
 
   private async bind(qp: QueuedPod, pod: Pod, nodeName: string, prio: ResolvedPriority, plan: PreBindPlan): Promise<void> {
@@ -495,6 +498,7 @@ export class Scheduler {
       }
       if (!isStatusError(e, 'NotFound') && this.pending.has(uid)) {
         this.stats.bindErrors++;
+        schedulerLog.warn(`binding pod ${pod.metadata.namespace}/${pod.metadata.name} to node ${nodeName} (retrying with back-off)`, e);
         if (e instanceof PreBindError) this.markSchedulerError(pod, e.message);
         this.queue.activateWithBackoff(qp, { error: true });
       }
@@ -590,7 +594,7 @@ export class Scheduler {
             lastTransitionTime: rfc3339(this.clock.now()),
           });
         }, { status: true })
-        .then(() => undefined, () => undefined),
+        .then(() => undefined, (e: unknown) => logWriteError(`recording the scheduler error of pod ${pod.metadata.namespace}/${pod.metadata.name}`, e)),
     );
     this.track(this.recorder.event(pod, 'Warning', 'FailedScheduling', message));
   }
@@ -609,20 +613,25 @@ export class Scheduler {
       if (!cur || cur.metadata.uid !== pod.metadata.uid) throw notFound('Pod', name);
       if (cur.spec?.nodeName) return cur;
       if (cur.metadata.deletionTimestamp) throw notFound('Pod', name);
-      const next = clone(cur);
-      next.spec.nodeName = nodeName;
+      // New objects only along the paths that change: the store copies what it is given, so a deep clone here was a second copy of every pod.
+      const next: Pod = {
+        ...cur,
+        spec: { ...cur.spec, nodeName },
+        status: {
+          ...(cur.status ?? {}),
+          conditions: setCondition(cur.status?.conditions, {
+            type: 'PodScheduled',
+            status: 'True',
+            lastProbeTime: null,
+            lastTransitionTime: rfc3339(this.clock.now()),
+          }),
+        },
+      };
       if (prio.className && typeof next.spec.priority !== 'number') {
         next.spec.priority = prio.priority;
         next.spec.priorityClassName = prio.className;
         next.spec.preemptionPolicy ??= prio.preemptionPolicy;
       }
-      next.status = next.status ?? {};
-      next.status.conditions = setCondition(next.status.conditions, {
-        type: 'PodScheduled',
-        status: 'True',
-        lastProbeTime: null,
-        lastTransitionTime: rfc3339(this.clock.now()),
-      });
       try {
         return await this.api.store.update(next);
       } catch (e) {
@@ -662,7 +671,7 @@ export class Scheduler {
             },
             { status: true },
           )
-          .then(() => undefined, () => undefined),
+          .then(() => undefined, (e: unknown) => logWriteError(`recording pod ${pod.metadata.namespace}/${pod.metadata.name} unschedulable`, e)),
       );
     }
     this.track(this.recorder.event(pod, 'Warning', 'FailedScheduling', message));
@@ -694,10 +703,6 @@ export function setCondition(conds: Condition[] | undefined, c: Condition): Cond
   return list;
 }
 
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 /** A VolumeBinding PreBind failure, reported like kube-scheduler's binding-cycle errors. */
 class PreBindError extends Error {}
 
@@ -722,4 +727,12 @@ function schedulingRelevantChange(a: Node | undefined, b: Node): boolean {
   if (JSON.stringify(a.status?.allocatable) !== JSON.stringify(b.status?.allocatable)) return true;
   const ready = (n: Node) => n.status?.conditions?.find((c) => c.type === 'Ready')?.status;
   return ready(a) !== ready(b);
+}
+
+/** Errors no Event reports (a status write that failed): the engine's log. */
+const schedulerLog = logger('scheduler');
+
+/** A status write the scheduler makes on the side: a pod that went away meanwhile is no error. */
+function logWriteError(what: string, e: unknown): void {
+  if (!isStatusError(e, 'NotFound')) schedulerLog.warn(what, e);
 }
