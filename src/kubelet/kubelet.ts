@@ -25,7 +25,9 @@ import { Backoff } from './backoff.js';
 import { buildLease, buildNode, nodeConditions, NODE_LEASE_NAMESPACE } from './node-status.js';
 import type { DnsConfigFn } from './pod-config.js';
 import { podReferences } from './pod-config.js';
-import { PodWorker, type ReadinessHook, type WorkerHost } from './pod-worker.js';
+import { PodWorker } from './pod-worker.js';
+import { kubeletLog, logFailure } from './worker-host.js';
+import type { ReadinessHook, WorkerHost } from './worker-host.js';
 import type { ContainerLogOptions, ContainerStatus, ExecStreams, LogChunk, NodeResources, RuntimeDriver } from './runtime/types.js';
 import { quantityValue } from './quantities.js';
 import { TokenManager, VolumeManager, type TokenSource } from './volumes/index.js';
@@ -410,8 +412,8 @@ export class Kubelet {
       if (!w || !w.adoptContainer(c)) orphans.push(c);
     }
     for (const c of orphans) {
-      await this.driver.stopContainer(c.id, 0).catch(() => undefined);
-      await this.driver.removeContainer(c.id).catch(() => undefined);
+      await logFailure(`stopping orphaned container ${c.name} (pod uid ${c.podUid})`, this.driver.stopContainer(c.id, 0));
+      await logFailure(`removing orphaned container ${c.name} (pod uid ${c.podUid})`, this.driver.removeContainer(c.id));
     }
     // A running sandbox is preferred; a dead one is adopted only when there is nothing better (the worker replaces it).
     for (const sb of sandboxes.sort((a, b) => Number(a.running !== false) - Number(b.running !== false))) {
@@ -419,10 +421,10 @@ export class Kubelet {
       if (w) {
         const prev = w.sandbox;
         w.adoptSandbox(sb);
-        if (prev && prev.id !== sb.id && prev.running === false) await this.driver.removeContainer(prev.id).catch(() => undefined);
+        if (prev && prev.id !== sb.id && prev.running === false) await logFailure(`removing a dead sandbox of pod uid ${sb.podUid}`, this.driver.removeContainer(prev.id));
       } else {
-        await this.driver.stopSandbox(sb.podUid).catch(() => undefined);
-        await this.driver.removeSandbox(sb.podUid).catch(() => undefined);
+        await logFailure(`stopping the orphaned sandbox of pod uid ${sb.podUid}`, this.driver.stopSandbox(sb.podUid));
+        await logFailure(`removing the orphaned sandbox of pod uid ${sb.podUid}`, this.driver.removeSandbox(sb.podUid));
       }
     }
   }
@@ -556,7 +558,8 @@ export class Kubelet {
   private track(p: Promise<unknown>): void {
     this.ops++;
     void p
-      .catch(() => undefined)
+      // Heartbeats, relists and probe kills are retried by their next round; the error is the user's to see in the log.
+      .catch((e: unknown) => kubeletLog.warn(`node ${this.nodeName}`, e))
       .finally(() => {
         this.ops--;
         if (this.ops === 0) {

@@ -68,7 +68,7 @@ describe('Kubelet node registration and heartbeat', () => {
     env.clock.advance(10_000);
     await settle(env.kubelet);
     const lease1 = env.api.get('Lease', 'kube-node-lease', 'node-1')!;
-    expect(Date.parse(lease1.spec.renewTime) - Date.parse(lease0.spec.renewTime)).toBe(10_000);
+    expect(Date.parse(lease1.spec!.renewTime!) - Date.parse(lease0.spec!.renewTime!)).toBe(10_000);
 
     env.driver.setDown('Cannot connect to the simulated runtime');
     env.clock.advance(10_000);

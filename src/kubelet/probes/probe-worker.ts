@@ -104,7 +104,7 @@ export class ProbeWorker {
     if (this.cfg.gate && !this.cfg.gate()) return;
     this.inFlight = true;
     this.attempts++;
-    this.cfg
+    void this.cfg
       .prober(this.cfg.probe, this.kind, this.timing.timeoutMs)
       .catch((e: Error) => ({ result: 'failure' as const, output: e.message }))
       .then((r) => {

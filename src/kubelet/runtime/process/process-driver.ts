@@ -38,6 +38,7 @@ import {
   type RuntimeDriver,
   type SandboxInfo,
 } from '../types.js';
+import { serveLogs, type LogFollower } from '../log-tail.js';
 
 export const PROCESS_SANDBOX_IP = '127.0.0.1';
 const DEFAULT_RING_LINES = 5000;
@@ -74,7 +75,7 @@ interface ProcContainer {
   ringDropped: boolean;
   logFile: string;
   logStream?: WriteStream;
-  followers: Set<(c: LogChunk | null) => void>;
+  followers: Set<LogFollower>;
   /** Its output pipes are closed: no more log lines will come. */
   closed?: boolean;
   lastCpu?: { ticks: number; at: number };
@@ -275,29 +276,10 @@ export class ProcessDriver implements RuntimeDriver {
 
   async logs(id: string, opts: ContainerLogOptions, onChunk: (c: LogChunk) => void, signal?: AbortSignal): Promise<void> {
     const c = this.get(id);
-    let history = c.ring;
     const needFile = c.ringDropped && (opts.tailLines === undefined || opts.tailLines > c.ring.length);
-    if (needFile) history = await readCriLog(c.logFile);
-    if (opts.sinceSeconds !== undefined) {
-      const since = Date.now() - opts.sinceSeconds * 1000;
-      history = history.filter((l) => !l.time || Date.parse(l.time) >= since);
-    }
-    if (opts.tailLines !== undefined) history = opts.tailLines <= 0 ? [] : history.slice(-opts.tailLines);
-    for (const l of history) onChunk(l);
-    if (!opts.follow || c.closed || c.status.state === 'created' || signal?.aborted) return;
-    await new Promise<void>((resolve) => {
-      const f = (chunk: LogChunk | null) => {
-        if (chunk) onChunk(chunk);
-        else finish();
-      };
-      const finish = () => {
-        c.followers.delete(f);
-        signal?.removeEventListener('abort', finish);
-        resolve();
-      };
-      c.followers.add(f);
-      signal?.addEventListener('abort', finish, { once: true });
-    });
+    const history = needFile ? await readCriLog(c.logFile) : c.ring;
+    const live = !c.closed && c.status.state !== 'created';
+    await serveLogs({ history, followers: c.followers, live, nowMs: Date.now() }, opts, onChunk, signal);
   }
 
   async exec(id: string, _cmd: string[]): Promise<ExecResult> {
