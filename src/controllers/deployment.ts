@@ -30,7 +30,7 @@ export function newDeploymentController(opts: DeploymentControllerOptions): Cont
 
   const deploymentsSelecting = (obj: KubeObject): string[] =>
     api
-      .list<Deployment>('Deployment', { namespace: obj.metadata.namespace })
+      .list('Deployment', { namespace: obj.metadata.namespace })
       .items.filter((d) => selectorMatches(d.spec.selector, obj.metadata.labels))
       .map((d) => `${d.metadata.namespace}/${d.metadata.name}`);
 
@@ -89,7 +89,7 @@ class DeploymentSync {
 
   async sync(key: string): Promise<ReconcileResult | void> {
     const { namespace, name } = splitNsName(key);
-    const stored = this.api.get<Deployment>('Deployment', namespace, name);
+    const stored = this.api.get('Deployment', namespace, name);
     if (!stored) return;
     this.d = clone(stored);
     const d = this.d;
@@ -124,7 +124,7 @@ class DeploymentSync {
   private ownedReplicaSets(): ReplicaSet[] {
     const uid = this.d.metadata.uid;
     return this.api
-      .list<ReplicaSet>('ReplicaSet', { namespace: this.d.metadata.namespace, filter: (rs) => controllerRef(rs)?.uid === uid })
+      .list('ReplicaSet', { namespace: this.d.metadata.namespace, filter: (rs) => controllerRef(rs)?.uid === uid })
       .items;
   }
 
@@ -132,7 +132,7 @@ class DeploymentSync {
   private async claimReplicaSets(): Promise<ReplicaSet[]> {
     const d = this.d;
     const uid = d.metadata.uid;
-    for (const rs of this.api.list<ReplicaSet>('ReplicaSet', { namespace: d.metadata.namespace }).items) {
+    for (const rs of this.api.list('ReplicaSet', { namespace: d.metadata.namespace }).items) {
       const ref = controllerRef(rs);
       const matches = selectorMatches(d.spec.selector, rs.metadata.labels);
       if (ref && ref.uid === uid && !matches && !d.metadata.deletionTimestamp) {
@@ -265,7 +265,7 @@ class DeploymentSync {
       created = clone(await this.api.create(rs));
     } catch (e) {
       if (isStatusError(e, 'AlreadyExists')) {
-        const found = this.api.get<ReplicaSet>('ReplicaSet', d.metadata.namespace ?? '', rs.metadata.name ?? '');
+        const found = this.api.get('ReplicaSet', d.metadata.namespace ?? '', rs.metadata.name ?? '');
         if (found && controllerRef(found)?.uid === d.metadata.uid && equalIgnoreHash(d.spec.template, found.spec.template)) {
           created = clone(found);
           alreadyExists = true;
@@ -410,7 +410,7 @@ class DeploymentSync {
   /** Re-reads ReplicaSets we may have written. */
   private refresh(rss: ReplicaSet[]): ReplicaSet[] {
     return rss
-      .map((r) => this.api.get<ReplicaSet>('ReplicaSet', r.metadata.namespace ?? '', r.metadata.name ?? ''))
+      .map((r) => this.api.get('ReplicaSet', r.metadata.namespace ?? '', r.metadata.name ?? ''))
       .filter((r): r is ReplicaSet => !!r);
   }
 

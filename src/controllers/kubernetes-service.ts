@@ -104,7 +104,8 @@ export function newKubernetesServiceController(opts: KubernetesServiceOptions): 
 
   /** Creates the object when missing, fixes it when `ok` says it drifted; nothing when it is as wanted. */
   async function ensure<T extends KubeObject>(kind: string, build: () => T, ok: (o: T) => boolean, fix: (o: T) => void): Promise<void> {
-    const cur = api.get<T>(kind, ns, name);
+    // The kind is given with its builder: what is stored under it is that builder's type.
+    const cur = api.get(kind, ns, name) as T | undefined;
     if (cur && !cur.metadata.deletionTimestamp && ok(cur)) return;
     if (!cur) {
       try {

@@ -39,7 +39,7 @@ export function newReplicaSetController(opts: ReplicaSetControllerOptions): Cont
       const k = controllerOwnerKey(pod, 'ReplicaSet');
       if (k) keys.add(k);
       else if (!controllerRef(pod)) {
-        for (const rs of api.list<ReplicaSet>('ReplicaSet', { namespace: pod.metadata.namespace }).items) {
+        for (const rs of api.list('ReplicaSet', { namespace: pod.metadata.namespace }).items) {
           if (selectorMatches(rs.spec.selector, pod.metadata.labels)) keys.add(`${rs.metadata.namespace}/${rs.metadata.name}`);
         }
       }
@@ -49,7 +49,7 @@ export function newReplicaSetController(opts: ReplicaSetControllerOptions): Cont
 
   const reconcile = async (key: string): Promise<ReconcileResult | void> => {
     const { namespace, name } = splitNsName(key);
-    const rs = api.get<ReplicaSet>('ReplicaSet', namespace, name);
+    const rs = api.get('ReplicaSet', namespace, name);
     if (!rs) return;
     const claimed = await claimPods(api, pods, rs);
     let manageErr: unknown;
@@ -60,7 +60,7 @@ export function newReplicaSetController(opts: ReplicaSetControllerOptions): Cont
         manageErr = e;
       }
     }
-    const fresh = api.get<ReplicaSet>('ReplicaSet', namespace, name);
+    const fresh = api.get('ReplicaSet', namespace, name);
     if (!fresh) return;
     const uid = fresh.metadata.uid;
     const owned = pods.owned(uid, namespace).filter(isPodActive);

@@ -264,7 +264,7 @@ export class Kubelet {
       nowMs: this.clock.now(),
       runtimeError: this.runtimeError,
     });
-    const existing = this.api.get<Node>('Node', '', this.nodeName);
+    const existing = this.api.get('Node', '', this.nodeName);
     if (!existing) {
       try {
         await this.api.create(built);
@@ -317,7 +317,7 @@ export class Kubelet {
     await this.renewLease();
     const due = this.clock.now() - this.lastStatusReport >= (this.cfg.nodeStatusReportMs ?? 5 * 60_000);
     // Someone else (the node lifecycle controller) may have marked us Unknown: correct it at once.
-    const ready = this.api.get<Node>('Node', '', this.nodeName)?.status?.conditions?.find((c) => c.type === 'Ready');
+    const ready = this.api.get('Node', '', this.nodeName)?.status?.conditions?.find((c) => c.type === 'Ready');
     const drifted = ready?.status !== (this.runtimeError ? 'False' : 'True');
     if (before !== this.runtimeError || due || drifted) await this.postNodeStatus();
     // The runtime came back: every pod catches up at once (containers kept running meanwhile).
@@ -344,7 +344,7 @@ export class Kubelet {
   }
 
   private async renewLease(): Promise<void> {
-    const node = this.api.get<Node>('Node', '', this.nodeName);
+    const node = this.api.get('Node', '', this.nodeName);
     if (!node) return;
     const lease = buildLease(node, this.clock.now());
     const cur = this.api.get('Lease', NODE_LEASE_NAMESPACE, this.nodeName);
@@ -388,7 +388,7 @@ export class Kubelet {
   /** Takes over the runtime objects of a previous run. */
   private async adopt(): Promise<void> {
     const pods = new Map<string, Pod>();
-    for (const p of this.api.list<Pod>('Pod', { filter: (o) => (o as Pod).spec?.nodeName === this.nodeName }).items) {
+    for (const p of this.api.list('Pod', { filter: (o) => (o as Pod).spec?.nodeName === this.nodeName }).items) {
       pods.set(p.metadata.uid ?? '', p);
     }
     const sandboxes = await this.driver.listSandboxes(this.cfg.instance);
@@ -479,7 +479,7 @@ export class Kubelet {
     onLine: (c: LogChunk) => void,
     signal?: AbortSignal,
   ): Promise<void> {
-    const pod = this.api.get<Pod>('Pod', namespace, podName);
+    const pod = this.api.get('Pod', namespace, podName);
     if (!pod) throw notFound('Pod', podName);
     const names = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
     let name = container;
@@ -516,7 +516,7 @@ export class Kubelet {
     cmd: string[],
     streams?: ExecStreams,
   ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-    const pod = this.api.get<Pod>('Pod', namespace, podName);
+    const pod = this.api.get('Pod', namespace, podName);
     if (!pod) throw notFound('Pod', podName);
     if (!cmd.length) throw badRequest('you must specify at least one command for the container');
     const names = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);

@@ -5,7 +5,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Api } from '../api/api.js';
-import type { Node } from '../api/types/node.js';
 import type { Pod, PodDNSConfig } from '../api/types/pod.js';
 import { serviceEnvVars, type EnvLookups } from './container-env.js';
 import type { Mount } from './runtime/types.js';
@@ -22,7 +21,7 @@ export type DnsConfigFn = (namespace: string) => DnsConfig | undefined;
 
 export function clusterLookups(api: Api, pod: Pod, ips: { podIP?: string; hostIP: string }): EnvLookups & VolumeLookups {
   const ns = pod.metadata.namespace || 'default';
-  const node = pod.spec.nodeName ? api.get<Node>('Node', '', pod.spec.nodeName) : undefined;
+  const node = pod.spec.nodeName ? api.get('Node', '', pod.spec.nodeName) : undefined;
   const services = api.list('Service').items.filter((s) => s.metadata.namespace === ns || (s.metadata.namespace === 'default' && s.metadata.name === 'kubernetes'));
   return {
     configMap: (n, name) => api.get('ConfigMap', n, name),

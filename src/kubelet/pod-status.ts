@@ -237,7 +237,7 @@ export function buildPodStatus(input: StatusInput): PodStatus {
 export async function writePodStatus(api: Api, namespace: string, name: string, uid: string, status: PodStatus): Promise<Pod> {
   const want = JSON.stringify(status);
   for (let attempt = 0; ; attempt++) {
-    const cur = api.get<Pod>('Pod', namespace, name);
+    const cur = api.get('Pod', namespace, name);
     if (!cur) throw notFound('Pod', name);
     if (cur.metadata.uid !== uid || JSON.stringify(cur.status) === want) return cur;
     try {

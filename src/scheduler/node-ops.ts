@@ -74,7 +74,7 @@ export class DrainError extends Error {}
 export async function drain(api: Api, nodeName: string, opts: DrainOptions = {}): Promise<DrainResult> {
   const ignoreDs = opts.ignoreDaemonSets ?? true;
   await cordon(api, nodeName, true);
-  const pods = api.list<Pod>('Pod', { filter: (p) => (p as Pod).spec?.nodeName === nodeName }).items;
+  const pods = api.list('Pod', { filter: (p) => (p as Pod).spec?.nodeName === nodeName }).items;
   const result: DrainResult = { evicted: [], skipped: {} };
   const unmanaged: string[] = [];
   const dsManaged: string[] = [];

@@ -27,7 +27,7 @@ import type { WatchEvent, WatchHandle } from '../api/store-types.js';
 import type { PriorityClass } from '../api/types/config.js';
 import type { Node } from '../api/types/node.js';
 import type { Pod } from '../api/types/pod.js';
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/types/storage.js';
+import type { PersistentVolume, PersistentVolumeClaim } from '../api/types/storage.js';
 import type { Clock, Timer } from '../util/clock.js';
 import { isTerminal, podInfoOf, SchedulerCache, type NodeInfo, type PodInfo } from './cache.js';
 import { fitErrorMessage, type NodeFailure } from './fit-error.js';
@@ -131,10 +131,10 @@ export class Scheduler {
     this.recorder = new EventRecorder({ api: this.api, component: this.name });
     const api = this.api;
     this.volumeLookup = {
-      claim: (ns, name) => api.get<PersistentVolumeClaim>('PersistentVolumeClaim', ns, name),
-      volume: (name) => api.get<PersistentVolume>('PersistentVolume', '', name),
-      storageClass: (name) => api.get<StorageClass>('StorageClass', '', name),
-      volumes: () => api.list<PersistentVolume>('PersistentVolume').items,
+      claim: (ns, name) => api.get('PersistentVolumeClaim', ns, name),
+      volume: (name) => api.get('PersistentVolume', '', name),
+      storageClass: (name) => api.get('StorageClass', '', name),
+      volumes: () => api.list('PersistentVolume').items,
     };
   }
 
@@ -424,7 +424,7 @@ export class Scheduler {
   private preemptVictims(preemptor: Pod, nodeName: string, victims: PodInfo[], priority: number): void {
     const schedulerName = preemptor.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME;
     for (const v of victims) {
-      const cur = this.api.get<Pod>('Pod', v.namespace, v.name);
+      const cur = this.api.get('Pod', v.namespace, v.name);
       if (!cur || cur.metadata.uid !== v.uid || cur.metadata.deletionTimestamp) continue;
       this.stats.preempted++;
       this.track(this.preemptOne(cur, preemptor, nodeName, schedulerName));
@@ -491,7 +491,7 @@ export class Scheduler {
       );
     } catch (e) {
       // Forget the assumption unless the pod did get bound meanwhile.
-      const cur = this.api.get<Pod>('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+      const cur = this.api.get('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
       if (!cur?.spec?.nodeName && this.cache.hasPod(uid)) {
         this.cache.removePod(uid);
         this.queue.moveAllToActive();
@@ -555,7 +555,7 @@ export class Scheduler {
         else resolve();
       };
       const check = () => {
-        const cur = this.api.get<Pod>('Pod', ns, name);
+        const cur = this.api.get('Pod', ns, name);
         if (!this.running || !cur || cur.metadata.uid !== pod.metadata.uid || cur.metadata.deletionTimestamp) {
           finish(new PodGone()); // pod does not exist any more (or the scheduler stops)
           return;
@@ -609,7 +609,7 @@ export class Scheduler {
     const ns = pod.metadata.namespace ?? 'default';
     const name = pod.metadata.name ?? '';
     for (let attempt = 0; ; attempt++) {
-      const cur = this.api.get<Pod>('Pod', ns, name);
+      const cur = this.api.get('Pod', ns, name);
       if (!cur || cur.metadata.uid !== pod.metadata.uid) throw notFound('Pod', name);
       if (cur.spec?.nodeName) return cur;
       if (cur.metadata.deletionTimestamp) throw notFound('Pod', name);

@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../../src/api/api.js';
-import type { Node } from '../../src/api/types/node.js';
 import type { Pod } from '../../src/api/types/pod.js';
 import { Kubelet } from '../../src/kubelet/kubelet.js';
 import { DockerDriver } from '../../src/kubelet/runtime/docker/index.js';
@@ -66,7 +65,7 @@ describe.skipIf(!env.docker)('kubelet on Docker: re-adoption', { timeout: 90_000
     for (let i = 0; i < 3; i++) {
       await waitFor(async () => second!.isIdle(), 10_000, 'idle');
       await new Promise((r) => setTimeout(r, 500));
-      const p = h.api.get<Pod>('Pod', 'default', 'keep')!;
+      const p = h.api.get('Pod', 'default', 'keep')!;
       expect(idOf(containerStatus(p)?.containerID)).toBe(keepId);
       expect(containerStatus(p)?.restartCount).toBe(0);
       expect(readyOf(p)).toBe('True');
@@ -99,10 +98,10 @@ describe.skipIf(!env.docker)('kubelet on Docker: engine outage', { timeout: 90_0
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const nodeReady = () => h.api.get<Node>('Node', '', 'node-1')?.status?.conditions?.find((c) => c.type === 'Ready');
+  const nodeReady = () => h.api.get('Node', '', 'node-1')?.status?.conditions?.find((c) => c.type === 'Ready');
 
   it('marks the node NotReady while Docker is away and recovers, leaving the pod running', async () => {
-    const node = h.api.get<Node>('Node', '', 'node-1')!;
+    const node = h.api.get('Node', '', 'node-1')!;
     expect(Number(node.status?.capacity?.cpu)).toBeGreaterThan(0);
     expect(nodeReady()?.status).toBe('True');
     await h.api.create(podOf('steady', { containers: [{ name: 'app', image: TEST_IMAGE, command: ['sh', '-c', SLEEP] }] }));
@@ -119,7 +118,7 @@ describe.skipIf(!env.docker)('kubelet on Docker: engine outage', { timeout: 90_0
     await proxy.listen();
     await waitFor(async () => nodeReady()?.status === 'True', 20_000, 'node Ready again');
     await waitFor(async () => h.kubelet.isIdle(), 10_000, 'idle');
-    const after = h.api.get<Pod>('Pod', 'default', 'steady')!;
+    const after = h.api.get('Pod', 'default', 'steady')!;
     expect(idOf(containerStatus(after)?.containerID)).toBe(id);
     expect(containerStatus(after)?.restartCount).toBe(0);
     expect(running(after)).toBe(true);
@@ -169,11 +168,11 @@ describe.skipIf(!env.docker)('kubelet on Docker: kill -9 of the kubeterm process
     const kubelet = new Kubelet({ api, clock: realClock, nodeName: 'node-1', driver, instance, dataDir, relistIntervalMs: 500 });
     try {
       await kubelet.start();
-      const uid = api.get<Pod>('Pod', 'default', 'survivor')!.metadata.uid!;
+      const uid = api.get('Pod', 'default', 'survivor')!.metadata.uid!;
       for (let i = 0; i < 3; i++) {
         await waitFor(async () => kubelet.isIdle(), 10_000, 'idle');
         await new Promise((r) => setTimeout(r, 500));
-        const cs = containerStatus(api.get<Pod>('Pod', 'default', 'survivor')!);
+        const cs = containerStatus(api.get('Pod', 'default', 'survivor')!);
         expect(cs?.containerID).toBe(first.containerID);
         expect(cs?.restartCount).toBe(0);
         expect(cs?.state?.running).toBeDefined();

@@ -81,7 +81,7 @@ export async function waitPod(api: Api, name: string, pred: (p: Pod) => boolean,
   try {
     return await waitFor(
       async () => {
-        last = api.get<Pod>('Pod', 'default', name);
+        last = api.get('Pod', 'default', name);
         return last && pred(last) ? last : undefined;
       },
       timeoutMs,

@@ -5,7 +5,6 @@
 // Usage: node --import tsx kubelet-process.ts <stateFile> <instance> <network> <dataDir>
 import Dockerode from 'dockerode';
 import { Api } from '../../src/api/api.js';
-import type { Pod } from '../../src/api/types/pod.js';
 import { Kubelet } from '../../src/kubelet/kubelet.js';
 import { DockerDriver } from '../../src/kubelet/runtime/docker/index.js';
 import { realClock } from '../../src/util/clock.js';
@@ -30,7 +29,7 @@ if (!api.get('Pod', 'default', 'survivor')) {
   });
 }
 for (;;) {
-  const p = api.get<Pod>('Pod', 'default', 'survivor');
+  const p = api.get('Pod', 'default', 'survivor');
   const cs = p?.status?.containerStatuses?.[0];
   if (p?.status?.phase === 'Running' && cs?.state?.running) {
     // A write after it resolves only once everything before it reached the disk (group commit).

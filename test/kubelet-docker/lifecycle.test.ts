@@ -142,13 +142,13 @@ describe.skipIf(!env.docker)('kubelet on Docker: CrashLoopBackOff on the kubelet
     // Still backing off 9 s later on the kubelet's clock.
     clock.advance(9_000);
     await h.kubelet.whenIdle();
-    expect(containerStatus(h.api.get<Pod>('Pod', 'default', 'crash')!)?.restartCount).toBe(1);
+    expect(containerStatus(h.api.get('Pod', 'default', 'crash')!)?.restartCount).toBe(1);
     clock.advance(1_500);
     p = await waitPod(h.api, 'crash', (q) => containerStatus(q)?.restartCount === 2 && waitingMsg(q)?.reason === 'CrashLoopBackOff', 45_000, 'second back-off');
     expect(waitingMsg(p)?.message).toMatch(/^back-off 20s restarting failed container=app/);
     clock.advance(19_000);
     await h.kubelet.whenIdle();
-    expect(containerStatus(h.api.get<Pod>('Pod', 'default', 'crash')!)?.restartCount).toBe(2);
+    expect(containerStatus(h.api.get('Pod', 'default', 'crash')!)?.restartCount).toBe(2);
     clock.advance(1_500);
     p = await waitPod(h.api, 'crash', (q) => containerStatus(q)?.restartCount === 3 && waitingMsg(q)?.reason === 'CrashLoopBackOff', 45_000, 'third back-off');
     expect(waitingMsg(p)?.message).toMatch(/^back-off 40s restarting failed container=app/);

@@ -6,7 +6,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Pod } from '../../src/api/types/pod.js';
 import { dockerOrSkipReason } from '../runtime/docker-env.js';
 import { TEST_IMAGE, containerStatus, dockerContainersOf, eventsOf, harness, idOf, podOf, running, waitFor, waitPod, type Harness } from './harness.js';
 
@@ -109,7 +108,7 @@ describe.skipIf(!env.docker)('kubelet on Docker: pods', { timeout: 90_000 }, () 
       type: 'Warning',
       message: 'MountVolume.SetUp failed for volume "cfg" : configmap "later" not found',
     });
-    expect(containerStatus(h.api.get<Pod>('Pod', 'default', 'nomount')!)?.state?.waiting?.reason).toBe('ContainerCreating');
+    expect(containerStatus(h.api.get('Pod', 'default', 'nomount')!)?.state?.waiting?.reason).toBe('ContainerCreating');
     await h.api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later', namespace: 'default' }, data: { k: 'v' } });
     await waitPod(h.api, 'nomount', running, 30_000, 'Running after the ConfigMap appeared');
   });

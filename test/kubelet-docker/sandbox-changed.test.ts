@@ -7,7 +7,6 @@
 // started, and an app container created but never started, are replaced /
 // started by the next kubelet instead of blocking the pod forever.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Pod } from '../../src/api/types/pod.js';
 import { LABEL_INSTANCE, LABEL_POD_UID, LABEL_SANDBOX } from '../../src/kubelet/runtime/types.js';
 import { dockerOrSkipReason } from '../runtime/docker-env.js';
 import { TEST_IMAGE, containerStatus, dockerContainersOf, eventsOf, harness, idOf, podOf, running, waitFor, waitPod, type Harness } from './harness.js';
@@ -51,7 +50,7 @@ describe.skipIf(!env.docker)('kubelet on Docker: a sandbox that dies', { timeout
     // And it stays so: no second re-creation once the new sandbox runs.
     await waitFor(async () => h.kubelet.isIdle(), 10_000, 'idle');
     await new Promise((r) => setTimeout(r, 1500));
-    expect(containerStatus(h.api.get<Pod>('Pod', 'default', 'victim')!)?.restartCount).toBe(1);
+    expect(containerStatus(h.api.get('Pod', 'default', 'victim')!)?.restartCount).toBe(1);
     expect(eventsOf(h.api, 'victim').filter((e) => e.reason === 'SandboxChanged')).toHaveLength(1);
   });
 
@@ -60,11 +59,11 @@ describe.skipIf(!env.docker)('kubelet on Docker: a sandbox that dies', { timeout
     // What a kubeterm killed between Docker's create and start leaves: a pod bound to the node, a holder in
     // state "created", and an app container in state "created" joined to a running holder of another pod.
     await h.api.create(podOf('halfmade', { containers: [{ name: 'app', image: TEST_IMAGE, command: ['sh', '-c', SLEEP] }] }));
-    const half = h.api.get<Pod>('Pod', 'default', 'halfmade')!;
+    const half = h.api.get('Pod', 'default', 'halfmade')!;
     const sbInfo = await h.driver.runSandbox({ pod: half, instance: h.instance });
     await env.docker!.getContainer(sbInfo.id).stop({ t: 0 });
     await h.api.create(podOf('unstarted', { containers: [{ name: 'app', image: TEST_IMAGE, command: ['sh', '-c', SLEEP] }] }));
-    const un = h.api.get<Pod>('Pod', 'default', 'unstarted')!;
+    const un = h.api.get('Pod', 'default', 'unstarted')!;
     const unSb = await h.driver.runSandbox({ pod: un, instance: h.instance });
     const created = await h.driver.createContainer(unSb, {
       podUid: un.metadata.uid!,

@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 function getPod(api: Api, name: string): Pod {
-  return api.get<Pod>('Pod', 'default', name)!;
+  return api.get('Pod', 'default', name)!;
 }
 
 /** A started kubelet with one running pod, and a count of the driver's listContainers calls made after that. */

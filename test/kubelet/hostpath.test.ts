@@ -290,7 +290,7 @@ describe('the Kubelet option', () => {
     const env = await kubeletWith();
     await env.api.create(boundPod('web', { spec: hostPathSpec(outside, 'DirectoryOrCreate') }));
     await settle(env.kubelet);
-    expect(env.api.get<Pod>('Pod', 'default', 'web')?.status?.containerStatuses?.[0]?.state?.running).toBeDefined();
+    expect(env.api.get('Pod', 'default', 'web')?.status?.containerStatuses?.[0]?.state?.running).toBeDefined();
     const m = env.configs.at(-1)!.mounts.find((x) => x.containerPath === '/data')!;
     expect(m.hostPath).toBe(join(env.dataDir, 'hostpath', outside.slice(1)));
     expect(readdirSync(outside)).toEqual(['secret.txt']);
@@ -302,7 +302,7 @@ describe('the Kubelet option', () => {
     await env.api.create(boundPod('etc', { spec: hostPathSpec('/etc') }));
     await settle(env.kubelet);
     expect(env.configs.find((c) => c.mounts.some((x) => x.containerPath === '/data'))?.mounts.find((x) => x.containerPath === '/data')?.hostPath).toBe(allowed);
-    const etc = env.api.get<Pod>('Pod', 'default', 'etc')!;
+    const etc = env.api.get('Pod', 'default', 'etc')!;
     expect(etc.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
     expect(eventsOf(env.api, 'etc').find((e) => e.reason === 'FailedMount')).toMatchObject({
       type: 'Warning',

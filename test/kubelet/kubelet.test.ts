@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Api } from '../../src/api/api.js';
-import type { Node } from '../../src/api/types/node.js';
 import type { Pod } from '../../src/api/types/pod.js';
 import type { Kubelet } from '../../src/kubelet/kubelet.js';
 import type { LogChunk } from '../../src/kubelet/runtime/types.js';
@@ -20,7 +19,7 @@ async function started(env: ReturnType<typeof kubeletEnv>, k = env.kubelet) {
 }
 
 function getPod(api: Api, name: string): Pod {
-  return api.get<Pod>('Pod', 'default', name)!;
+  return api.get('Pod', 'default', name)!;
 }
 
 function cond(p: Pod, type: string) {
@@ -31,7 +30,7 @@ describe('Kubelet node registration and heartbeat', () => {
   it('registers its Node with capacity, nodeInfo, addresses, conditions and labels', async () => {
     const env = kubeletEnv({ kubelet: { labels: { zone: 'a' } } });
     await started(env);
-    const n = env.api.get<Node>('Node', '', 'node-1')!;
+    const n = env.api.get('Node', '', 'node-1')!;
     expect(n.status?.capacity).toMatchObject({ cpu: '4', memory: '8388608Ki', pods: '110' });
     expect(n.status?.allocatable).toMatchObject({ cpu: '4', memory: '8388608Ki', pods: '110' });
     expect(n.status?.nodeInfo).toMatchObject({ kubeletVersion: 'v1.32.0', operatingSystem: 'linux', architecture: 'amd64', containerRuntimeVersion: 'simulated://1.0.0' });
@@ -56,7 +55,7 @@ describe('Kubelet node registration and heartbeat', () => {
   it('honours a capacity override', async () => {
     const env = kubeletEnv({ kubelet: { capacity: { cpu: '2', memory: '4Gi', pods: 20 } } });
     await started(env);
-    expect(env.api.get<Node>('Node', '', 'node-1')!.status?.capacity).toMatchObject({ cpu: '2', memory: '4194304Ki', pods: '20' });
+    expect(env.api.get('Node', '', 'node-1')!.status?.capacity).toMatchObject({ cpu: '2', memory: '4194304Ki', pods: '20' });
   });
 
   it('renews its Lease every interval and goes Ready=False when the runtime fails', async () => {
@@ -73,14 +72,14 @@ describe('Kubelet node registration and heartbeat', () => {
     env.driver.setDown('Cannot connect to the simulated runtime');
     env.clock.advance(10_000);
     await settle(env.kubelet);
-    const ready = env.api.get<Node>('Node', '', 'node-1')!.status!.conditions!.find((c) => c.type === 'Ready')!;
+    const ready = env.api.get('Node', '', 'node-1')!.status!.conditions!.find((c) => c.type === 'Ready')!;
     expect(ready).toMatchObject({ status: 'False', reason: 'KubeletNotReady', message: 'container runtime is down: Cannot connect to the simulated runtime' });
     expect(ready.lastHeartbeatTime).toBe(new Date(env.clock.now()).toISOString().replace('.000Z', 'Z'));
 
     env.driver.setDown(undefined);
     env.clock.advance(10_000);
     await settle(env.kubelet);
-    expect(env.api.get<Node>('Node', '', 'node-1')!.status!.conditions!.find((c) => c.type === 'Ready')!.status).toBe('True');
+    expect(env.api.get('Node', '', 'node-1')!.status!.conditions!.find((c) => c.type === 'Ready')!.status).toBe('True');
   });
 });
 

@@ -41,7 +41,7 @@ async function start(env: ReturnType<typeof setup>) {
   await settle(env.kubelet);
 }
 
-const pod = (api: ReturnType<typeof setup>['api'], name: string) => api.get<Pod>('Pod', 'default', name)!;
+const pod = (api: ReturnType<typeof setup>['api'], name: string) => api.get('Pod', 'default', name)!;
 const app = (p: Pod) => p.status?.containerStatuses?.[0];
 
 describe('resolv.conf', () => {

@@ -86,7 +86,7 @@ describe('the kube-api-access volume on the kubelet', () => {
     await start(env);
     const p = await env.api.create(apiAccessPod('web'));
     await settle(env.kubelet);
-    expect(env.api.get<Pod>('Pod', 'default', 'web')!.status?.phase).toBe('Running');
+    expect(env.api.get('Pod', 'default', 'web')!.status?.phase).toBe('Running');
     const dir = join(env.dataDir, 'pods', p.metadata.uid!, 'volumes', 'kube-api-access-x7k2q');
     expect(readFileSync(join(dir, 'token'), 'utf8')).toBe('token-1');
     expect(readFileSync(join(dir, 'ca.crt'), 'utf8')).toBe(CA);
@@ -127,7 +127,7 @@ describe('the kube-api-access volume on the kubelet', () => {
     await start(env);
     await env.api.create(apiAccessPod('web'));
     await settle(env.kubelet);
-    expect(env.api.get<Pod>('Pod', 'default', 'web')!.status?.phase).toBe('Pending');
+    expect(env.api.get('Pod', 'default', 'web')!.status?.phase).toBe('Pending');
     expect(eventsOf(env.api, 'web')).toContainEqual(
       expect.objectContaining({
         reason: 'FailedMount',
@@ -138,7 +138,7 @@ describe('the kube-api-access volume on the kubelet', () => {
     // No clock step: the ServiceAccount's arrival retries the mount.
     await env.api.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'default' } });
     await settle(env.kubelet);
-    expect(env.api.get<Pod>('Pod', 'default', 'web')!.status?.phase).toBe('Running');
+    expect(env.api.get('Pod', 'default', 'web')!.status?.phase).toBe('Running');
   });
 
   it('gives every container KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT and the KUBERNETES_PORT_443_TCP family', async () => {

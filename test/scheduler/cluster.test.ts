@@ -1,7 +1,6 @@
 // Scheduler and kubelets together on simulated nodes: pods go from Pending to
 // Running on the node the scheduler picked, spread across nodes.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Pod } from '../../src/api/types/pod.js';
 import { Kubelet } from '../../src/kubelet/kubelet.js';
 import { SimDriver } from '../../src/kubelet/runtime/sim/sim-driver.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
@@ -30,7 +29,7 @@ describe('scheduler + simulated kubelets', () => {
     for (let i = 0; i < 9; i++) await e.api.create(pod(`web-${i}`, { owner: owner as never, cpu: '100m', memory: '64Mi' }));
     await settle(sched, ...kubelets);
     await settle(sched, ...kubelets);
-    const pods = e.api.list<Pod>('Pod').items;
+    const pods = e.api.list('Pod').items;
     expect(pods.map((p) => p.status?.phase)).toEqual(new Array(9).fill('Running'));
     const perNode = new Map<string, number>();
     for (const p of pods) {

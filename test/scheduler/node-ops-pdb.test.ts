@@ -41,7 +41,7 @@ describe('drain and PodDisruptionBudgets', () => {
       b.spec.minAvailable = 0;
     });
     await s.c.reconcileNow('default/web');
-    expect(s.api.get<PodDisruptionBudget>('PodDisruptionBudget', 'default', 'web')!.status!.disruptionsAllowed).toBe(2);
+    expect(s.api.get('PodDisruptionBudget', 'default', 'web')!.status!.disruptionsAllowed).toBe(2);
     s.clock.advance(5000);
     const res = await done;
     expect(res.evicted).toEqual(['default/web-0', 'default/web-1']);

@@ -1,6 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Node } from '../../src/api/types/node.js';
-import type { Pod } from '../../src/api/types/pod.js';
 import { cordon, drain } from '../../src/scheduler/node-ops.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { env, node, pod, settle } from './helpers.js';
@@ -21,14 +19,14 @@ describe('cordon', () => {
     await e.api.create(node('node-2'));
     expect(await cordon(e.api, 'node-1', true)).toBe(true);
     expect(await cordon(e.api, 'node-1', true)).toBe(false);
-    expect(e.api.get<Node>('Node', '', 'node-1')!.spec?.unschedulable).toBe(true);
+    expect(e.api.get('Node', '', 'node-1')!.spec?.unschedulable).toBe(true);
     sched = new Scheduler({ api: e.api, clock: e.clock });
     sched.start();
     for (let i = 0; i < 4; i++) await e.api.create(pod(`p-${i}`));
     await settle(sched);
-    for (let i = 0; i < 4; i++) expect(e.api.get<Pod>('Pod', 'default', `p-${i}`)!.spec.nodeName).toBe('node-2');
+    for (let i = 0; i < 4; i++) expect(e.api.get('Pod', 'default', `p-${i}`)!.spec.nodeName).toBe('node-2');
     expect(await cordon(e.api, 'node-1', false)).toBe(true);
-    expect(e.api.get<Node>('Node', '', 'node-1')!.spec?.unschedulable).toBeUndefined();
+    expect(e.api.get('Node', '', 'node-1')!.spec?.unschedulable).toBeUndefined();
   });
 });
 
@@ -55,11 +53,11 @@ describe('drain', () => {
     const res = await drain(e.api, 'node-1');
     expect(res.evicted).toEqual(['default/web-1']);
     expect(res.skipped).toEqual({ 'default/logs-1': 'DaemonSet-managed', 'default/static-1': 'mirror pod' });
-    expect(e.api.get<Node>('Node', '', 'node-1')!.spec?.unschedulable).toBe(true);
-    const web = e.api.get<Pod>('Pod', 'default', 'web-1')!;
+    expect(e.api.get('Node', '', 'node-1')!.spec?.unschedulable).toBe(true);
+    const web = e.api.get('Pod', 'default', 'web-1')!;
     expect(web.metadata.deletionTimestamp).toBeDefined(); // graceful: the kubelet finishes it
     expect(web.metadata.deletionGracePeriodSeconds).toBe(30);
-    expect(e.api.get<Pod>('Pod', 'default', 'logs-1')!.metadata.deletionTimestamp).toBeUndefined();
+    expect(e.api.get('Pod', 'default', 'logs-1')!.metadata.deletionTimestamp).toBeUndefined();
   });
 
   it('refuses unmanaged pods unless forced, as kubectl does', async () => {
@@ -68,7 +66,7 @@ describe('drain', () => {
     await expect(drain(e.api, 'node-1')).rejects.toThrow(
       'unable to drain node "node-1" due to error: cannot delete Pods that declare no controller (use --force to override): default/bare',
     );
-    expect(e.api.get<Pod>('Pod', 'default', 'web-1')!.metadata.deletionTimestamp).toBeUndefined();
+    expect(e.api.get('Pod', 'default', 'web-1')!.metadata.deletionTimestamp).toBeUndefined();
     const res = await drain(e.api, 'node-1', { force: true, gracePeriodSeconds: 0 });
     expect(res.evicted.sort()).toEqual(['default/bare', 'default/web-1']);
     expect(e.api.get('Pod', 'default', 'bare')).toBeUndefined();

@@ -28,7 +28,7 @@ function running(name: string, nodeName: string, cpu: string, priorityClassName:
   return p;
 }
 
-const get = (api: Env['api'], name: string) => api.get<Pod>('Pod', 'default', name);
+const get = (api: Env['api'], name: string) => api.get('Pod', 'default', name);
 const cond = (p: Pod | undefined, type: string) => p?.status?.conditions?.find((c) => c.type === type);
 
 function events(api: Env['api'], name: string, reason: string) {
@@ -40,7 +40,7 @@ function events(api: Env['api'], name: string, reason: string) {
 
 /** The kubelet's part of a graceful delete: finish every terminating pod. */
 async function finishTerminating(api: Env['api']) {
-  for (const p of api.list<Pod>('Pod').items) {
+  for (const p of api.list('Pod').items) {
     if (p.metadata.deletionTimestamp) await api.delete('Pod', 'default', p.metadata.name!, { gracePeriodSeconds: 0 });
   }
 }

@@ -17,7 +17,7 @@ function setup() {
 }
 
 function podScheduled(api: ReturnType<typeof env>['api'], name: string) {
-  const p = api.get<Pod>('Pod', 'default', name)!;
+  const p = api.get('Pod', 'default', name)!;
   return { nodeName: p.spec.nodeName, cond: p.status?.conditions?.find((c) => c.type === 'PodScheduled') };
 }
 

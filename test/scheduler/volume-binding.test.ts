@@ -62,7 +62,7 @@ function withClaim(name: string, claimName = 'data'): Pod {
   return pod(name, { spec: { volumes: [{ name: 'data', persistentVolumeClaim: { claimName } }] } });
 }
 
-const get = (api: Env['api'], name: string) => api.get<Pod>('Pod', 'default', name)!;
+const get = (api: Env['api'], name: string) => api.get('Pod', 'default', name)!;
 const scheduledCond = (p: Pod) => p.status?.conditions?.find((c) => c.type === 'PodScheduled');
 
 function failedScheduling(api: Env['api'], name: string) {
@@ -74,7 +74,7 @@ function failedScheduling(api: Env['api'], name: string) {
 
 /** What the provisioner and the PV controller do for a WaitForFirstConsumer claim: a volume on the node, then the binding. */
 async function provision(api: Env['api'], claimName: string, nodeName: string): Promise<void> {
-  const claim = api.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', claimName)!;
+  const claim = api.get('PersistentVolumeClaim', 'default', claimName)!;
   const name = `pvc-${claim.metadata.uid}`;
   const vol = localPV(name, nodeName, claim.spec.storageClassName ?? '');
   vol.spec.claimRef = { kind: 'PersistentVolumeClaim', namespace: 'default', name: claimName, uid: claim.metadata.uid };
@@ -180,7 +180,7 @@ describe('VolumeBinding', () => {
     const t0 = clock.now();
     await api.create(withClaim('db'));
     await settle(sched);
-    const claim = api.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data')!;
+    const claim = api.get('PersistentVolumeClaim', 'default', 'data')!;
     expect(claim.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBe('node-1');
     // PreBind waits for the provisioner: the kubelet must not get a pod whose claim has no volume.
     expect(get(api, 'db').spec.nodeName).toBeUndefined();
@@ -224,8 +224,8 @@ describe('VolumeBinding', () => {
     await available(api, 'pv-1');
     await settle(sched);
     // The volume is pre-bound to the claim (no provisioning is asked for); the pod waits for the binding.
-    const claim = api.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data')!;
-    const vol = api.get<PersistentVolume>('PersistentVolume', '', 'pv-1')!;
+    const claim = api.get('PersistentVolumeClaim', 'default', 'data')!;
+    const vol = api.get('PersistentVolume', '', 'pv-1')!;
     expect(vol.spec.claimRef).toMatchObject({ kind: 'PersistentVolumeClaim', namespace: 'default', name: 'data', uid: claim.metadata.uid });
     expect(vol.metadata.annotations?.['pv.kubernetes.io/bound-by-controller']).toBe('yes');
     expect(claim.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBeUndefined();
@@ -251,7 +251,7 @@ describe('VolumeBinding', () => {
     sched.start();
     await api.create(pod('db', { spec: { volumes: [{ name: 'a', persistentVolumeClaim: { claimName: 'a' } }, { name: 'b', persistentVolumeClaim: { claimName: 'b' } }] } }));
     await settle(sched);
-    const refOf = (n: string) => api.get<PersistentVolume>('PersistentVolume', '', n)!.spec.claimRef?.name;
+    const refOf = (n: string) => api.get('PersistentVolume', '', n)!.spec.claimRef?.name;
     expect([refOf('pv-2g'), refOf('pv-3g'), refOf('pv-5g')]).toEqual(['a', 'b', undefined]);
     await completeBinding(api, 'a', 'pv-2g');
     await settle(sched);
@@ -273,10 +273,10 @@ describe('VolumeBinding', () => {
     expect(sched.cache.node('node-1')!.pods.size).toBe(0); // the assumption is forgotten
     expect(sched.stats.bindErrors).toBe(1);
     // An error backoff is waited out even though the scheduler is idle.
-    expect(api.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data')!.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBeUndefined();
+    expect(api.get('PersistentVolumeClaim', 'default', 'data')!.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBeUndefined();
     clock.advance(1000);
     await settle(sched);
-    expect(api.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data')!.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBe('node-1');
+    expect(api.get('PersistentVolumeClaim', 'default', 'data')!.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBe('node-1');
     await provision(api, 'data', 'node-1');
     await settle(sched);
     expect(get(api, 'db').spec.nodeName).toBe('node-1');

@@ -5,7 +5,7 @@
 // needs no clock step: no scheduling backoff and no poll interval is waited out.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/api/types/pod.js';
-import type { PersistentVolume, PersistentVolumeClaim } from '../../src/api/types/storage.js';
+import type { PersistentVolumeClaim } from '../../src/api/types/storage.js';
 import type { Controller } from '../../src/controllers/controller.js';
 import { newPVController, type VolumeFs } from '../../src/controllers/pv-controller.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
@@ -55,7 +55,7 @@ describe('WaitForFirstConsumer provisioning, scheduler + PV controller', () => {
     let claimAtBind: string | undefined;
     const w = api.watch('Pod', {}, (ev) => {
       if (ev.object.spec?.nodeName && claimAtBind === undefined) {
-        claimAtBind = api.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data')?.status?.phase ?? '';
+        claimAtBind = api.get('PersistentVolumeClaim', 'default', 'data')?.status?.phase ?? '';
       }
     });
     stops.push(async () => w.stop());
@@ -63,14 +63,14 @@ describe('WaitForFirstConsumer provisioning, scheduler + PV controller', () => {
     await api.create(user('db', 'data'));
     // Each step wakes the next through a watch event.
     await settle(sched, pvc);
-    const c = api.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data')!;
+    const c = api.get('PersistentVolumeClaim', 'default', 'data')!;
     expect(c.spec.storageClassName).toBe('local');
     expect(c.status?.phase).toBe('Bound');
     expect(c.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBe('node-1');
-    const pv = api.get<PersistentVolume>('PersistentVolume', '', c.spec.volumeName!)!;
+    const pv = api.get('PersistentVolume', '', c.spec.volumeName!)!;
     expect(pv.spec.nodeAffinity?.required?.nodeSelectorTerms?.[0].matchExpressions?.[0].values).toEqual(['node-1']);
     expect(dirs.has(`/state/pv/${c.metadata.uid}`)).toBe(true);
-    const p = api.get<Pod>('Pod', 'default', 'db')!;
+    const p = api.get('Pod', 'default', 'db')!;
     expect(p.spec.nodeName).toBe('node-1');
     expect(claimAtBind).toBe('Bound');
     expect(clock.now()).toBe(t0);
@@ -84,13 +84,13 @@ describe('WaitForFirstConsumer provisioning, scheduler + PV controller', () => {
     await api.create(claim('data'));
     await api.create(user('db', 'data'));
     await settle(sched);
-    const cond = api.get<Pod>('Pod', 'default', 'db')!.status?.conditions?.find((x) => x.type === 'PodScheduled');
+    const cond = api.get('Pod', 'default', 'db')!.status?.conditions?.find((x) => x.type === 'PodScheduled');
     expect(cond?.message).toContain('pod has unbound immediate PersistentVolumeClaims');
     const t0 = clock.now();
     pvc.start(); // creates the default class, gives it to the claim, provisions once the scheduler picks a node
     await settle(sched, pvc);
-    expect(api.get<Pod>('Pod', 'default', 'db')!.spec.nodeName).toBe('node-1');
-    expect(api.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data')!.status?.phase).toBe('Bound');
+    expect(api.get('Pod', 'default', 'db')!.spec.nodeName).toBe('node-1');
+    expect(api.get('PersistentVolumeClaim', 'default', 'data')!.status?.phase).toBe('Bound');
     expect(clock.now()).toBe(t0); // the 1 s (and longer) backoff was not waited out
   });
 });
