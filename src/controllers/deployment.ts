@@ -1,3 +1,4 @@
+// Length: one DeploymentSync following pkg/controller/deployment's sync.go, rolling.go, recreate.go and progress.go function by function; its pure helpers live in deployment-util.ts.
 // The Deployment controller (kubernetes pkg/controller/deployment): one
 // ReplicaSet per pod template, named <deployment>-<pod-template-hash>; rolling
 // updates bounded by maxSurge/maxUnavailable or Recreate; proportional

@@ -1,3 +1,4 @@
+// Length: node registration, the Lease heartbeat, pod-worker dispatch, adoption and the relist share one node lifecycle; each pod's own work lives in pod-worker.ts and its parts.
 // The kubelet of one node: registers the Node (capacity, nodeInfo, addresses,
 // conditions, labels), heartbeats through a Lease in kube-node-lease, and runs
 // one PodWorker per pod bound to the node. It learns about container exits from

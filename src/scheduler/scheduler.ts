@@ -1,3 +1,4 @@
+// Length: the scheduling cycle (queue → filter → score → reserve → bind, preemption and volume pre-binding) shares one cache, queue and in-flight state; its stateless parts live beside it (plugins/, preemption.ts, volume-binding.ts, queue.ts, cache.ts).
 // The scheduler: watches pods that have no node yet (and name this scheduler),
 // filters the nodes that can take each one, scores the feasible ones, and binds
 // the pod to the best — setting spec.nodeName and the PodScheduled condition in
