@@ -9,6 +9,7 @@
 // (and `kubectl autoscale`) send; others are
 // refused with 415 naming the kind, so the client can retry in JSON.
 import { StatusError, badRequest } from '../api/errors.js';
+import { rfc3339 } from '../api/time.js';
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
@@ -275,7 +276,7 @@ function decodeMessage(buf: Buffer, schema: Schema): Record<string, unknown> {
         const m = decodeMessage(r.bytes(), f.schema);
         // metav1.Time is seconds since the epoch; the zero time means "unset".
         if (f.schema === TIME) {
-          if (m.seconds) out[f.name] = new Date(Number(m.seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+          if (m.seconds) out[f.name] = rfc3339(Number(m.seconds) * 1000);
         } else out[f.name] = m;
         break;
       }

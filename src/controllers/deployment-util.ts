@@ -12,6 +12,7 @@ import {
 import type { Condition } from '../api/meta.js';
 import type { Deployment, DeploymentStatus, ReplicaSet } from '../api/types/apps.js';
 import type { IntOrString } from '../api/types/pod.js';
+import { rfc3339 } from '../api/time.js';
 
 export const MAX_INT32 = 2147483647;
 /** Kubernetes keeps the revision-history annotation under this many characters. */
@@ -170,7 +171,7 @@ export function getCondition(s: DeploymentStatus | undefined, type: string): Con
 }
 
 export function newCondition(type: string, status: Condition['status'], reason: string, message: string, now: number): Condition {
-  const t = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const t = rfc3339(now);
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
 }
 

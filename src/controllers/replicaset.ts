@@ -16,6 +16,8 @@ import { controllerOwnerKey, selfKey } from './informer.js';
 import { sharedOwnerIndex, type OwnerIndexHandle } from './owner-index.js';
 import { labelSelectorAsSelector, selectorMatches } from '../api/selectors.js';
 import { compareForDeletion, isPodActive, isPodAvailable, isPodReady, msUntilAvailable } from './pod-util.js';
+import { PodControl } from './pod-control.js';
+import { rfc3339 } from '../api/time.js';
 
 /** Kubernetes' burstReplicas: at most this many creates/deletes per sync. */
 const BURST_REPLICAS = 500;
@@ -151,33 +153,19 @@ async function patchPodOwners(
 }
 
 async function manageReplicas(api: Api, recorder: EventRecorder, rs: ReplicaSet, pods: KubeObject[]): Promise<void> {
+  const pods_ = new PodControl(api, recorder);
   const want = rs.spec.replicas ?? 1;
   const diff = pods.length - want;
   if (diff < 0) {
     const count = Math.min(-diff, BURST_REPLICAS);
     await slowStartBatch(count, async () => {
-      try {
-        const pod = await api.create(podFromTemplate(rs));
-        await recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
-      } catch (e) {
-        await recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
-        throw e;
-      }
+      await pods_.createPod(rs, podFromTemplate(rs));
     });
   } else if (diff > 0) {
     const victims = [...pods].sort(compareForDeletion).slice(0, Math.min(diff, BURST_REPLICAS));
     // In parallel, as Kubernetes does: many deletes share one state-file write (group commit).
     const results = await Promise.allSettled(
-      victims.map(async (pod) => {
-        try {
-          await api.delete('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
-          await recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
-        } catch (e) {
-          if (isStatusError(e, 'NotFound')) return;
-          await recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${(e as Error).message}`);
-          throw e;
-        }
-      }),
+      victims.map((pod) => pods_.deletePod(rs, pod)),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -246,7 +234,7 @@ function calculateStatus(rs: ReplicaSet, pods: KubeObject[], now: number, manage
       status: 'True',
       reason,
       message,
-      lastTransitionTime: prevFailure?.reason === reason ? prevFailure.lastTransitionTime : new Date(now).toISOString(),
+      lastTransitionTime: prevFailure?.reason === reason ? prevFailure.lastTransitionTime : rfc3339(now),
     });
   }
   // apps/v1 ReplicaSetStatus: replicas is always written, the other counts are omitempty.

@@ -6,14 +6,13 @@ import type { Condition, KubeObject } from '../api/meta.js';
 import type { Node, NodeSystemInfo } from '../api/types/node.js';
 import type { NodeResources } from './runtime/types.js';
 import { formatCpu, formatMemory } from './quantities.js';
+import { rfc3339 } from '../api/time.js';
 
 export const KUBELET_VERSION = 'v1.32.0';
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 export const LEASE_DURATION_SECONDS = 40;
 
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
+export { rfc3339 };
 
 /** metav1.MicroTime as the API writes it: microsecond precision. */
 export function microTime(ms: number): string {
