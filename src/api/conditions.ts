@@ -20,6 +20,8 @@ export interface SetConditionOptions {
   ignoreMessage?: boolean;
   /** Time fields set to `now` whenever the condition is written. */
   stamp?: readonly ('lastProbeTime' | 'lastUpdateTime')[];
+  /** Take the condition out and append it at the end (SetDeploymentCondition's filterOutCondition + append) instead of replacing it where it stands. */
+  moveToEnd?: boolean;
 }
 
 /**
@@ -39,8 +41,11 @@ export function setCondition<C extends Condition>(conds: readonly C[] | undefine
   for (const f of opts.stamp ?? []) stamped[f] = t;
   stamped.lastTransitionTime = old && old.status === next.status ? old.lastTransitionTime : (next.lastTransitionTime ?? t);
   if (stamped.lastTransitionTime === undefined) delete stamped.lastTransitionTime;
-  if (i >= 0) list[i] = stamped;
-  else list.push(stamped);
+  if (i >= 0 && !opts.moveToEnd) list[i] = stamped;
+  else {
+    if (i >= 0) list.splice(i, 1);
+    list.push(stamped);
+  }
   return list;
 }
 

@@ -13,6 +13,7 @@ import type { Condition } from '../api/meta.js';
 import type { Deployment, DeploymentStatus, ReplicaSet } from '../api/types/apps.js';
 import type { IntOrString } from '../api/types/pod.js';
 import { rfc3339 } from '../api/time.js';
+import { setCondition as setStatusCondition } from '../api/conditions.js';
 
 export const MAX_INT32 = 2147483647;
 /** Kubernetes keeps the revision-history annotation under this many characters. */
@@ -177,10 +178,8 @@ export function newCondition(type: string, status: Condition['status'], reason: 
 
 /** SetDeploymentCondition: no-op when status and reason are unchanged; keeps lastTransitionTime when status is. */
 export function setCondition(s: DeploymentStatus, c: Condition): void {
-  const cur = getCondition(s, c.type);
-  if (cur && cur.status === c.status && cur.reason === c.reason) return;
-  if (cur && cur.status === c.status) c.lastTransitionTime = cur.lastTransitionTime;
-  s.conditions = [...(s.conditions ?? []).filter((x) => x.type !== c.type), c];
+  // `c` carries its own times (newCondition, or a copied failure), so `now` only matters for a condition without them.
+  s.conditions = setStatusCondition(s.conditions, c, Date.parse(c.lastUpdateTime ?? c.lastTransitionTime ?? '') || 0, { skipUnchanged: true, ignoreMessage: true, moveToEnd: true });
 }
 
 export function removeCondition(s: DeploymentStatus, type: string): void {

@@ -22,7 +22,6 @@
 import type { Api } from '../api/api.js';
 import { isStatusError, notFound } from '../api/errors.js';
 import { EventRecorder } from '../api/events.js';
-import type { Condition } from '../api/meta.js';
 import { rfc3339 } from '../api/time.js';
 import type { WatchEvent, WatchHandle } from '../api/store-types.js';
 import type { PriorityClass } from '../api/types/config.js';
@@ -41,6 +40,7 @@ import { checkBindings, preBindPlan, SELECTED_NODE_ANNOTATION, volumePreFilter, 
 import { scoreNodes } from './plugins/scores.js';
 import { SchedulingQueue, type QueuedPod } from './queue.js';
 import { logger } from '../util/log.js';
+import { setCondition } from '../api/conditions.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -453,7 +453,7 @@ export class Scheduler {
           message: `${schedulerName}: preempting to accommodate a higher priority pod`,
           lastProbeTime: null,
           lastTransitionTime: rfc3339(this.clock.now()),
-        });
+        }, this.clock.now());
       }, { status: true });
       await this.api.delete('Pod', ns, name, { preconditions: { uid: victim.metadata.uid } });
       await this.recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`);
@@ -593,7 +593,7 @@ export class Scheduler {
             message,
             lastProbeTime: null,
             lastTransitionTime: rfc3339(this.clock.now()),
-          });
+          }, this.clock.now());
         }, { status: true })
         .then(() => undefined, (e: unknown) => logWriteError(`recording the scheduler error of pod ${pod.metadata.namespace}/${pod.metadata.name}`, e)),
     );
@@ -625,7 +625,7 @@ export class Scheduler {
             status: 'True',
             lastProbeTime: null,
             lastTransitionTime: rfc3339(this.clock.now()),
-          }),
+          }, this.clock.now()),
         },
       };
       if (prio.className && typeof next.spec.priority !== 'number') {
@@ -668,7 +668,7 @@ export class Scheduler {
                 message,
                 lastProbeTime: null,
                 lastTransitionTime: rfc3339(this.clock.now()),
-              });
+              }, this.clock.now());
             },
             { status: true },
           )
@@ -692,16 +692,6 @@ export class Scheduler {
     this.idleWaiters = [];
     for (const w of ws) w();
   }
-}
-
-/** Replaces the condition of the same type, keeping lastTransitionTime when the status did not change. */
-export function setCondition(conds: Condition[] | undefined, c: Condition): Condition[] {
-  const list = [...(conds ?? [])];
-  const i = list.findIndex((x) => x.type === c.type);
-  if (i < 0) return [...list, c];
-  const old = list[i];
-  list[i] = { ...c, lastTransitionTime: old.status === c.status ? (old.lastTransitionTime ?? c.lastTransitionTime) : c.lastTransitionTime };
-  return list;
 }
 
 /** A VolumeBinding PreBind failure, reported like kube-scheduler's binding-cycle errors. */
