@@ -6,20 +6,12 @@
 import net from 'node:net';
 import type { Api } from '../api/api.js';
 import type { ExecFn, LogsFn, MetricsSource } from '../apiserver/index.js';
+import type { EngineExecIO } from '../client/embedded.js';
 import type { LogLine, LogOptions, NodeMetrics, PodMetrics, Subscription } from '../client/types.js';
 import type { Kubelet } from '../kubelet/kubelet.js';
 import type { DockerDriver } from '../kubelet/runtime/docker/index.js';
 import { DestinationPolicy, forward, type ForwardOptions, type PortForward } from '../network/index.js';
 import type { Clock } from '../util/clock.js';
-
-export type ExecStreamsIO = {
-  stdin?: NodeJS.ReadableStream;
-  stdout?: NodeJS.WritableStream;
-  stderr?: NodeJS.WritableStream;
-  tty: boolean;
-  size?: { width: number; height: number };
-  onResize?(handler: (size: { width: number; height: number }) => void): void;
-};
 
 type ExecLike = (ns: string, pod: string, container: string | undefined, cmd: string[], streams: Record<string, unknown>) => Promise<{ exitCode: number }>;
 
@@ -71,7 +63,7 @@ export class PodAccess {
   }
 
   /** An exec attached to streams (kubectl exec through the API server, the UI's shell): the kubelet of the pod's node runs it. */
-  async execStreams(ns: string, pod: string, container: string | undefined, command: string[], io: ExecStreamsIO): Promise<{ exitCode: number }> {
+  async execStreams(ns: string, pod: string, container: string | undefined, command: string[], io: EngineExecIO): Promise<{ exitCode: number }> {
     const kubelet = this.kubeletOf(ns, pod);
     const exec = (kubelet as unknown as { exec?: ExecLike } | undefined)?.exec;
     if (!kubelet || typeof exec !== 'function') throw new Error(`exec is not available for pod "${pod}" on this runtime`);
