@@ -19,6 +19,7 @@ import type {
 import { checkPreconditions, isFinished, planDelete, rfc3339 } from './deletion.js';
 import { deepFreeze, jsonEqual, specPartEqual } from './freeze.js';
 import { byNsName, keyOfInput, scopeNs, setNs } from './keys.js';
+import { storeCopy } from './plain-copy.js';
 import type { Persistence, StoreChange, StoreSnapshot } from './types.js';
 import { WatchHub, type EventRecord, type HandlerErrorSink } from './watch-hub.js';
 
@@ -260,9 +261,12 @@ export class MemoryStore implements ObjectStore {
   }
 }
 
-/** A private, mutable copy through JSON: drops undefined fields exactly as the file would. */
+/**
+ * A private, mutable copy, equal to a JSON round trip (drops undefined fields
+ * exactly as the file would); frozen parts of stored versions are shared, not copied.
+ */
 function copy<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v)) as T;
+  return storeCopy(v);
 }
 
 function withMeta(obj: KubeObject, meta: Partial<ObjectMeta>): KubeObject {

@@ -16,6 +16,7 @@ import {
 } from './errors.js';
 import { KindRegistry, parseApiVersion, apiVersionOf, qualifiedResource, type KindInfo } from './kinds.js';
 import { clone, type KubeObject, type OwnerReference } from './meta.js';
+import { objectJson } from './object-json.js';
 import type { ObjectOf } from './types/kind-map.js';
 import { applyPatch, type PatchType } from './patch/index.js';
 import { clientSideApply, LAST_APPLIED } from './patch/apply.js';
@@ -160,9 +161,19 @@ export class Api {
     const name = input.metadata.name ?? '';
     const old = this.store.get(info.kind, ns, name);
     if (!old) throw notFound(info.kind, name);
-    const next = { ...clone(old), status: clone(input.status) } as T;
-    next.metadata.resourceVersion = input.metadata.resourceVersion ?? old.metadata.resourceVersion;
-    if (info.custom) this.checkCustomStatus(info, input, next, old);
+    if (info.custom) {
+      const next = { ...clone(old), status: clone(input.status) } as T;
+      next.metadata.resourceVersion = input.metadata.resourceVersion ?? old.metadata.resourceVersion;
+      this.checkCustomStatus(info, input, next, old);
+      return this.store.update(next);
+    }
+    // Nothing here changes the object: the store makes its own private copy of
+    // what it is given (sharing the frozen spec of `old`), so neither side is cloned first.
+    const next = {
+      ...old,
+      metadata: { ...old.metadata, resourceVersion: input.metadata.resourceVersion ?? old.metadata.resourceVersion },
+      status: input.status,
+    } as T;
     return this.store.update(next);
   }
 
@@ -191,10 +202,14 @@ export class Api {
     for (let attempt = 0; ; attempt++) {
       const cur = this.get<T>(kind, namespace, name);
       if (!cur) throw notFound(kind, name);
-      const copy = clone(cur);
+      // cur is a stored (frozen) version: its text is computed once and shared
+      // (object-json.ts), so the copy is parsed from it and the no-change test
+      // serialises only the mutated copy.
+      const curText = objectJson(cur);
+      const copy = JSON.parse(curText) as T;
       const next = (mutate(copy) ?? copy) as T | undefined;
       if (next === undefined) return cur;
-      if (JSON.stringify(next) === JSON.stringify(cur)) return cur;
+      if (JSON.stringify(next) === curText) return cur;
       next.metadata.resourceVersion = cur.metadata.resourceVersion;
       try {
         return opts.status ? await this.updateStatus(next) : await this.update(next);

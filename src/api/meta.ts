@@ -2,6 +2,7 @@
 // (ObjectMeta, OwnerReference, LabelSelector, Condition) and the generic
 // KubeObject every stored object satisfies. Field names follow the Kubernetes
 // JSON wire format exactly, so manifests, kubectl and the store all speak it.
+import { knownJson } from './object-json.js';
 
 export interface OwnerReference {
   apiVersion: string;
@@ -120,7 +121,13 @@ export function findCondition<C extends { type: string }>(conds: C[] | undefined
   return conds?.find((c) => c.type === type);
 }
 
-/** Deep copy through JSON: objects in kubeterm are plain JSON, so this is exact. */
+/**
+ * Deep copy through JSON: objects in kubeterm are plain JSON, so this is exact.
+ * A stored version whose text is already known (object-json.ts) is parsed from
+ * that text instead of being serialised again.
+ */
 export function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  if (v === undefined) return v;
+  const text = v !== null && typeof v === 'object' ? knownJson(v) : undefined;
+  return JSON.parse(text ?? JSON.stringify(v)) as T;
 }
