@@ -40,4 +40,17 @@ describe("Ink's text caches", () => {
     console.log(`ui: ink text caches retained ${(retained / 1048576).toFixed(1)} MiB after 30,000 distinct lines`);
     expect(retained).toBeLessThan(8 * 1024 * 1024);
   });
+
+  it('keep a bounded number of characters too: 600 pane-sized texts (10,000 characters each) retain at most about 2 MiB, not 6', async () => {
+    const measureText = (await import(inkFile('measure-text.js'))).default as (t: string) => { width: number; height: number };
+    const pane = (i: number) => Array.from({ length: 50 }, (_, r) => `${String(i).padStart(8, '0')} row ${r} ${'y'.repeat(180)}`).join('\n');
+    const retained = retainedAfter(() => {
+      for (let i = 0; i < 600; i++) {
+        measureText(pane(i));
+      }
+    });
+    // Bounded by entries alone, the cache would keep all 600 × 10 KB texts: about 6 MB (wrap-text's cache is bounded the same way).
+    console.log(`ui: ink text caches retained ${(retained / 1048576).toFixed(1)} MiB after 600 pane-sized texts`);
+    expect(retained).toBeLessThan(4 * 1024 * 1024);
+  });
 });
