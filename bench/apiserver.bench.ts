@@ -12,6 +12,7 @@ import { Agent, request } from 'node:http';
 import { promisify } from 'node:util';
 import type { KubeObject } from '../src/api/meta.js';
 import { startTestServer } from '../test/apiserver/harness.js';
+import { counter, httpCall, onEachLine } from './bench-helpers.js';
 import { isMain, percentile, scaled } from './stats.js';
 
 const PODS = scaled(10_000);
@@ -64,16 +65,7 @@ export async function run(): Promise<Record<string, number | string>> {
     }
     const agent = new Agent({ keepAlive: true, maxSockets: WATCHERS + 16 });
     const http = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
-      new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const req = request(plain.url + path, { method, agent, headers: { Authorization: `Bearer ${plain.token}`, ...headers } }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
+      httpCall(agent, plain.url + path, method, { Authorization: `Bearer ${plain.token}`, ...headers }, body);
     const tableLat: number[] = [];
     for (let r = 0; r < KUBECTL_RUNS; r++) {
       const t = performance.now();
@@ -101,41 +93,28 @@ export async function run(): Promise<Record<string, number | string>> {
     await plain.api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fan' } } as KubeObject);
     const sentAt = new Map<string, number>();
     const delivery: number[] = [];
-    let delivered = 0;
-    const expected = WATCHERS * WATCH_WRITES;
-    let resolveAll!: () => void;
-    const all = new Promise<void>((r) => (resolveAll = r));
+    const delivered = counter(WATCHERS * WATCH_WRITES);
     const startRv = plain.store.resourceVersion();
     const reqs = [];
-    let ready = 0;
-    let resolveReady!: () => void;
-    const allReady = new Promise<void>((r) => (resolveReady = r));
+    const watching = counter(WATCHERS);
     for (let w = 0; w < WATCHERS; w++) {
       const req = request(
         `${plain.url}/api/v1/namespaces/fan/pods?watch=true&resourceVersion=${startRv}`,
         { agent, headers: { Authorization: `Bearer ${plain.token}` } },
         (res) => {
-          if (++ready === WATCHERS) resolveReady();
-          let buf = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => {
-            buf += c;
-            let i: number;
-            while ((i = buf.indexOf('\n')) >= 0) {
-              const line = buf.slice(0, i);
-              buf = buf.slice(i + 1);
-              const rv = /"resourceVersion":"(\d+)"/.exec(line)?.[1];
-              const t0 = rv ? sentAt.get(rv) : undefined;
-              if (t0 !== undefined) delivery.push(performance.now() - t0);
-              if (++delivered === expected) resolveAll();
-            }
+          watching.add();
+          onEachLine(res, (line) => {
+            const rv = /"resourceVersion":"(\d+)"/.exec(line)?.[1];
+            const t0 = rv ? sentAt.get(rv) : undefined;
+            if (t0 !== undefined) delivery.push(performance.now() - t0);
+            delivered.add();
           });
         },
       );
       req.end();
       reqs.push(req);
     }
-    await allReady;
+    await watching.reached;
     const t0 = performance.now();
     for (let i = 0; i < WATCH_WRITES; i++) {
       const t = performance.now();
@@ -146,10 +125,10 @@ export async function run(): Promise<Record<string, number | string>> {
       // Let the sockets flush between writes, as interleaved HTTP requests would.
       await new Promise((r) => setImmediate(r));
     }
-    await Promise.race([all, new Promise((r) => setTimeout(r, 120_000))]);
+    await Promise.race([delivered.reached, new Promise((r) => setTimeout(r, 120_000))]);
     const secs = (performance.now() - t0) / 1000;
-    out.watchEventsDelivered = delivered;
-    out.watchEventsPerSec = Math.round(delivered / secs);
+    out.watchEventsDelivered = delivered.count;
+    out.watchEventsPerSec = Math.round(delivered.count / secs);
     out.watchDeliveryMedianMs = r2(percentile(delivery, 50));
     out.watchDeliveryP99Ms = r2(percentile(delivery, 99));
     for (const r of reqs) r.destroy();

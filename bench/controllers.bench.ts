@@ -3,26 +3,16 @@
 // them, on an in-memory store with a fake kubelet (no runtime). Prints wall
 // time, reconciles and store writes; asserts nothing.
 //   node --import tsx bench/controllers.bench.ts      (BENCH_SCALE=0.1 for a quick run)
-import { Api } from '../src/api/api.js';
-import { CONTROLLER_FACTORIES, startControllers } from '../src/controllers/index.js';
-import { FakeClock } from '../src/util/clock.js';
-import { MemoryStore } from '../state/store.js';
 import { FakeKubelet } from '../test/controllers/fake-kubelet.js';
 import { deployment } from '../test/controllers/harness.js';
+import { startControllerCluster } from './controller-cluster.js';
 import { isMain, scaled } from './stats.js';
 
 const DEPLOYMENTS = scaled(100);
 const REPLICAS = 10;
 
 export async function run(): Promise<Record<string, number | string>> {
-  const clock = new FakeClock();
-  const store = new MemoryStore({ now: () => clock.now() });
-  const api = new Api({ store, now: () => clock.now() });
-  const kubelet = new FakeKubelet();
-  const mgr = startControllers({ api, clock, factories: [...CONTROLLER_FACTORIES, kubelet.factory] });
-  await mgr.whenIdle();
-  const reconciles = () => mgr.controllers.reduce((n, c) => n + (c.stats?.reconciles ?? 0), 0);
-  const rv = () => Number(store.resourceVersion());
+  const { api, mgr, reconciles, rv } = await startControllerCluster(new FakeKubelet());
   const allDone = () =>
     api.list('Deployment').items.every((d) => d.status?.updatedReplicas === REPLICAS && d.status?.availableReplicas === REPLICAS && d.status?.replicas === REPLICAS);
 

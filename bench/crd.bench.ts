@@ -32,6 +32,7 @@ import { newCrdController } from '../src/controllers/crd.js';
 import { startControllers } from '../src/controllers/index.js';
 import { realClock } from '../src/util/clock.js';
 import { openStore } from '../state/index.js';
+import { counter, httpCall, onEachLine } from './bench-helpers.js';
 import { isMain, percentile, scaled } from './stats.js';
 
 const SCALE = Math.min(1, Number(process.env.BENCH_SCALE ?? '1') || 1);
@@ -259,21 +260,12 @@ interface Http {
 
 function httpClient(url: string, token: string, ca: string, maxSockets: number): Http {
   const agent = new Agent({ keepAlive: true, maxSockets, ca });
-  const fn = ((method: string, path: string, body?: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
-      const req = request(url + path, { method, agent, headers }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
-      req.on('error', reject);
-      req.end(body);
-    })) as Http;
-  fn.agent = agent;
-  return fn;
+  const call = (method: string, path: string, body?: string) => {
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    return httpCall(agent, url + path, method, headers, body);
+  };
+  return Object.assign(call, { agent });
 }
 
 // ---- the scenarios ----
@@ -446,37 +438,24 @@ export async function run(): Promise<Record<string, number | string>> {
     // ---- watch delivery to N watchers while writing ----
     const sentAt = new Map<string, number>();
     const delivery: number[] = [];
-    let delivered = 0;
-    const expected = WATCHERS * WATCH_WRITES;
-    let resolveAll!: () => void;
-    const all = new Promise<void>((r) => (resolveAll = r));
-    let ready = 0;
-    let resolveReady!: () => void;
-    const allReady = new Promise<void>((r) => (resolveReady = r));
+    const delivered = counter(WATCHERS * WATCH_WRITES);
+    const watching = counter(WATCHERS);
     const startRv = opened.store.resourceVersion();
     for (let w = 0; w < WATCHERS; w++) {
       const req = request(`${url}/apis/${GROUP}/v1/${PLURAL}?watch=true&resourceVersion=${startRv}`, { agent: http.agent, headers: { Authorization: `Bearer ${token}` } }, (res) => {
-        if (++ready === WATCHERS) resolveReady();
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          buf += c;
-          let i: number;
-          while ((i = buf.indexOf('\n')) >= 0) {
-            const line = buf.slice(0, i);
-            buf = buf.slice(i + 1);
-            const name = /"name":"(watch-\d+)"/.exec(line)?.[1];
-            const t = name ? sentAt.get(name) : undefined;
-            if (t === undefined) continue;
-            delivery.push(performance.now() - t);
-            if (++delivered === expected) resolveAll();
-          }
+        watching.add();
+        onEachLine(res, (line) => {
+          const name = /"name":"(watch-\d+)"/.exec(line)?.[1];
+          const t = name ? sentAt.get(name) : undefined;
+          if (t === undefined) return;
+          delivery.push(performance.now() - t);
+          delivered.add();
         });
       });
       req.end();
       watchReqs.push(req);
     }
-    await allReady;
+    await watching.reached;
     t0 = performance.now();
     // Writers over HTTP, 8 at a time: the latency runs from the request leaving the writer to each watcher's line.
     let w = 0;
@@ -492,12 +471,12 @@ export async function run(): Promise<Record<string, number | string>> {
       }
     };
     await Promise.all(Array.from({ length: 8 }, writer));
-    await Promise.race([all, new Promise((r) => setTimeout(r, 120_000))]);
+    await Promise.race([delivered.reached, new Promise((r) => setTimeout(r, 120_000))]);
     secs = (performance.now() - t0) / 1000;
     out.watchers = WATCHERS;
     out.watchWrites = WATCH_WRITES;
-    out.watchEventsDelivered = delivered;
-    out.watchEventsPerSec = Math.round(delivered / secs);
+    out.watchEventsDelivered = delivered.count;
+    out.watchEventsPerSec = Math.round(delivered.count / secs);
     out.watchDeliveryP50Ms = r2(percentile(delivery, 50));
     out.watchDeliveryP99Ms = r2(percentile(delivery, 99));
   } finally {

@@ -24,7 +24,8 @@ import { SimDriver } from '../src/kubelet/runtime/sim/sim-driver.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
 import { realClock } from '../src/util/clock.js';
 import { openStore, type MemoryStore } from '../state/index.js';
-import { isMain, scaled } from './stats.js';
+import { runIfMain } from './main.js';
+import { scaled } from './stats.js';
 
 const NODES = scaled(500);
 const REPLICAS = scaled(10_000);
@@ -143,8 +144,4 @@ export async function run(): Promise<Record<string, number | string>> {
   }
 }
 
-if (isMain(import.meta.url)) {
-  const r = await run();
-  for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(42)} ${v}`);
-  process.exit(0);
-}
+runIfMain(import.meta.url, run, 42);

@@ -6,10 +6,11 @@
 // prefix is `/v3/` from etcd 3.4 on (`/v3beta/` in 3.3, `/v3alpha/` before).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { httpCall } from './bench-helpers.js';
 
 export interface Etcd {
   url: string;
@@ -95,18 +96,7 @@ export async function startEtcd(maxSockets: number): Promise<Etcd> {
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
   const agent = new Agent({ keepAlive: true, maxSockets });
-  const call = (method: string, path: string, body?: string) =>
-    new Promise<{ status: number; text: string; ms: number }>((resolve, reject) => {
-      const t = performance.now();
-      const req = request(url + path, { method, agent, headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+  const call = (method: string, path: string, body?: string) => httpCall(agent, url + path, method, body ? { 'Content-Type': 'application/json' } : {}, body);
   const stop = async () => {
     agent.destroy();
     if (child.exitCode === null) {

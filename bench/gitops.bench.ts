@@ -10,7 +10,8 @@ import type { ClusterClient } from '../src/client/types.js';
 import { FolderSync } from '../src/gitops/sync.js';
 import { MemoryStore } from '../state/store.js';
 import { apiClient } from '../test/gitops/helpers.js';
-import { isMain, percentile, scaled } from './stats.js';
+import { runIfMain } from './main.js';
+import { percentile, scaled } from './stats.js';
 
 const EDITS = Math.max(5, scaled(100));
 const MANIFESTS = Math.max(10, scaled(1000));
@@ -119,15 +120,4 @@ export async function run(): Promise<Record<string, number | string>> {
   return { ...(await editLatency('edit', 100)), ...(await editLatency('back-to-back edit', 0)), ...(await coldSync()) };
 }
 
-if (isMain(import.meta.url)) {
-  run().then(
-    (r) => {
-      for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(36)} ${v}`);
-      process.exit(0);
-    },
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, run, 36);

@@ -19,7 +19,8 @@ import { Agent, request } from 'node:https';
 import { promisify } from 'node:util';
 import type { KubeObject } from '../src/api/meta.js';
 import { startTestServer } from '../test/apiserver/harness.js';
-import { isMain, percentile, scaled } from './stats.js';
+import { runIfMain } from './main.js';
+import { percentile, scaled } from './stats.js';
 
 const PODS = scaled(10_000);
 const NAMESPACES = 10;
@@ -153,8 +154,4 @@ export async function run(): Promise<Record<string, number | string>> {
   return out;
 }
 
-if (isMain(import.meta.url)) {
-  const r = await run();
-  for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(26)} ${v}`);
-  process.exit(0);
-}
+runIfMain(import.meta.url, run, 26);

@@ -262,57 +262,28 @@ function writeChart(rows: Figures[]): string {
   const ok = rows.filter((r) => !r.error);
   const xs = ok.map((r) => Number(r.pods));
   const col = (k: string) => ok.map((r) => (typeof r[k] === 'number' ? (r[k] as number) : undefined));
+  /** A panel whose lines are figures of the rows as they are: [legend, figure key, colour] each. */
+  const panel = (title: string, unit: string, ...lines: [name: string, key: string, color: string][]) => ({
+    title,
+    unit,
+    series: lines.map(([name, key, color]) => ({ name, values: col(key), color })),
+  });
   const svg = renderChart({
     title: 'kubeterm: how cost grows with simulated pods (medians; one engine per size, persistence on)',
     subtitle: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average at the end of each run ${ok.map((r) => r.load_avg_1m).join(' / ')} — bench/scale.bench.ts`,
     xs,
     xLabel: 'pods',
     panels: [
-      {
-        title: 'Throughput to all Running',
-        unit: 'pods/s',
-        series: [
-          { name: 'per wall-clock s', values: col('pods_per_s'), color: '#1f77b4' },
-          { name: 'per CPU s', values: col('pods_per_cpu_s'), color: '#aec7e8' },
-        ],
-      },
+      panel('Throughput to all Running', 'pods/s', ['per wall-clock s', 'pods_per_s', '#1f77b4'], ['per CPU s', 'pods_per_cpu_s', '#aec7e8']),
       {
         title: 'Time until all Running',
         unit: 's',
         series: [{ name: 'wall clock', values: ok.map((r) => (typeof r.all_running_ms === 'number' ? r.all_running_ms / 1000 : undefined)), color: '#17becf' }],
       },
-      {
-        title: 'Memory when idle',
-        unit: 'MiB',
-        series: [
-          { name: 'RSS', values: col('rss_mib'), color: '#d62728' },
-          { name: 'heap used', values: col('heap_used_mib'), color: '#ff7f0e' },
-        ],
-      },
-      {
-        title: 'One durable write',
-        unit: 'ms',
-        series: [
-          { name: 'median', values: col('state_write_ms_median'), color: '#2ca02c' },
-          { name: 'p99', values: col('state_write_ms_p99'), color: '#98df8a' },
-        ],
-      },
-      {
-        title: 'State on disk',
-        unit: 'MiB',
-        series: [
-          { name: 'state file', values: col('state_file_mib'), color: '#7f7f7f' },
-          { name: 'with journal/backup', values: col('state_files_total_mib'), color: '#c7c7c7' },
-        ],
-      },
-      {
-        title: 'UI pods view frame',
-        unit: 'ms',
-        series: [
-          { name: 'watch update', values: col('ui_update_frame_ms_median'), color: '#9467bd' },
-          { name: 'keypress', values: col('ui_keypress_frame_ms_median'), color: '#8c564b' },
-        ],
-      },
+      panel('Memory when idle', 'MiB', ['RSS', 'rss_mib', '#d62728'], ['heap used', 'heap_used_mib', '#ff7f0e']),
+      panel('One durable write', 'ms', ['median', 'state_write_ms_median', '#2ca02c'], ['p99', 'state_write_ms_p99', '#98df8a']),
+      panel('State on disk', 'MiB', ['state file', 'state_file_mib', '#7f7f7f'], ['with journal/backup', 'state_files_total_mib', '#c7c7c7']),
+      panel('UI pods view frame', 'ms', ['watch update', 'ui_update_frame_ms_median', '#9467bd'], ['keypress', 'ui_keypress_frame_ms_median', '#8c564b']),
     ],
     columns: 3,
   });

@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { isStatusError } from '../src/api/errors.js';
 import type { KubeObject } from '../src/api/meta.js';
 import { Engine } from '../src/engine.js';
-import { isMain, percentile } from './stats.js';
+import { runIfMain } from './main.js';
+import { percentile } from './stats.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const SAMPLE_MS = Number(process.env.SOAK_SAMPLE_MS ?? Math.max(2000, Math.round((SECONDS * 1000) / 30)));
@@ -207,8 +208,4 @@ export async function run(): Promise<Record<string, number | string>> {
   };
 }
 
-if (isMain(import.meta.url)) {
-  const r = await run();
-  for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(24)} ${v}`);
-  process.exit(0);
-}
+runIfMain(import.meta.url, run, 24);

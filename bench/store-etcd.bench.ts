@@ -28,8 +28,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../src/api/meta.js';
 import { openStore } from '../state/index.js';
+import { httpCall, onEachLine } from './bench-helpers.js';
 import { b64, processCpuMs, startEtcd } from './etcd-process.js';
-import { isMain, percentile, scaled } from './stats.js';
+import { runIfMain } from './main.js';
+import { percentile, scaled } from './stats.js';
 
 const PODS = scaled(10_000);
 const CLIENTS = 64;
@@ -188,20 +190,6 @@ async function kubetermStore(): Promise<Target> {
 
 // ---- shared HTTP plumbing ----
 
-function httpCall(agent: Agent, url: string, method: string, headers: Record<string, string>, body?: string) {
-  return new Promise<{ status: number; text: string; ms: number }>((resolve, reject) => {
-    const t = performance.now();
-    const req = request(url, { method, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** `n` streaming requests, each line handed to `onLine`; resolves once every stream has answered and `ready` says it watches. */
 function streams(n: number, open: (agent: Agent) => ClientRequest, ready: (line: string) => boolean, onLine: (line: string) => void): Promise<() => void> {
   const agent = new Agent({ keepAlive: true, maxSockets: n });
@@ -222,18 +210,10 @@ function streams(n: number, open: (agent: Agent) => ClientRequest, ready: (line:
       };
       req.on('response', (res) => {
         if (res.statusCode !== 200) reject(new Error(`watch answered ${res.statusCode}`));
-        let buf = '';
-        res.setEncoding('utf8');
         if (ready('')) markReady();
-        res.on('data', (c: string) => {
-          buf += c;
-          let i: number;
-          while ((i = buf.indexOf('\n')) >= 0) {
-            const line = buf.slice(0, i);
-            buf = buf.slice(i + 1);
-            if (!isReady && ready(line)) markReady();
-            onLine(line);
-          }
+        onEachLine(res, (line) => {
+          if (!isReady && ready(line)) markReady();
+          onLine(line);
         });
       });
       req.on('error', (e) => {
@@ -368,8 +348,4 @@ export async function run(): Promise<Record<string, number | string>> {
   return out;
 }
 
-if (isMain(import.meta.url)) {
-  const r = await run();
-  for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(34)} ${v}`);
-  process.exit(0);
-}
+runIfMain(import.meta.url, run, 34);

@@ -5,14 +5,11 @@
 // and 10 000 HPA replica calculations. Prints wall times, reconciles and store
 // writes; asserts nothing.
 //   node --import tsx bench/workloads.bench.ts      (BENCH_SCALE=0.1 for a quick run)
-import { Api } from '../src/api/api.js';
 import { parseSchedule } from '../src/api/cron.js';
 import type { KubeObject } from '../src/api/meta.js';
-import { CONTROLLER_FACTORIES, startControllers } from '../src/controllers/index.js';
 import { resourceReplicas, type PodSample } from '../src/controllers/hpa-replicas.js';
-import { FakeClock } from '../src/util/clock.js';
-import { MemoryStore } from '../state/store.js';
 import { WorkloadKubelet } from '../test/controllers/workload-kubelet.js';
+import { startControllerCluster } from './controller-cluster.js';
 import { isMain, scaled, summary } from './stats.js';
 
 const NODES = scaled(100);
@@ -24,14 +21,8 @@ const HPA_CALCS = scaled(10_000);
 const template = (app: string) => ({ metadata: { labels: { app } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
 
 export async function run(): Promise<Record<string, number | string>> {
-  const clock = new FakeClock();
-  const store = new MemoryStore({ now: () => clock.now() });
-  const api = new Api({ store, now: () => clock.now() });
   const kubelet = new WorkloadKubelet();
-  const mgr = startControllers({ api, clock, factories: [...CONTROLLER_FACTORIES, kubelet.factory] });
-  await mgr.whenIdle();
-  const reconciles = () => mgr.controllers.reduce((n, c) => n + (c.stats?.reconciles ?? 0), 0);
-  const rv = () => Number(store.resourceVersion());
+  const { api, mgr, reconciles, rv } = await startControllerCluster(kubelet);
   const out: Record<string, number | string> = {};
   const phase = async (name: string, act: () => Promise<void>, done: () => boolean) => {
     const t0 = performance.now();

@@ -14,7 +14,8 @@ import { EmbeddedClient } from '../src/client/embedded.js';
 import { FolderSync } from '../src/gitops/sync.js';
 import { WriteThrough } from '../src/gitops/write-through/service.js';
 import { MemoryStore } from '../state/store.js';
-import { isMain, percentile, scaled } from './stats.js';
+import { runIfMain } from './main.js';
+import { percentile, scaled } from './stats.js';
 
 const SCALES = Math.max(5, scaled(100));
 
@@ -94,15 +95,4 @@ export async function run(): Promise<Record<string, number | string>> {
   return { ...(await latency('write-through', false)), ...(await latency('write-through --git-commit', true)) };
 }
 
-if (isMain(import.meta.url)) {
-  run().then(
-    (r) => {
-      for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(56)} ${v}`);
-      process.exit(0);
-    },
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, run, 56);

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isStatusError, type StatusError } from '../../src/api/errors.js';
+import type { StatusError } from '../../src/api/errors.js';
 import { evictPod } from '../../src/api/eviction.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { PodDisruptionBudget } from '../../src/api/types/policy.js';
 import { newDisruptionController } from '../../src/controllers/disruption.js';
 import { pdb, recordingApi, seedWorkload, setReady } from '../controllers/pdb-fixtures.js';
+import { statusErrorOf } from '../helpers/status-error.js';
 
 let t: ReturnType<typeof recordingApi> | undefined;
 afterEach(() => t?.stop());
@@ -23,15 +24,7 @@ async function setup(o: { replicas: number; ready: number; notReady?: number }, 
   return { ...s, c, budget, pod };
 }
 
-async function refused(p: Promise<unknown>): Promise<StatusError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isStatusError(e)) return e;
-    throw e;
-  }
-  throw new Error('the eviction was admitted');
-}
+const refused = (p: Promise<unknown>) => statusErrorOf(p, 'the eviction was admitted');
 
 const terminating = (p: KubeObject | undefined) => !!p?.metadata.deletionTimestamp;
 

@@ -6,6 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
+import { jsonOrUndefined } from '../helpers/http.js';
 import { startTestServer, type TestServer } from './harness.js';
 import { BOOTSTRAP, role, roleBinding, seed } from './rbac-fixtures.js';
 
@@ -20,13 +21,7 @@ async function call(method: string, path: string, o: { token?: string; body?: un
     body: o.body !== undefined ? JSON.stringify(o.body) : undefined,
   });
   const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text };
+  return { status: res.status, json: jsonOrUndefined(text), text };
 }
 
 beforeAll(async () => {

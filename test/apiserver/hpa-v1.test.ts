@@ -5,6 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_SPECS_ANNOTATION } from '../../src/api/convert/hpa-v1.js';
+import { onChunkLines } from '../helpers/http.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 let s: TestServer;
@@ -29,16 +30,9 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 function watch(path: string, count: number): Promise<any[]> {
   return new Promise((resolve, reject) => {
     const events: any[] = [];
-    let buf = '';
     const req = httpRequest(s.url + path, { headers: { Authorization: `Bearer ${s.token}` } }, (res) => {
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          events.push(JSON.parse(buf.slice(0, i)));
-          buf = buf.slice(i + 1);
-        }
+      onChunkLines(res, (lines) => {
+        for (const line of lines) events.push(JSON.parse(line));
         if (events.length >= count) {
           req.destroy();
           resolve(events);

@@ -8,6 +8,7 @@ import { Api } from '../../src/api/api.js';
 import { ApiServer } from '../../src/apiserver/index.js';
 import { encodeNamespaceForTest } from '../../src/apiserver/protobuf.js';
 import { MemoryStore } from '../../state/store.js';
+import { jsonOrUndefined, onChunkLines } from '../helpers/http.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 let s: TestServer;
@@ -25,29 +26,16 @@ async function call(method: string, path: string, opts: { body?: string | Buffer
   const body = typeof opts.body === 'string' || opts.body === undefined ? opts.body : new Uint8Array(opts.body);
   const res = await fetch(s.url + path, { method, headers, body });
   const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, text, json, type: res.headers.get('content-type') };
+  return { status: res.status, text, json: jsonOrUndefined(text), type: res.headers.get('content-type') };
 }
 
 /** Opens a watch and collects parsed events until `until` says stop or the stream ends. */
 function watch(path: string, until: (events: any[]) => boolean = () => false, headers: Record<string, string> = {}): Promise<{ events: any[]; ended: boolean }> {
   return new Promise((resolve, reject) => {
     const events: any[] = [];
-    let buf = '';
     const req = httpRequest(s.url + path, { headers: { Authorization: `Bearer ${s.token}`, ...headers } }, (res) => {
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          events.push(JSON.parse(buf.slice(0, i)));
-          buf = buf.slice(i + 1);
-        }
+      onChunkLines(res, (lines) => {
+        for (const line of lines) events.push(JSON.parse(line));
         if (until(events)) {
           req.destroy();
           resolve({ events, ended: false });

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PodDialFn } from '../../src/apiserver/index.js';
 import { KubeClient } from '../../src/client/kube.js';
-import { get, podServer, runningPod, type PodServer } from '../client/port-forward-helpers.js';
+import { expectListening, get, servingPod, type PodServer } from '../client/port-forward-helpers.js';
 import { startTestServer, type TestServer } from './harness.js';
 import { until } from '../helpers/wait.js';
 
@@ -35,12 +35,7 @@ afterAll(async () => {
   for (const p of servers) await p.close();
 });
 
-async function pod(name: string, ip: string, body: string, labels?: Record<string, string>): Promise<PodServer> {
-  const srv = await podServer(body, ip);
-  servers.push(srv);
-  await runningPod(s.api, name, ip, srv.port, labels);
-  return srv;
-}
+const pod = (name: string, ip: string, body: string, labels?: Record<string, string>) => servingPod(s.api, servers, name, ip, body, labels);
 
 describe('KubeClient.portForward through kubeterm’s pods/portforward', () => {
   it('reaches the pod over the real subresource, connection after connection, and ends when the pod is deleted', async () => {
@@ -66,12 +61,7 @@ describe('KubeClient.portForward through kubeterm’s pods/portforward', () => {
     const fwd = await client.portForward({ namespace: 'default', kind: 'Pod', name: 'cn-3', remotePort: 1 });
     await expect(get(`http://127.0.0.1:${fwd.localPort}/`)).rejects.toThrow();
     await until('the failed connection to close', () => fwd.active === 0);
-    const sock = net.connect(fwd.localPort, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      sock.once('connect', () => resolve());
-      sock.once('error', reject);
-    });
-    sock.destroy();
+    await expectListening(fwd.localPort);
     await fwd.stop();
   });
 });

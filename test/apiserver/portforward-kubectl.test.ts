@@ -8,8 +8,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
-import type { PodDialFn } from '../../src/apiserver/index.js';
 import { get } from '../client/port-forward-helpers.js';
+import { loopbackDial } from '../helpers/loopback.js';
 import { kubectlAvailable, startTestServer, type TestServer } from './harness.js';
 import { kubectlPortForward } from './portforward-kubectl.js';
 
@@ -33,13 +33,7 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl port-forward against the API server', { 
   let podPort: number;
   const dialed: number[] = [];
 
-  const dial: PodDialFn = (_ns, _pod, port) =>
-    new Promise((resolve, reject) => {
-      dialed.push(port);
-      const c = net.connect({ host: '127.0.0.1', port });
-      c.once('connect', () => resolve(c));
-      c.once('error', reject);
-    });
+  const dial = loopbackDial(dialed);
 
   beforeAll(async () => {
     pod = http.createServer((req, res) => {

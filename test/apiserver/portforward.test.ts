@@ -9,7 +9,6 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { KubeObject } from '../../src/api/meta.js';
-import type { PodDialFn } from '../../src/apiserver/index.js';
 import {
   FLAG_FIN,
   FrameReader,
@@ -25,6 +24,7 @@ import {
   synStreamFrame,
   type SpdyFrame,
 } from '../../src/apiserver/spdy.js';
+import { freePort, loopbackDial } from '../helpers/loopback.js';
 import { startTestServer, type TestServer } from './harness.js';
 import { rawWebSocket } from './portforward-raw-websocket.js';
 
@@ -34,21 +34,7 @@ let podPort: number;
 let refusedPort: number;
 const dialed: number[] = [];
 
-const dial: PodDialFn = (_ns, _pod, port) =>
-  new Promise((resolve, reject) => {
-    dialed.push(port);
-    const c = net.connect({ host: '127.0.0.1', port });
-    c.once('connect', () => resolve(c));
-    c.once('error', reject);
-  });
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+const dial = loopbackDial(dialed);
 
 beforeAll(async () => {
   pod = net.createServer({ allowHalfOpen: true }, (sock) => {

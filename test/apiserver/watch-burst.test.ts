@@ -4,6 +4,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
+import { onChunkLines } from '../helpers/http.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 let s: TestServer;
@@ -21,17 +22,10 @@ function watchLines(path: string, want: number): { ready: Promise<void>; done: P
   const readyP = new Promise<void>((r) => (ready = r));
   const done = new Promise<string[]>((resolve, reject) => {
     const lines: string[] = [];
-    let buf = '';
     const req = request(s.url + path, { headers: { Authorization: `Bearer ${s.token}` } }, (res) => {
       ready();
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        buf += c;
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          lines.push(buf.slice(0, i));
-          buf = buf.slice(i + 1);
-        }
+      onChunkLines(res, (got) => {
+        lines.push(...got);
         if (lines.length >= want) {
           req.destroy();
           resolve(lines);

@@ -11,23 +11,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/cli/args.js';
 import { KubeClient } from '../../src/client/kube.js';
 import { Engine } from '../../src/engine.js';
-import { killIfRunning, startKubeterm, type Kubeterm } from '../e2e/headless-helpers.js';
+import { kubetermTracker } from '../e2e/headless-helpers.js';
 import { startLiveCluster, waitFor, writeAppFolder, type LiveCluster } from './kube-harness.js';
 
 let live: LiveCluster;
-const started: Kubeterm[] = [];
-const kubeterm = (args: string[]) => {
-  const k = startKubeterm(args);
-  started.push(k);
-  return k;
-};
+const kubeterms = kubetermTracker();
+const kubeterm = (args: string[]) => kubeterms.start(args);
 
 beforeAll(async () => {
   live = await startLiveCluster();
 }, 30_000);
 
 afterEach(() => {
-  started.splice(0).forEach(killIfRunning);
+  kubeterms.killAll();
 });
 
 afterAll(async () => {

@@ -14,7 +14,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { KubeClient } from '../../src/client/kube.js';
 import type { WebSocketInterface } from '../../src/client/kube-port-forward.js';
 import { startLiveCluster, waitFor, type LiveCluster } from './kube-harness.js';
-import { get, podServer, runningPod, type PodServer } from './port-forward-helpers.js';
+import { expectListening, get, servingPod, type PodServer } from './port-forward-helpers.js';
 
 /** The kubelet's side: `/api/v1/namespaces/NS/pods/NAME/portforward?ports=P` → dial the pod's registered address. */
 class FakePortForwardServer {
@@ -101,9 +101,7 @@ afterAll(async () => {
 });
 
 async function pod(name: string, ip: string, body: string, labels?: Record<string, string>): Promise<PodServer> {
-  const s = await podServer(body, ip);
-  servers.push(s);
-  await runningPod(live.engine.api, name, ip, s.port, labels);
+  const s = await servingPod(live.engine.api, servers, name, ip, body, labels);
   kubelet.pods.set(`default/${name}`, ip);
   return s;
 }
@@ -155,12 +153,7 @@ describe('KubeClient.portForward', () => {
     await expect(get(`http://127.0.0.1:${fwd.localPort}/`)).rejects.toThrow();
     await waitFor(() => fwd.active === 0, 'the failed connection to close');
     // Still listening.
-    const sock = net.connect(fwd.localPort, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      sock.once('connect', () => resolve());
-      sock.once('error', reject);
-    });
-    sock.destroy();
+    await expectListening(fwd.localPort);
     await fwd.stop();
   }, 20_000);
 });

@@ -7,11 +7,12 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isStatusError, StatusError } from '../../src/api/errors.js';
+import { isStatusError } from '../../src/api/errors.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { WatchEvent } from '../../src/api/store-types.js';
 import { KubeClient } from '../../src/client/kube.js';
 import type { LogLine } from '../../src/client/types.js';
+import { statusErrorOf } from '../helpers/status-error.js';
 import { useLiveClient, waitFor, type LiveCluster } from './kube-harness.js';
 
 let live: LiveCluster;
@@ -34,15 +35,7 @@ function deployment(name: string, image: string, extra: { replicas?: number; lab
 
 const ownedBy = (uid: string | undefined) => (o: KubeObject) => o.metadata.ownerReferences?.some((r) => r.uid === uid);
 
-async function caught(p: Promise<unknown>): Promise<StatusError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isStatusError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a StatusError');
-}
+const caught = (p: Promise<unknown>) => statusErrorOf(p);
 
 describe('KubeClient over kubeterm’s API server', () => {
   it('reports the context, mode and the server version from /version', () => {

@@ -2,7 +2,7 @@
 // itself, a Running pod object pointing at it (no kubelet owns its node, so
 // nothing rewrites the status), and a one-shot GET.
 import http from 'node:http';
-import type net from 'node:net';
+import net from 'node:net';
 import type { Api } from '../../src/api/api.js';
 
 export interface PodServer {
@@ -58,4 +58,22 @@ export function get(url: string): Promise<string> {
     req.on('error', reject);
     req.setTimeout(5000, () => req.destroy(new Error(`GET ${url} timed out`)));
   });
+}
+
+/** A podServer on `ip` answering `body`, added to `servers` (for the file to close), and its Running pod `name`. */
+export async function servingPod(api: Api, servers: PodServer[], name: string, ip: string, body: string, labels?: Record<string, string>): Promise<PodServer> {
+  const srv = await podServer(body, ip);
+  servers.push(srv);
+  await runningPod(api, name, ip, srv.port, labels);
+  return srv;
+}
+
+/** Resolves once a TCP connection to 127.0.0.1:`port` opens, then closes it: the forward's listener is still up. */
+export async function expectListening(port: number): Promise<void> {
+  const sock = net.connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    sock.once('connect', () => resolve());
+    sock.once('error', reject);
+  });
+  sock.destroy();
 }

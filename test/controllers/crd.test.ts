@@ -4,25 +4,14 @@ import { KindRegistry } from '../../src/api/kinds.js';
 import { kindFromCrd } from '../../src/api/crd/kind-from-crd.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { CRD_CLEANUP_FINALIZER, namesConflict, newCrdController, registerEstablishedCrds } from '../../src/controllers/crd.js';
-import { FakeClock } from '../../src/util/clock.js';
-import { MemoryStore } from '../../state/store.js';
 import { certificate, certificateCrd, widgetCrd } from './crd-fixtures.js';
 import { setup } from './harness.js';
+import { recordingApi } from '../helpers/recording-api.js';
 
 const CRD = 'CustomResourceDefinition';
 type Cond = { type: string; status: string; reason?: string; message?: string };
 const conditions = (o: KubeObject | undefined): Cond[] => ((o?.status as { conditions?: Cond[] } | undefined)?.conditions ?? []);
 const cond = (o: KubeObject | undefined, type: string) => conditions(o).find((c) => c.type === type);
-
-/** A store that records every write, in order, so a reconcile's writes can be asserted (sample-controller's fake clientset actions). */
-function recordingApi() {
-  const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
-  const store = new MemoryStore({ now: () => clock.now() });
-  const api = new Api({ store, now: () => clock.now(), kinds: new KindRegistry() });
-  const writes: string[] = [];
-  const watch = store.watch('*', {}, (ev) => writes.push(`${ev.type} ${ev.object.kind}/${ev.object.metadata.name}`));
-  return { clock, store, api, writes, stop: () => watch.stop() };
-}
 
 describe('CRD controller: one reconcile', () => {
   it('adds the cleanup finalizer first, then accepts names, establishes and registers the kind', async () => {

@@ -70,3 +70,16 @@ export function startKubeterm(args: string[]): Kubeterm {
 export function killIfRunning(k: Kubeterm | undefined): void {
   if (k && k.child.exitCode === null && k.child.signalCode === null) k.child.kill('SIGKILL');
 }
+
+/** Starts kubeterm children and remembers them, so a test file's afterEach can kill any a failed test left running. */
+export function kubetermTracker(): { start(args: string[]): Kubeterm; killAll(): void } {
+  const started: Kubeterm[] = [];
+  return {
+    start(args) {
+      const k = startKubeterm(args);
+      started.push(k);
+      return k;
+    },
+    killAll: () => started.splice(0).forEach(killIfRunning),
+  };
+}

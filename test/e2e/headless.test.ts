@@ -6,22 +6,18 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { killIfRunning, ROOT, startKubeterm, type Kubeterm } from './headless-helpers.js';
+import { kubetermTracker, ROOT } from './headless-helpers.js';
 
 let dir: string;
-const started: Kubeterm[] = [];
-const kubeterm = (args: string[]) => {
-  const k = startKubeterm(args);
-  started.push(k);
-  return k;
-};
+const kubeterms = kubetermTracker();
+const kubeterm = (args: string[]) => kubeterms.start(args);
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'kubeterm-e2e-'));
 });
 
 afterEach(() => {
-  started.splice(0).forEach(killIfRunning);
+  kubeterms.killAll();
   rmSync(dir, { recursive: true, force: true });
 });
 

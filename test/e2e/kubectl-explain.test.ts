@@ -9,6 +9,7 @@ import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KindInfo } from '../../src/api/kinds.js';
+import { deploymentText } from '../helpers/manifests.js';
 import { KUBECTL, kubectlAvailable } from '../apiserver/harness.js';
 import { useKubectlEngine, type KubectlEngine } from './kubectl-engine-harness.js';
 
@@ -63,26 +64,17 @@ function widget(schema: Record<string, unknown>): KindInfo {
   };
 }
 
-const DEPLOYMENT = (name: string, image: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  labels: {app: ${name}}
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      containers:
-      - name: web
+const DEPLOYMENT = (name: string, image: string) =>
+  deploymentText(name, {
+    metadata: `  labels: {app: ${name}}\n`,
+    replicas: 1,
+    containers: `      - name: web
         image: ${image}
         env:
         - {name: A, value: "1"}
         - {name: B, value: "2"}
-`;
+`,
+  });
 
 describe.skipIf(!HAVE_KUBECTL)('kubectl explain and apply against the OpenAPI documents', { timeout: 120_000 }, () => {
   let k: KubectlEngine;

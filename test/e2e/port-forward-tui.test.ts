@@ -9,11 +9,11 @@
 // reason without tmux or Docker; in CI both are required.
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/loopback.js';
 import { BIN, escapeRe, findTmux, ROOT, TmuxSession, waitForFile } from './tmux.js';
 
 const IMAGE = 'kubeterm/httpd:latest';
@@ -38,14 +38,6 @@ const START_MS = 120_000;
 const STEP_MS = 30_000;
 const PAGE = 'port-forward e2e page';
 
-/** A port free on 127.0.0.1 now: the container listens on it too, so the dialog's default local port is usable. */
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function fetchPage(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -105,6 +97,7 @@ afterAll(() => {
 
 describe.skipIf(!!problem)('port-forward from the terminal UI (Docker runtime, tmux)', { timeout: 600_000 }, () => {
   it('shift-f forwards to the pod, the page answers on 127.0.0.1, :pf lists it, ctrl-d stops it, a pruned pod shows PodGone', async () => {
+    // Free on 127.0.0.1 now: the container listens on it too, so the dialog's default local port is usable.
     const port = await freePort();
     const folder = join(dir, 'gitops');
     mkdirSync(folder);

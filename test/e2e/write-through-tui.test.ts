@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { deploymentText } from '../helpers/manifests.js';
 import { BIN, ROOT, TmuxSession } from './tmux.js';
 import { screenSteps, tuiTestFile } from './tui-test-file.js';
 
@@ -20,22 +21,8 @@ const START_MS = 90_000;
 const STEP_MS = 30_000;
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-const deploy = (name: string, replicas: number, image: string, comment = '') => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-spec:
-  replicas: ${replicas}${comment}
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      containers:
-        - name: ${name}
-          image: "${image}" # pinned
-`;
+const deploy = (name: string, replicas: number, image: string, comment = '') =>
+  deploymentText(name, { replicas: `${replicas}${comment}`, containers: `        - name: ${name}\n          image: "${image}" # pinned\n` });
 
 const APPS = `# Our apps. Comments stay.\n${deploy('api', 1, 'api:2')}---\n# the web frontend\n${deploy('web', 2, 'nginx:1.26', '  # HA')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: "fast"}\n`;
 const EDGE = deploy('edge', 1, 'envoy:1.30').replace(/\n/g, '\r\n');

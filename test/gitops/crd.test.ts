@@ -2,27 +2,17 @@
 // end: real files, the real chokidar watcher, the embedded engine (its CRD
 // controller establishes what the folder applies) on the simulated runtime.
 // No sleeps: every wait polls the sync's status or the cluster with a timeout.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { ClusterClient } from '../../src/client/types.js';
-import { Engine } from '../../src/engine.js';
 import { healthOf } from '../../src/gitops/health.js';
 import { FolderSync, type FolderSyncConfig } from '../../src/gitops/sync.js';
 import { cm, override, POLL_MS, tempFolder } from './helpers.js';
+import { cleanupAfterEach, startSimEngine } from './sync-fixture.js';
 import { until } from '../helpers/wait.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!().catch(() => {});
-});
-
-async function newEngine(): Promise<{ engine: Engine; client: ClusterClient }> {
-  const engine = new Engine({ persist: false, runtime: 'sim', nodes: 1 });
-  await engine.start();
-  const client = engine.client();
-  cleanups.push(() => engine.stop());
-  return { engine, client };
-}
+const cleanups = cleanupAfterEach({ ignoreErrors: true });
+const newEngine = () => startSimEngine(cleanups);
 
 async function setup(files: Record<string, string> = {}, cfg: Partial<FolderSyncConfig> = {}, wrap?: (c: ClusterClient) => ClusterClient) {
   const folder = await tempFolder('kubeterm-gitops-crd-');

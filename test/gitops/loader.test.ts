@@ -2,23 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { KINDS } from '../../src/api/kinds.js';
 import { KindCatalog } from '../../src/gitops/kinds.js';
 import { formatManifestError, isManifestFile, loadManifestFile, MAX_MANIFEST_BYTES } from '../../src/gitops/loader.js';
+import { deploymentText } from '../helpers/manifests.js';
 
-const deploy = (name: string, replicas: unknown = 1) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      containers:
-        - name: c
-          image: nginx
-`;
+const deploy = (name: string, replicas: unknown = 1) => deploymentText(name, { replicas, containers: '        - name: c\n          image: nginx\n' });
 
 describe('loadManifestFile', () => {
   it('reads multi-document YAML with document numbers and start lines, skipping empty documents', () => {

@@ -1,6 +1,5 @@
 // Reading the folder: git revision, kustomize folders, ignored files, health rules.
-import { execFileSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readGitRevision } from '../../src/gitops/git.js';
 import { healthOf } from '../../src/gitops/health.js';
 import { isIgnoredPath, isSyncedFile } from '../../src/gitops/ignore.js';
@@ -8,12 +7,10 @@ import { KubectlMissingError } from '../../src/gitops/kustomize.js';
 import { scanSources } from '../../src/gitops/sources.js';
 import { FolderSync } from '../../src/gitops/sync.js';
 import { cm, newCluster, POLL_MS, tempFolder } from './helpers.js';
+import { cleanupAfterEach, hasKubectl } from './sync-fixture.js';
 import { until } from '../helpers/wait.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const cleanups = cleanupAfterEach();
 
 async function folderWith(files: Record<string, string>) {
   const f = await tempFolder();
@@ -21,15 +18,6 @@ async function folderWith(files: Record<string, string>) {
   for (const [rel, text] of Object.entries(files)) await f.write(rel, text);
   return f;
 }
-
-const hasKubectl = (() => {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe('readGitRevision', () => {
   const sha = 'a'.repeat(40);

@@ -4,31 +4,17 @@
 // the debounce and the wait for a half-written file run on a FakeClock (the
 // sync's ioClock) stepped by the test, so a slow machine cannot end them early.
 import { watch } from 'chokidar';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FolderSync, type FolderSyncConfig } from '../../src/gitops/sync.js';
 import { MANAGED_BY_LABEL, SOURCE_ANNOTATION, SYNC_ANNOTATION } from '../../src/gitops/labels.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { cm, deployment, namespace, newCluster, override, POLL_MS, tempFolder } from './helpers.js';
+import { cleanupAfterEach, startFolderSync } from './sync-fixture.js';
 import { until } from '../helpers/wait.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function setup(files: Record<string, string> = {}, cfg: Partial<FolderSyncConfig> = {}) {
-  const folder = await tempFolder();
-  for (const [rel, text] of Object.entries(files)) await folder.write(rel, text);
-  const { api, client } = newCluster();
-  const sync = new FolderSync({ client, folder: folder.dir, debounceMs: 15, stabilityMs: 60, syncName: 'test', ...cfg });
-  cleanups.push(async () => {
-    await sync.stop();
-    await folder.cleanup();
-  });
-  await sync.start();
-  return { folder, api, client, sync };
-}
+const cleanups = cleanupAfterEach();
+const setup = (files: Record<string, string> = {}, cfg: Partial<FolderSyncConfig> = {}) => startFolderSync(cleanups, 'test', files, cfg);
 
 describe('FolderSync with real files', () => {
   it('applies a folder on start, marking each object with the sync and its source file', async () => {

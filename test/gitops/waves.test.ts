@@ -3,26 +3,17 @@
 // runtime (its Job and Deployment controllers run the hooks and roll out). Waits
 // poll the sync's status or the cluster with a timeout; the folder sync's own
 // timing (wave timeouts, generated hook names) runs on a FakeClock.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { ClusterClient } from '../../src/client/types.js';
-import { Engine } from '../../src/engine.js';
 import { FolderSync, type FolderSyncConfig } from '../../src/gitops/sync.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { cm, deployment, newCluster, POLL_MS, tempFolder } from './helpers.js';
+import { cleanupAfterEach, startSimEngine } from './sync-fixture.js';
 import { until } from '../helpers/wait.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!().catch(() => {});
-});
-
-async function newEngine(): Promise<{ engine: Engine; client: ClusterClient }> {
-  const engine = new Engine({ persist: false, runtime: 'sim', nodes: 1 });
-  await engine.start();
-  cleanups.push(() => engine.stop());
-  return { engine, client: engine.client() };
-}
+const cleanups = cleanupAfterEach({ ignoreErrors: true });
+const newEngine = () => startSimEngine(cleanups);
 
 /** Starts a sync without waiting for its first pass (which may wait on waves and hooks). */
 async function setup(files: Record<string, string>, cfg: Partial<FolderSyncConfig> = {}, client?: ClusterClient) {

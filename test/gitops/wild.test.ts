@@ -7,37 +7,23 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.js';
 import { startHeadless } from '../../src/cli/headless.js';
 import { BASES_DEPRECATED } from '../../src/gitops/kustomize.js';
 import { formatManifestError, loadManifestFile } from '../../src/gitops/loader.js';
 import { normalizeNbsp } from '../../src/gitops/nbsp.js';
-import { FolderSync, type FolderSyncConfig } from '../../src/gitops/sync.js';
+import type { FolderSyncConfig } from '../../src/gitops/sync.js';
 import { cm, deployment, newCluster, POLL_MS, tempFolder } from './helpers.js';
+import { cleanupAfterEach, hasKubectl, startFolderSync } from './sync-fixture.js';
 import { until } from '../helpers/wait.js';
 
 const NBSP = '\u00a0';
 const SEEDS = fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function setup(files: Record<string, string> = {}, cfg: Partial<FolderSyncConfig> = {}) {
-  const folder = await tempFolder();
-  for (const [rel, text] of Object.entries(files)) await folder.write(rel, text);
-  const { api, client } = newCluster();
-  const sync = new FolderSync({ client, folder: folder.dir, debounceMs: 15, stabilityMs: 60, syncName: 'wild', ...cfg });
-  cleanups.push(async () => {
-    await sync.stop();
-    await folder.cleanup();
-  });
-  await sync.start();
-  return { folder, api, client, sync };
-}
+const cleanups = cleanupAfterEach();
+const setup = (files: Record<string, string> = {}, cfg: Partial<FolderSyncConfig> = {}) => startFolderSync(cleanups, 'wild', files, cfg);
 
 /** The YAML blocks of the product notes, as a user copies them off the page: fenced blocks holding a manifest, NBSPs and all. */
 function seedManifests(): { seed: string; text: string }[] {
@@ -50,15 +36,6 @@ function seedManifests(): { seed: string; text: string }[] {
   }
   return out;
 }
-
-const hasKubectl = (() => {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe('YAML indented with non-breaking spaces', () => {
   const copied = seedManifests().filter((b) => b.text.includes(NBSP));

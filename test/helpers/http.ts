@@ -22,3 +22,32 @@ export function get(url: string, headers: Record<string, string> = {}, timeoutMs
     req.on('error', reject);
   });
 }
+
+/**
+ * Splits a streaming answer (a watch's JSON lines) into lines: after each
+ * chunk, `onLines` gets the lines that chunk completed (maybe none); a partial
+ * line waits for the next chunk.
+ */
+export function onChunkLines(res: http.IncomingMessage, onLines: (lines: string[]) => void): void {
+  let buf = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    buf += chunk;
+    const lines: string[] = [];
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      lines.push(buf.slice(0, i));
+      buf = buf.slice(i + 1);
+    }
+    onLines(lines);
+  });
+}
+
+/** The body parsed as JSON, or undefined when it is not JSON (a plain-text error, an empty body). */
+export function jsonOrUndefined(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -21,6 +21,31 @@ export function deploymentYaml(name: string, o: DeploymentYaml): string {
   });
 }
 
+/**
+ * An apps/v1 Deployment `name` as hand-written text (flow-style labels, the
+ * caller's own container lines and comments), for tests that compare file text
+ * byte for byte where `deploymentYaml` would reformat it. Selector and pods are
+ * labelled app=`name`; `metadata` is the lines below `name:` (indented two),
+ * `replicas` is written as given (a trailing comment may ride along), and
+ * `containers` is the list under `containers:`, newline-terminated.
+ */
+export function deploymentText(name: string, o: { replicas: unknown; containers: string; metadata?: string }): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+${o.metadata ?? ''}spec:
+  replicas: ${o.replicas}
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+${o.containers}`;
+}
+
 /** An autoscaling/v2 HorizontalPodAutoscaler keeping `target` between 1 and `maxReplicas` replicas at 50 % CPU utilisation. */
 export function cpuHpa(name: string, target: { apiVersion: string; kind: string; name: string }, maxReplicas: number): Record<string, unknown> {
   return {

@@ -1,9 +1,12 @@
 // Shared setup for kubelet tests: a FakeClock, MemoryStore + Api, a SimDriver
 // with no delays, and builders for bound pods.
+import { rmSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { Api } from '../../src/api/api.js';
 import type { Pod, PodSpec } from '../../src/api/types/pod.js';
 import { Kubelet, type KubeletConfig } from '../../src/kubelet/kubelet.js';
 import { SimDriver, type SimDriverConfig } from '../../src/kubelet/runtime/sim/sim-driver.js';
+import type { ContainerConfig } from '../../src/kubelet/runtime/types.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { MemoryStore } from '../../state/store.js';
 
@@ -46,4 +49,38 @@ export function eventsOf(api: Api, name: string) {
     .list('Event', { namespace: 'default' })
     .items.filter((e) => (e.involvedObject as { name: string }).name === name)
     .map((e) => ({ reason: e.reason as string, type: e.type as string, message: e.message as string, count: e.count as number }));
+}
+
+/** Every config the driver is asked to create a container from, in order (the driver still creates them). */
+export function recordContainerConfigs(driver: SimDriver): ContainerConfig[] {
+  const configs: ContainerConfig[] = [];
+  const create = driver.createContainer.bind(driver);
+  driver.createContainer = async (sb, cfg) => {
+    configs.push(cfg);
+    return create(sb, cfg);
+  };
+  return configs;
+}
+
+/**
+ * Kubelets a test starts and folders it makes, stopped and removed after each
+ * test. Call once, at a file's top level or in a describe block.
+ */
+export function kubeletsStoppedAfterEach(): { dirs: string[]; start(kubelet: Kubelet): Promise<void> } {
+  let running: Kubelet[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const k of running) await k.stop();
+    running = [];
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    dirs,
+    /** Starts `kubelet`, to be stopped after the test, and waits until it is idle. */
+    async start(kubelet) {
+      await kubelet.start();
+      running.push(kubelet);
+      await settle(kubelet);
+    },
+  };
 }

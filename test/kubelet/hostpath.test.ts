@@ -11,10 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { Container, Pod, Volume } from '../../src/api/types/pod.js';
-import type { Kubelet } from '../../src/kubelet/kubelet.js';
-import type { ContainerConfig } from '../../src/kubelet/runtime/types.js';
 import { VolumeManager, type VolumeLookups } from '../../src/kubelet/volumes/index.js';
-import { boundPod, eventsOf, kubeletEnv, settle } from './helpers.js';
+import { boundPod, eventsOf, kubeletEnv, kubeletsStoppedAfterEach, recordContainerConfigs, settle } from './helpers.js';
 
 let root: string; // the kubelet's rootDir
 let allowed: string; // an allow-listed folder (the state folder, the watched folder…)
@@ -257,27 +255,14 @@ describe('PersistentVolumes through a claim', () => {
 });
 
 describe('the Kubelet option', () => {
-  let running: Kubelet[] = [];
-  const dirs: string[] = [];
-  afterEach(async () => {
-    for (const k of running) await k.stop();
-    running = [];
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
+  const kubelets = kubeletsStoppedAfterEach();
 
   async function kubeletWith(hostPath?: { allow: string[]; mode?: 'remap' | 'refuse' }) {
     const dataDir = temp('kt-hp-kubelet-');
-    dirs.push(dataDir);
+    kubelets.dirs.push(dataDir);
     const env = kubeletEnv({ kubelet: { dataDir, ...(hostPath ? { hostPath } : {}) } });
-    const configs: ContainerConfig[] = [];
-    const create = env.driver.createContainer.bind(env.driver);
-    env.driver.createContainer = async (sb, cfg) => {
-      configs.push(cfg);
-      return create(sb, cfg);
-    };
-    await env.kubelet.start();
-    running.push(env.kubelet);
-    await settle(env.kubelet);
+    const configs = recordContainerConfigs(env.driver);
+    await kubelets.start(env.kubelet);
     return { ...env, dataDir, configs };
   }
 

@@ -2,43 +2,28 @@
 // resolved through the Api (CreateContainerConfigError until the source
 // exists), volumes (FailedMount), resolv.conf, probes (readiness → Ready,
 // liveness → Killing + restart), preStop hooks, kubelet.exec.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/api/types/pod.js';
-import type { Kubelet } from '../../src/kubelet/kubelet.js';
 import { podReferences, podResolvConf } from '../../src/kubelet/pod-config.js';
-import type { ContainerConfig } from '../../src/kubelet/runtime/types.js';
-import { boundPod, eventsOf, kubeletEnv, settle } from './helpers.js';
+import { boundPod, eventsOf, kubeletEnv, kubeletsStoppedAfterEach, recordContainerConfigs, settle } from './helpers.js';
 
 const CLUSTER_DNS = { nameservers: ['10.96.0.10'], searches: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], options: [{ name: 'ndots', value: '5' }] };
 
-let running: Kubelet[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const k of running) await k.stop();
-  running = [];
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const kubelets = kubeletsStoppedAfterEach();
 
 function setup() {
   const dataDir = mkdtempSync(join(tmpdir(), 'kt-wiring-'));
-  dirs.push(dataDir);
+  kubelets.dirs.push(dataDir);
   const env = kubeletEnv({ kubelet: { dataDir, dnsConfig: () => CLUSTER_DNS } });
-  const configs: ContainerConfig[] = [];
-  const create = env.driver.createContainer.bind(env.driver);
-  env.driver.createContainer = async (sb, cfg) => {
-    configs.push(cfg);
-    return create(sb, cfg);
-  };
+  const configs = recordContainerConfigs(env.driver);
   return { ...env, dataDir, configs };
 }
 
 async function start(env: ReturnType<typeof setup>) {
-  await env.kubelet.start();
-  running.push(env.kubelet);
-  await settle(env.kubelet);
+  await kubelets.start(env.kubelet);
 }
 
 const pod = (api: ReturnType<typeof setup>['api'], name: string) => api.get('Pod', 'default', name)!;

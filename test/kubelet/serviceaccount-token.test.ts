@@ -5,32 +5,24 @@
 // of its lifetime has passed and not before; a failing token source is a
 // FailedMount with the kubelet's words; and the KUBERNETES_* service
 // variables in every container.
-import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_API_TOKEN_MOUNT_PATH, tokenVolumeSource } from '../../src/api/admission/index.js';
 import type { Pod } from '../../src/api/types/pod.js';
-import type { Kubelet } from '../../src/kubelet/kubelet.js';
-import type { ContainerConfig } from '../../src/kubelet/runtime/types.js';
 import { TokenManager, type TokenRequest } from '../../src/kubelet/volumes/index.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { boundPod, eventsOf, kubeletEnv, settle } from './helpers.js';
+import { KUBERNETES_SERVICE_ENV } from '../helpers/service-env.js';
+import { boundPod, eventsOf, kubeletEnv, kubeletsStoppedAfterEach, recordContainerConfigs, settle } from './helpers.js';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const TTL = 3607;
-let running: Kubelet[] = [];
-const dirs: string[] = [];
-
-afterEach(async () => {
-  for (const k of running) await k.stop();
-  running = [];
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const kubelets = kubeletsStoppedAfterEach();
 
 function setup(opts: { fail?: () => string | undefined } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kt-satoken-'));
-  dirs.push(dataDir);
+  kubelets.dirs.push(dataDir);
   const requests: TokenRequest[] = [];
   let n = 0;
   const holder: { clock?: FakeClock } = {};
@@ -48,12 +40,7 @@ function setup(opts: { fail?: () => string | undefined } = {}) {
     },
   });
   holder.clock = env.clock;
-  const configs: ContainerConfig[] = [];
-  const create = env.driver.createContainer.bind(env.driver);
-  env.driver.createContainer = async (sb, cfg) => {
-    configs.push(cfg);
-    return create(sb, cfg);
-  };
+  const configs = recordContainerConfigs(env.driver);
   return { ...env, dataDir, requests, configs };
 }
 
@@ -74,9 +61,7 @@ async function seed(env: ReturnType<typeof setup>): Promise<void> {
 }
 
 async function start(env: ReturnType<typeof setup>): Promise<void> {
-  await env.kubelet.start();
-  running.push(env.kubelet);
-  await settle(env.kubelet);
+  await kubelets.start(env.kubelet);
 }
 
 describe('the kube-api-access volume on the kubelet', () => {
@@ -153,16 +138,7 @@ describe('the kube-api-access volume on the kubelet', () => {
     expect(env.configs.map((c) => c.name).sort()).toEqual(['app', 'side']);
     for (const c of env.configs) {
       const vars = Object.fromEntries(c.env.map((e) => [e.name, e.value]));
-      expect(vars, c.name).toMatchObject({
-        KUBERNETES_SERVICE_HOST: '10.96.0.1',
-        KUBERNETES_SERVICE_PORT: '443',
-        KUBERNETES_SERVICE_PORT_HTTPS: '443',
-        KUBERNETES_PORT: 'tcp://10.96.0.1:443',
-        KUBERNETES_PORT_443_TCP: 'tcp://10.96.0.1:443',
-        KUBERNETES_PORT_443_TCP_PROTO: 'tcp',
-        KUBERNETES_PORT_443_TCP_PORT: '443',
-        KUBERNETES_PORT_443_TCP_ADDR: '10.96.0.1',
-      });
+      expect(vars, c.name).toMatchObject(KUBERNETES_SERVICE_ENV);
     }
   });
 });

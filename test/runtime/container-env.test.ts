@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { Container } from '../../src/api/types/pod.js';
 import { expandVars, resolveEnv, serviceEnvVars, type EnvLookups } from '../../src/kubelet/container-env.js';
+import { KUBERNETES_SERVICE_ENV } from '../helpers/service-env.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -174,14 +175,7 @@ describe('resolveEnv', () => {
     ];
     const vars = Object.fromEntries(serviceEnvVars(services, 'shop').map((e) => [e.name, e.value]));
     expect(vars).toEqual({
-      KUBERNETES_SERVICE_HOST: '10.96.0.1',
-      KUBERNETES_SERVICE_PORT: '443',
-      KUBERNETES_SERVICE_PORT_HTTPS: '443',
-      KUBERNETES_PORT: 'tcp://10.96.0.1:443',
-      KUBERNETES_PORT_443_TCP: 'tcp://10.96.0.1:443',
-      KUBERNETES_PORT_443_TCP_PROTO: 'tcp',
-      KUBERNETES_PORT_443_TCP_PORT: '443',
-      KUBERNETES_PORT_443_TCP_ADDR: '10.96.0.1',
+      ...KUBERNETES_SERVICE_ENV,
       WEB_API_SERVICE_HOST: '10.96.0.20',
       WEB_API_SERVICE_PORT: '80',
       WEB_API_SERVICE_PORT_HTTP: '80',

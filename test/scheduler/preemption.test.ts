@@ -2,6 +2,7 @@
 // against MemoryStore + Api on a FakeClock.
 import { describe, expect, it } from 'vitest';
 import type { PriorityClass } from '../../src/api/types/config.js';
+import type { Node } from '../../src/api/types/node.js';
 import type { Pod } from '../../src/api/types/pod.js';
 import { env, node, pod, settle, useScheduler } from './helpers.js';
 
@@ -36,6 +37,22 @@ function events(api: Env['api'], name: string, reason: string) {
     .list('Event', { namespace: 'default' })
     .items.filter((e) => (e.involvedObject as { name: string }).name === name && e.reason === reason)
     .map((e) => ({ type: e.type, message: e.message }));
+}
+
+/**
+ * The priority classes and `cluster` (nodes, running pods) created in order,
+ * the scheduler started and idle, then `incoming` created and scheduled (or
+ * left pending, with any preemption it made).
+ */
+async function preemptionFor(cluster: (Node | Pod)[], incoming: Pod) {
+  const e = setup();
+  await classes(e.api);
+  for (const o of cluster) await e.api.create(o);
+  e.sched.start();
+  await settle(e.sched);
+  await e.api.create(incoming);
+  await settle(e.sched);
+  return e;
 }
 
 /** The kubelet's part of a graceful delete: finish every terminating pod. */
@@ -103,18 +120,17 @@ describe('PriorityClass resolution', () => {
 
 describe('preemption', () => {
   it('evicts the lowest-priority victims on the best node, nominates it, then binds there', async () => {
-    const { api, clock, sched } = setup();
-    await classes(api);
-    await api.create(node('node-1', { cpu: '2' }));
-    await api.create(node('node-2', { cpu: '2' }));
-    await api.create(running('mid-1', 'node-1', '1', 'mid', '2024-01-01T00:00:00Z'));
-    await api.create(running('low-1', 'node-1', '1', 'low', '2024-01-01T00:00:00Z'));
-    await api.create(running('low-2', 'node-2', '1', 'low', '2024-01-01T00:00:00Z'));
-    await api.create(running('low-3', 'node-2', '1', 'low', '2024-01-01T00:00:00Z'));
-    sched.start();
-    await settle(sched);
-    await api.create(pod('vip', { cpu: '2', spec: { priorityClassName: 'high' } }));
-    await settle(sched);
+    const { api, clock, sched } = await preemptionFor(
+      [
+        node('node-1', { cpu: '2' }),
+        node('node-2', { cpu: '2' }),
+        running('mid-1', 'node-1', '1', 'mid', '2024-01-01T00:00:00Z'),
+        running('low-1', 'node-1', '1', 'low', '2024-01-01T00:00:00Z'),
+        running('low-2', 'node-2', '1', 'low', '2024-01-01T00:00:00Z'),
+        running('low-3', 'node-2', '1', 'low', '2024-01-01T00:00:00Z'),
+      ],
+      pod('vip', { cpu: '2', spec: { priorityClassName: 'high' } }),
+    );
 
     // node-1 would cost a mid-priority pod; node-2 only low ones.
     const vip = get(api, 'vip')!;
@@ -153,19 +169,18 @@ describe('preemption', () => {
   });
 
   it('prefers the node with fewer victims, and keeps (reprieves) pods it does not need to evict', async () => {
-    const { api, sched } = setup();
-    await classes(api);
-    await api.create(node('node-1', { cpu: '3' }));
-    await api.create(node('node-2', { cpu: '3' }));
-    await api.create(running('a', 'node-1', '2', 'low', '2024-01-01T00:00:00Z'));
-    await api.create(running('b', 'node-1', '1', 'low', '2024-01-01T00:00:00Z'));
-    await api.create(running('c', 'node-2', '1', 'low', '2024-01-01T00:00:00Z'));
-    await api.create(running('d', 'node-2', '1', 'low', '2024-01-01T00:00:00Z'));
-    await api.create(running('e', 'node-2', '1', 'low', '2024-01-02T00:00:00Z'));
-    sched.start();
-    await settle(sched);
-    await api.create(pod('vip', { cpu: '2', spec: { priorityClassName: 'mid' } }));
-    await settle(sched);
+    const { api } = await preemptionFor(
+      [
+        node('node-1', { cpu: '3' }),
+        node('node-2', { cpu: '3' }),
+        running('a', 'node-1', '2', 'low', '2024-01-01T00:00:00Z'),
+        running('b', 'node-1', '1', 'low', '2024-01-01T00:00:00Z'),
+        running('c', 'node-2', '1', 'low', '2024-01-01T00:00:00Z'),
+        running('d', 'node-2', '1', 'low', '2024-01-01T00:00:00Z'),
+        running('e', 'node-2', '1', 'low', '2024-01-02T00:00:00Z'),
+      ],
+      pod('vip', { cpu: '2', spec: { priorityClassName: 'mid' } }),
+    );
     // node-1: evicting a (2 cpu) is enough, b is reprieved; node-2 would need two victims.
     expect(get(api, 'vip')?.status?.nominatedNodeName).toBe('node-1');
     expect(get(api, 'a')?.metadata.deletionTimestamp).toBeDefined();
@@ -173,31 +188,29 @@ describe('preemption', () => {
   });
 
   it('between equal victims, evicts the one that started most recently', async () => {
-    const { api, sched } = setup();
-    await classes(api);
-    await api.create(node('node-1', { cpu: '1' }));
-    await api.create(node('node-2', { cpu: '1' }));
-    await api.create(running('veteran', 'node-1', '1', 'low', '2024-01-01T00:00:00Z'));
-    await api.create(running('rookie', 'node-2', '1', 'low', '2024-06-01T00:00:00Z'));
-    sched.start();
-    await settle(sched);
-    await api.create(pod('vip', { cpu: '1', spec: { priorityClassName: 'high' } }));
-    await settle(sched);
+    const { api } = await preemptionFor(
+      [
+        node('node-1', { cpu: '1' }),
+        node('node-2', { cpu: '1' }),
+        running('veteran', 'node-1', '1', 'low', '2024-01-01T00:00:00Z'),
+        running('rookie', 'node-2', '1', 'low', '2024-06-01T00:00:00Z'),
+      ],
+      pod('vip', { cpu: '1', spec: { priorityClassName: 'high' } }),
+    );
     expect(get(api, 'vip')?.status?.nominatedNodeName).toBe('node-2');
     expect(get(api, 'rookie')?.metadata.deletionTimestamp).toBeDefined();
     expect(get(api, 'veteran')?.metadata.deletionTimestamp).toBeUndefined();
   });
 
   it('never preempts pods of equal or higher priority', async () => {
-    const { api, sched } = setup();
-    await classes(api);
-    await api.create(node('node-1', { cpu: '2' }));
-    await api.create(running('same', 'node-1', '1', 'mid', '2024-01-01T00:00:00Z'));
-    await api.create(running('higher', 'node-1', '1', 'high', '2024-01-01T00:00:00Z'));
-    sched.start();
-    await settle(sched);
-    await api.create(pod('newcomer', { cpu: '1', spec: { priorityClassName: 'mid' } }));
-    await settle(sched);
+    const { api, sched } = await preemptionFor(
+      [
+        node('node-1', { cpu: '2' }),
+        running('same', 'node-1', '1', 'mid', '2024-01-01T00:00:00Z'),
+        running('higher', 'node-1', '1', 'high', '2024-01-01T00:00:00Z'),
+      ],
+      pod('newcomer', { cpu: '1', spec: { priorityClassName: 'mid' } }),
+    );
     const p = get(api, 'newcomer')!;
     expect(p.status?.nominatedNodeName).toBeUndefined();
     expect(cond(p, 'PodScheduled')?.message).toBe(
@@ -209,16 +222,15 @@ describe('preemption', () => {
   });
 
   it('reports the filter failure when evicting every lower-priority pod is not enough', async () => {
-    const { api, sched } = setup();
-    await classes(api);
-    await api.create(node('node-1', { cpu: '2' }));
-    await api.create(node('node-2', { cpu: '2', taints: [{ key: 'gpu', value: 'yes', effect: 'NoSchedule' }] }));
-    await api.create(running('keep', 'node-1', '1', 'high', '2024-01-01T00:00:00Z'));
-    await api.create(running('cheap', 'node-1', '1', 'low', '2024-01-01T00:00:00Z'));
-    sched.start();
-    await settle(sched);
-    await api.create(pod('wide', { cpu: '2', spec: { priorityClassName: 'mid' } }));
-    await settle(sched);
+    const { api } = await preemptionFor(
+      [
+        node('node-1', { cpu: '2' }),
+        node('node-2', { cpu: '2', taints: [{ key: 'gpu', value: 'yes', effect: 'NoSchedule' }] }),
+        running('keep', 'node-1', '1', 'high', '2024-01-01T00:00:00Z'),
+        running('cheap', 'node-1', '1', 'low', '2024-01-01T00:00:00Z'),
+      ],
+      pod('wide', { cpu: '2', spec: { priorityClassName: 'mid' } }),
+    );
     expect(cond(get(api, 'wide'), 'PodScheduled')?.message).toBe(
       '0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {gpu: yes}. ' +
         'preemption: 0/2 nodes are available: 1 Insufficient cpu, 1 Preemption is not helpful for scheduling.',
@@ -227,14 +239,13 @@ describe('preemption', () => {
   });
 
   it('respects preemptionPolicy: Never (from the class)', async () => {
-    const { api, sched } = setup();
-    await classes(api);
-    await api.create(node('node-1', { cpu: '1' }));
-    await api.create(running('low-1', 'node-1', '1', 'low', '2024-01-01T00:00:00Z'));
-    sched.start();
-    await settle(sched);
-    await api.create(pod('polite', { cpu: '1', spec: { priorityClassName: 'high-never' } }));
-    await settle(sched);
+    const { api } = await preemptionFor(
+      [
+        node('node-1', { cpu: '1' }),
+        running('low-1', 'node-1', '1', 'low', '2024-01-01T00:00:00Z'),
+      ],
+      pod('polite', { cpu: '1', spec: { priorityClassName: 'high-never' } }),
+    );
     const p = get(api, 'polite')!;
     expect(cond(p, 'PodScheduled')?.message).toBe('0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
     expect(p.status?.nominatedNodeName).toBeUndefined();
@@ -242,14 +253,13 @@ describe('preemption', () => {
   });
 
   it('keeps the room preemption freed for the nominated pod', async () => {
-    const { api, clock, sched } = setup();
-    await classes(api);
-    await api.create(node('node-1', { cpu: '2' }));
-    await api.create(running('low-1', 'node-1', '2', 'low', '2024-01-01T00:00:00Z'));
-    sched.start();
-    await settle(sched);
-    await api.create(pod('vip', { cpu: '2', spec: { priorityClassName: 'high' } }));
-    await settle(sched);
+    const { api, clock, sched } = await preemptionFor(
+      [
+        node('node-1', { cpu: '2' }),
+        running('low-1', 'node-1', '2', 'low', '2024-01-01T00:00:00Z'),
+      ],
+      pod('vip', { cpu: '2', spec: { priorityClassName: 'high' } }),
+    );
     expect(get(api, 'vip')?.status?.nominatedNodeName).toBe('node-1');
     await finishTerminating(api);
     // A lower-priority pod arriving before vip's retry must not take node-1.

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { newCronJobController } from '../../../src/controllers/cronjob.js';
-import { create, del, newFixture, syncOnce, updateStatus, type Fixture } from './fixture.js';
+import { create, del, newFixture, seededWith, syncOnce, updateStatus, type Fixture } from './fixture.js';
 
 /** The Job finished successfully, as the Job controller would report it. */
 async function complete(f: Fixture, name: string): Promise<void> {
@@ -35,9 +35,7 @@ const jobFor = (t: number) => `tick-${Math.floor(t / 60_000)}`;
 
 describe('cronjob reconcile', () => {
   it('does nothing before the first schedule time', async () => {
-    const f = newFixture();
-    await f.seed(cronJob());
-    const c = newCronJobController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newCronJobController, cronJob());
     expect(await syncOnce(f, c, 'default/tick')).toEqual([]);
   });
 
@@ -52,17 +50,13 @@ describe('cronjob reconcile', () => {
   });
 
   it('does nothing while a suspended CronJob’s schedule passes', async () => {
-    const f = newFixture();
-    await f.seed(cronJob({ suspend: true }));
-    const c = newCronJobController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newCronJobController, cronJob({ suspend: true }));
     f.clock.advance(5 * 60_000);
     expect(await syncOnce(f, c, 'default/tick')).toEqual([]);
   });
 
   it('does nothing between schedule times once the Job is made', async () => {
-    const f = newFixture();
-    await f.seed(cronJob());
-    const c = newCronJobController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newCronJobController, cronJob());
     f.clock.advance(5 * 60_000);
     await f.converge(c, 'default/tick');
     f.clock.advance(60_000);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { newDeploymentController } from '../../../src/controllers/deployment.js';
 import { deployment } from '../harness.js';
-import { create, newFixture, syncOnce, update, updateStatus, type Fixture } from './fixture.js';
+import { create, expectNoWritesNowOrLater, seededWith, syncOnce, update, updateStatus, type Fixture } from './fixture.js';
 
 const rsName = expect.stringMatching(/^web-[0-9a-f]+$/);
 
@@ -37,9 +37,7 @@ async function rollOut(f: Fixture, c: ReturnType<typeof newDeploymentController>
 
 describe('deployment reconcile', () => {
   it('creates the new ReplicaSet, records the revision, then writes status', async () => {
-    const f = newFixture();
-    await f.seed(deployment('web', { replicas: 3 }));
-    const c = newDeploymentController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newDeploymentController, deployment('web', { replicas: 3 }));
     expect(await syncOnce(f, c, 'default/web')).toEqual([
       create('replicasets', 'default', rsName),
       update('deployments', 'default', 'web'), // deployment.kubernetes.io/revision: "1"
@@ -51,9 +49,7 @@ describe('deployment reconcile', () => {
   });
 
   it('writes a scale to its ReplicaSet, then status', async () => {
-    const f = newFixture();
-    await f.seed(deployment('web', { replicas: 3 }));
-    const c = newDeploymentController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newDeploymentController, deployment('web', { replicas: 3 }));
     await rollOut(f, c);
     await f.api.scale('Deployment', 'default', 'web', 5);
     f.clear();
@@ -62,9 +58,7 @@ describe('deployment reconcile', () => {
   });
 
   it('starts a rollout: the new ReplicaSet at maxSurge, the old one down by maxUnavailable', async () => {
-    const f = newFixture();
-    await f.seed(deployment('web', { replicas: 4 }));
-    const c = newDeploymentController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newDeploymentController, deployment('web', { replicas: 4 }));
     await rollOut(f, c);
     const [old] = f.api.list('ReplicaSet').items;
     await f.api.modify('Deployment', 'default', 'web', (d: KubeObject) => {
@@ -84,38 +78,26 @@ describe('deployment reconcile', () => {
   });
 
   it('does nothing once the rollout is complete', async () => {
-    const f = newFixture();
-    await f.seed(deployment('web', { replicas: 3 }));
-    const c = newDeploymentController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newDeploymentController, deployment('web', { replicas: 3 }));
     await rollOut(f, c);
-    expect(await syncOnce(f, c, 'default/web')).toEqual([]);
-    // Time passing changes nothing either (no timestamp rewritten per sync).
-    f.clock.advance(600_000);
-    expect(await syncOnce(f, c, 'default/web')).toEqual([]);
+    await expectNoWritesNowOrLater(f, c, 'default/web');
     expect(f.events()).toEqual([]);
   });
 
   it('does nothing after a completed rollout to a new template', async () => {
-    const f = newFixture();
-    await f.seed(deployment('web', { replicas: 3 }));
-    const c = newDeploymentController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newDeploymentController, deployment('web', { replicas: 3 }));
     await rollOut(f, c);
     await f.api.modify('Deployment', 'default', 'web', (d: KubeObject) => {
       d.spec.template.spec.containers[0].image = 'nginx:1.26';
     });
     await rollOut(f, c);
     expect(f.api.list('ReplicaSet').items.map((rs) => rs.spec.replicas).sort()).toEqual([0, 3]);
-    expect(await syncOnce(f, c, 'default/web')).toEqual([]);
-    // Time passing changes nothing either (no timestamp rewritten per sync).
-    f.clock.advance(600_000);
-    expect(await syncOnce(f, c, 'default/web')).toEqual([]);
+    await expectNoWritesNowOrLater(f, c, 'default/web');
     expect(f.events()).toEqual([]);
   });
 
   it('reports ProgressDeadlineExceeded once, then does nothing while the rollout stays stuck', async () => {
-    const f = newFixture();
-    await f.seed(deployment('web', { replicas: 2, progressDeadlineSeconds: 60 }));
-    const c = newDeploymentController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newDeploymentController, deployment('web', { replicas: 2, progressDeadlineSeconds: 60 }));
     await f.converge(c, 'default/web');
     f.clock.advance(61_000);
     expect(await syncOnce(f, c, 'default/web')).toEqual([updateStatus('deployments', 'default', 'web')]);

@@ -5,7 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import { newDisruptionController } from '../../../src/controllers/disruption.js';
 import { pdb, seedWorkload, setReady } from '../pdb-fixtures.js';
-import { newFixture, syncOnce, updateStatus } from './fixture.js';
+import { expectNoWritesNowOrLater, newFixture, seededWith, syncOnce, updateStatus } from './fixture.js';
+
+/** Budget web-pdb (`spec`) over three ready pods, synced until its status is written. */
+async function budgetWritten(spec: Parameters<typeof pdb>[1]) {
+  const f = newFixture();
+  await seedWorkload(f.api, { replicas: 3, ready: 3 });
+  await f.seed(pdb('web-pdb', spec));
+  const c = newDisruptionController({ api: f.api, clock: f.clock });
+  await f.converge(c, 'default/web-pdb');
+  return { f, c };
+}
 
 describe('disruption reconcile', () => {
   it('writes the budget’s status from its pods', async () => {
@@ -19,26 +29,15 @@ describe('disruption reconcile', () => {
   });
 
   it('rewrites the status when a pod stops being ready', async () => {
-    const f = newFixture();
-    await seedWorkload(f.api, { replicas: 3, ready: 3 });
-    await f.seed(pdb('web-pdb', { minAvailable: 2 }));
-    const c = newDisruptionController({ api: f.api, clock: f.clock });
-    await f.converge(c, 'default/web-pdb');
+    const { f, c } = await budgetWritten({ minAvailable: 2 });
     await setReady(f.api, 'web-0', false);
     expect(await syncOnce(f, c, 'default/web-pdb')).toEqual([updateStatus('poddisruptionbudgets', 'default', 'web-pdb')]);
     expect(f.api.get('PodDisruptionBudget', 'default', 'web-pdb')?.status).toMatchObject({ currentHealthy: 2, disruptionsAllowed: 0 });
   });
 
   it('does nothing when the status is current', async () => {
-    const f = newFixture();
-    await seedWorkload(f.api, { replicas: 3, ready: 3 });
-    await f.seed(pdb('web-pdb', { maxUnavailable: 1 }));
-    const c = newDisruptionController({ api: f.api, clock: f.clock });
-    await f.converge(c, 'default/web-pdb');
-    expect(await syncOnce(f, c, 'default/web-pdb')).toEqual([]);
-    // Time passing changes nothing either (no timestamp rewritten per sync).
-    f.clock.advance(600_000);
-    expect(await syncOnce(f, c, 'default/web-pdb')).toEqual([]);
+    const { f, c } = await budgetWritten({ maxUnavailable: 1 });
+    await expectNoWritesNowOrLater(f, c, 'default/web-pdb');
     expect(f.events()).toEqual([]);
   });
 
@@ -49,9 +48,7 @@ describe('disruption reconcile', () => {
   });
 
   it('writes nothing but its NoPods event for a budget that selects no pods (the event is upstream’s, on every sync)', async () => {
-    const f = newFixture();
-    await f.seed(pdb('lonely', { minAvailable: 1, selector: { matchLabels: { app: 'nothing' } } }));
-    const c = newDisruptionController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newDisruptionController, pdb('lonely', { minAvailable: 1, selector: { matchLabels: { app: 'nothing' } } }));
     await f.converge(c, 'default/lonely');
     f.clock.advance(600_000);
     expect(await syncOnce(f, c, 'default/lonely')).toEqual([]);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { newEndpointsController } from '../../../src/controllers/endpoints.js';
-import { create, del, newFixture, syncOnce, update } from './fixture.js';
+import { create, del, expectNoWritesNowOrLater, newFixture, seededWith, syncOnce, update } from './fixture.js';
 import { markRunning, pod } from './pods.js';
 
 const svc = (name: string, selector?: Record<string, string>): KubeObject => ({
@@ -21,65 +21,51 @@ async function twoPods(f: ReturnType<typeof newFixture>): Promise<void> {
   await markRunning(f, 'web-2', { ip: '10.0.0.2', ready: false });
 }
 
+/** Service web selecting app=web over twoPods, and the controller (not yet synced). */
+async function webWithTwoPods() {
+  const f = newFixture();
+  await f.seed(svc('web', { app: 'web' }));
+  await twoPods(f);
+  return { f, c: newEndpointsController({ api: f.api, clock: f.clock }) };
+}
+
 describe('endpoints reconcile', () => {
   it('creates the Endpoints and the EndpointSlice of a Service with a selector', async () => {
-    const f = newFixture();
-    await f.seed(svc('web', { app: 'web' }));
-    await twoPods(f);
-    const c = newEndpointsController({ api: f.api, clock: f.clock });
+    const { f, c } = await webWithTwoPods();
     expect(await syncOnce(f, c, 'default/web')).toEqual([create('endpoints', 'default', 'web'), create('endpointslices', 'default', slice)]);
     const ep = f.api.get('Endpoints', 'default', 'web');
     expect(ep?.subsets?.[0]).toMatchObject({ addresses: [{ ip: '10.0.0.1' }], notReadyAddresses: [{ ip: '10.0.0.2' }], ports: [{ name: 'http', port: 8080 }] });
   });
 
   it('updates both when a pod turns ready', async () => {
-    const f = newFixture();
-    await f.seed(svc('web', { app: 'web' }));
-    await twoPods(f);
-    const c = newEndpointsController({ api: f.api, clock: f.clock });
+    const { f, c } = await webWithTwoPods();
     await f.converge(c, 'default/web');
     await markRunning(f, 'web-2', { ip: '10.0.0.2' });
     expect(await syncOnce(f, c, 'default/web')).toEqual([update('endpoints', 'default', 'web'), update('endpointslices', 'default', slice)]);
   });
 
   it('deletes both when the Service is gone', async () => {
-    const f = newFixture();
-    await f.seed(svc('web', { app: 'web' }));
-    await twoPods(f);
-    const c = newEndpointsController({ api: f.api, clock: f.clock });
+    const { f, c } = await webWithTwoPods();
     await f.converge(c, 'default/web');
     await f.api.delete('Service', 'default', 'web');
     expect(await syncOnce(f, c, 'default/web')).toEqual([del('endpoints', 'default', 'web'), del('endpointslices', 'default', slice)]);
   });
 
   it('leaves the Endpoints of a Service without a selector alone', async () => {
-    const f = newFixture();
-    await f.seed(svc('external'), { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'external', namespace: 'default' }, subsets: [{ addresses: [{ ip: '192.0.2.1' }] }] });
-    const c = newEndpointsController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newEndpointsController, svc('external'), { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'external', namespace: 'default' }, subsets: [{ addresses: [{ ip: '192.0.2.1' }] }] });
     expect(await syncOnce(f, c, 'default/external')).toEqual([]);
   });
 
   it('does nothing when the Endpoints and EndpointSlice are current', async () => {
-    const f = newFixture();
-    await f.seed(svc('web', { app: 'web' }));
-    await twoPods(f);
-    const c = newEndpointsController({ api: f.api, clock: f.clock });
+    const { f, c } = await webWithTwoPods();
     await f.converge(c, 'default/web');
-    expect(await syncOnce(f, c, 'default/web')).toEqual([]);
-    // Time passing changes nothing either (no timestamp rewritten per sync).
-    f.clock.advance(600_000);
-    expect(await syncOnce(f, c, 'default/web')).toEqual([]);
+    await expectNoWritesNowOrLater(f, c, 'default/web');
   });
 
   it('does nothing for a Service that selects no pods once its empty Endpoints exist', async () => {
-    const f = newFixture();
-    await f.seed(svc('idle', { app: 'nothing' }));
-    const c = newEndpointsController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newEndpointsController, svc('idle', { app: 'nothing' }));
     await f.converge(c, 'default/idle');
-    expect(await syncOnce(f, c, 'default/idle')).toEqual([]);
-    // Time passing changes nothing either (no timestamp rewritten per sync).
-    f.clock.advance(600_000);
-    expect(await syncOnce(f, c, 'default/idle')).toEqual([]);
+    await expectNoWritesNowOrLater(f, c, 'default/idle');
   });
 
   it('does nothing for a headless Service with named and numbered ports once current', async () => {

@@ -18,6 +18,7 @@
 // keeps them out of the fake clientset: `f.events()` lists them as
 // "<type> <reason> <message>". A do-nothing test asserts both are empty.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { expect } from 'vitest';
 import { Api } from '../../../src/api/api.js';
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { Controller } from '../../../src/controllers/controller.js';
@@ -220,3 +221,23 @@ export const patch = (resource: string, namespace: string | undefined, name: str
   ({ verb: 'patch', resource, ...(subresource ? { subresource } : {}), ...(namespace !== undefined ? { namespace } : {}), name }) as Action;
 export const del = (resource: string, namespace: string | undefined, name: string | unknown): Action =>
   ({ verb: 'delete', resource, ...(namespace !== undefined ? { namespace } : {}), name }) as Action;
+
+/**
+ * The do-nothing check: one reconcile of `key` writes nothing, and neither
+ * does another after ten minutes pass (no timestamp rewritten per sync).
+ */
+export async function expectNoWritesNowOrLater(f: Fixture, c: Pick<Controller, 'reconcileNow'>, key: string): Promise<void> {
+  expect(await syncOnce(f, c, key)).toEqual([]);
+  f.clock.advance(600_000);
+  expect(await syncOnce(f, c, key)).toEqual([]);
+}
+
+/**
+ * A fixture seeded with `objs` (through the Api, the record then cleared) and
+ * the one controller `make` builds on its Api and clock, not yet synced.
+ */
+export async function seededWith(make: (deps: { api: Api; clock: FakeClock }) => Controller, ...objs: KubeObject[]): Promise<{ f: Fixture; c: Controller }> {
+  const f = newFixture();
+  await f.seed(...objs);
+  return { f, c: make({ api: f.api, clock: f.clock }) };
+}

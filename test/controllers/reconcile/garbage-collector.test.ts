@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { newGarbageCollector } from '../../../src/controllers/garbage-collector.js';
-import { del, newFixture, syncOnce, update } from './fixture.js';
+import { del, newFixture, seededWith, syncOnce, update } from './fixture.js';
 
 const cm = (name: string, owners: KubeObject[] = [], block = false): KubeObject => ({
   apiVersion: 'v1',
@@ -24,11 +24,20 @@ const cm = (name: string, owners: KubeObject[] = [], block = false): KubeObject 
 const ghost = { metadata: { name: 'ghost', uid: 'no-such-uid' } } as KubeObject;
 const key = (name: string) => `ConfigMap|default|${name}`;
 
+/** An owner with dependents a and b, the collector's index warmed, then the owner deleted with `propagationPolicy`. */
+async function ownerDeleted(propagationPolicy: 'Foreground' | 'Orphan') {
+  const f = newFixture();
+  const [owner] = await f.seed(cm('owner'));
+  await f.seed(cm('a', [owner]), cm('b', [owner]));
+  const gc = newGarbageCollector({ api: f.api, clock: f.clock });
+  await f.warm(gc);
+  await f.api.delete('ConfigMap', 'default', 'owner', { propagationPolicy });
+  return { f, gc };
+}
+
 describe('garbage-collector reconcile', () => {
   it('deletes a dependent whose only owner is gone', async () => {
-    const f = newFixture();
-    await f.seed(cm('orphaned', [ghost]));
-    const gc = newGarbageCollector({ api: f.api, clock: f.clock });
+    const { f, c: gc } = await seededWith(newGarbageCollector, cm('orphaned', [ghost]));
     expect(await syncOnce(f, gc, key('orphaned'))).toEqual([del('configmaps', 'default', 'orphaned')]);
   });
 
@@ -42,12 +51,7 @@ describe('garbage-collector reconcile', () => {
   });
 
   it('deletes the dependents of an owner deleted in the foreground, then removes its finalizer', async () => {
-    const f = newFixture();
-    const [owner] = await f.seed(cm('owner'));
-    await f.seed(cm('a', [owner]), cm('b', [owner]));
-    const gc = newGarbageCollector({ api: f.api, clock: f.clock });
-    await f.warm(gc);
-    await f.api.delete('ConfigMap', 'default', 'owner', { propagationPolicy: 'Foreground' });
+    const { f, gc } = await ownerDeleted('Foreground');
     expect(await syncOnce(f, gc, key('owner'))).toEqual([
       del('configmaps', 'default', 'a'),
       del('configmaps', 'default', 'b'),
@@ -57,12 +61,7 @@ describe('garbage-collector reconcile', () => {
   });
 
   it('orphans the dependents of an owner deleted with propagationPolicy Orphan, then removes its finalizer', async () => {
-    const f = newFixture();
-    const [owner] = await f.seed(cm('owner'));
-    await f.seed(cm('a', [owner]), cm('b', [owner]));
-    const gc = newGarbageCollector({ api: f.api, clock: f.clock });
-    await f.warm(gc);
-    await f.api.delete('ConfigMap', 'default', 'owner', { propagationPolicy: 'Orphan' });
+    const { f, gc } = await ownerDeleted('Orphan');
     expect(await syncOnce(f, gc, key('owner'))).toEqual([
       update('configmaps', 'default', 'a'),
       update('configmaps', 'default', 'b'),

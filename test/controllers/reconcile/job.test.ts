@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { newJobController } from '../../../src/controllers/job.js';
-import { create, newFixture, syncOnce, update, updateStatus, type Fixture } from './fixture.js';
+import { create, expectNoWritesNowOrLater, seededWith, syncOnce, update, updateStatus, type Fixture } from './fixture.js';
 import { finish, runAll } from './pods.js';
 
 const job = (parallelism = 1, completions = 1): KubeObject => ({
@@ -18,19 +18,24 @@ const podName = expect.stringMatching(/^pi-[a-z0-9]{5}$/);
 
 /** The Job after its selector has been generated. */
 async function seeded(parallelism?: number, completions?: number): Promise<{ f: Fixture; c: ReturnType<typeof newJobController> }> {
-  const f = newFixture();
-  await f.seed(job(parallelism, completions));
-  const c = newJobController({ api: f.api, clock: f.clock });
+  const { f, c } = await seededWith(newJobController, job(parallelism, completions));
   await syncOnce(f, c, 'default/pi');
   f.clear();
   return { f, c };
 }
 
+/** The seeded Job with its pods created, Running, and the Job's status caught up. */
+async function withRunningPods(parallelism?: number, completions?: number): Promise<{ f: Fixture; c: ReturnType<typeof newJobController> }> {
+  const { f, c } = await seeded(parallelism, completions);
+  await f.converge(c, 'default/pi');
+  await runAll(f);
+  await f.converge(c, 'default/pi');
+  return { f, c };
+}
+
 describe('job reconcile', () => {
   it('first writes the generated selector and pod template labels', async () => {
-    const f = newFixture();
-    await f.seed(job());
-    const c = newJobController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newJobController, job());
     expect(await syncOnce(f, c, 'default/pi')).toEqual([update('jobs', 'default', 'pi')]);
     expect(Object.keys(f.api.get('Job', 'default', 'pi')?.spec?.selector?.matchLabels ?? {})).toEqual(['batch.kubernetes.io/controller-uid']);
   });
@@ -42,10 +47,7 @@ describe('job reconcile', () => {
   });
 
   it('completes the Job when its pod succeeds', async () => {
-    const { f, c } = await seeded();
-    await f.converge(c, 'default/pi');
-    await runAll(f);
-    await f.converge(c, 'default/pi');
+    const { f, c } = await withRunningPods();
     const [pod] = f.api.list('Pod').items;
     await finish(f, pod.metadata.name!, 'Succeeded');
     // As trackJobStatusAndRemoveFinalizers: the pod is recorded in status.uncountedTerminatedPods, its
@@ -60,36 +62,21 @@ describe('job reconcile', () => {
   });
 
   it('does nothing while its pods run', async () => {
-    const { f, c } = await seeded();
-    await f.converge(c, 'default/pi');
-    await runAll(f);
-    await f.converge(c, 'default/pi');
-    expect(await syncOnce(f, c, 'default/pi')).toEqual([]);
-    // Time passing changes nothing either (no timestamp rewritten per sync).
-    f.clock.advance(600_000);
-    expect(await syncOnce(f, c, 'default/pi')).toEqual([]);
+    const { f, c } = await withRunningPods();
+    await expectNoWritesNowOrLater(f, c, 'default/pi');
     expect(f.events()).toEqual([]);
   });
 
   it('does nothing once the Job is complete', async () => {
-    const { f, c } = await seeded();
-    await f.converge(c, 'default/pi');
-    await runAll(f);
-    await f.converge(c, 'default/pi');
+    const { f, c } = await withRunningPods();
     await finish(f, f.api.list('Pod').items[0].metadata.name!, 'Succeeded');
     await f.converge(c, 'default/pi');
-    expect(await syncOnce(f, c, 'default/pi')).toEqual([]);
-    // Time passing changes nothing either (no timestamp rewritten per sync).
-    f.clock.advance(600_000);
-    expect(await syncOnce(f, c, 'default/pi')).toEqual([]);
+    await expectNoWritesNowOrLater(f, c, 'default/pi');
     expect(f.events()).toEqual([]);
   });
 
   it('counts a failed pod, replaces it after the back-off, then does nothing while the replacement runs', async () => {
-    const { f, c } = await seeded(2, 3);
-    await f.converge(c, 'default/pi');
-    await runAll(f);
-    await f.converge(c, 'default/pi');
+    const { f, c } = await withRunningPods(2, 3);
     const [failed] = f.api.list('Pod').items;
     await finish(f, failed.metadata.name!, 'Failed');
     // The failure is counted (the pod's finalizer released in between), and the replacement waits for the pod-failure back-off.

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { newNamespaceController } from '../../../src/controllers/namespace.js';
-import { create, del, newFixture, syncOnce, update, updateStatus } from './fixture.js';
+import { create, del, expectNoWritesNowOrLater, newFixture, seededWith, syncOnce, update, updateStatus } from './fixture.js';
 
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 const cm = (name: string, namespace: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { a: '1' } });
@@ -40,14 +40,9 @@ describe('namespace reconcile', () => {
   });
 
   it('does nothing to an active namespace', async () => {
-    const f = newFixture();
-    await f.seed(ns('team'));
-    const c = newNamespaceController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newNamespaceController, ns('team'));
     await f.converge(c, 'team');
-    expect(await syncOnce(f, c, 'team')).toEqual([]);
-    // Time passing changes nothing either (no timestamp rewritten per sync).
-    f.clock.advance(600_000);
-    expect(await syncOnce(f, c, 'team')).toEqual([]);
+    await expectNoWritesNowOrLater(f, c, 'team');
   });
 
   it('does nothing more while a terminating namespace waits on a pod’s grace period', async () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { newResourceQuotaController } from '../../../src/controllers/quota.js';
-import { newFixture, syncOnce, updateStatus } from './fixture.js';
+import { expectNoWritesNowOrLater, newFixture, seededWith, syncOnce, updateStatus } from './fixture.js';
 
 const quota: KubeObject = {
   apiVersion: 'v1',
@@ -21,9 +21,7 @@ const pod = (name: string): KubeObject => ({
 
 describe('resourcequota reconcile', () => {
   it('writes hard and used to status', async () => {
-    const f = newFixture();
-    await f.seed(quota, pod('a'), pod('b'));
-    const c = newResourceQuotaController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newResourceQuotaController, quota, pod('a'), pod('b'));
     expect(await syncOnce(f, c, 'default/q')).toEqual([updateStatus('resourcequotas', 'default', 'q')]);
     expect(f.api.get('ResourceQuota', 'default', 'q')?.status).toEqual({
       hard: { pods: '10', 'count/configmaps': '5' },
@@ -32,23 +30,16 @@ describe('resourcequota reconcile', () => {
   });
 
   it('rewrites used when the namespace changes', async () => {
-    const f = newFixture();
-    await f.seed(quota, pod('a'));
-    const c = newResourceQuotaController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newResourceQuotaController, quota, pod('a'));
     await f.converge(c, 'default/q');
     await f.seed(pod('b'));
     expect(await syncOnce(f, c, 'default/q')).toEqual([updateStatus('resourcequotas', 'default', 'q')]);
   });
 
   it('does nothing when status is already current', async () => {
-    const f = newFixture();
-    await f.seed(quota, pod('a'), pod('b'));
-    const c = newResourceQuotaController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newResourceQuotaController, quota, pod('a'), pod('b'));
     await f.converge(c, 'default/q');
-    expect(await syncOnce(f, c, 'default/q')).toEqual([]);
-    // Time passing changes nothing either (no timestamp rewritten per sync).
-    f.clock.advance(600_000);
-    expect(await syncOnce(f, c, 'default/q')).toEqual([]);
+    await expectNoWritesNowOrLater(f, c, 'default/q');
   });
 
   it('does nothing for a quota on compute resources once its usage is written', async () => {

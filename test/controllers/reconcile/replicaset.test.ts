@@ -3,16 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { newReplicaSetController } from '../../../src/controllers/replicaset.js';
 import { replicaSet } from '../harness.js';
-import { create, del, newFixture, syncOnce, update, updateStatus } from './fixture.js';
+import { create, del, newFixture, seededWith, syncOnce, update, updateStatus } from './fixture.js';
 import { runAll } from './pods.js';
 
 const podName = expect.stringMatching(/^web-[a-z0-9]{5}$/);
 
 describe('replicaset reconcile', () => {
   it('creates the missing pods, then writes status', async () => {
-    const f = newFixture();
-    await f.seed(replicaSet('web', 3));
-    const c = newReplicaSetController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newReplicaSetController, replicaSet('web', 3));
     expect(await syncOnce(f, c, 'default/web')).toEqual([
       create('pods', 'default', podName),
       create('pods', 'default', podName),
@@ -24,9 +22,7 @@ describe('replicaset reconcile', () => {
   });
 
   it('deletes the surplus when scaled down, then writes status', async () => {
-    const f = newFixture();
-    await f.seed(replicaSet('web', 3));
-    const c = newReplicaSetController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newReplicaSetController, replicaSet('web', 3));
     await f.converge(c, 'default/web');
     await f.api.scale('ReplicaSet', 'default', 'web', 1);
     expect(await syncOnce(f, c, 'default/web')).toEqual([
@@ -49,9 +45,7 @@ describe('replicaset reconcile', () => {
   });
 
   it('does nothing when the ReplicaSet is in sync', async () => {
-    const f = newFixture();
-    await f.seed(replicaSet('web', 3));
-    const c = newReplicaSetController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newReplicaSetController, replicaSet('web', 3));
     await f.converge(c, 'default/web');
     expect(await syncOnce(f, c, 'default/web')).toEqual([]);
     expect(f.events()).toEqual([]);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { newStatefulSetController } from '../../../src/controllers/statefulset.js';
-import { create, del, newFixture, syncOnce, updateStatus } from './fixture.js';
+import { create, del, expectNoWritesNowOrLater, newFixture, seededWith, syncOnce, updateStatus } from './fixture.js';
 import { runAll } from './pods.js';
 
 const sts = (replicas: number): KubeObject => ({
@@ -21,11 +21,20 @@ const sts = (replicas: number): KubeObject => ({
 });
 const revision = expect.stringMatching(/^web-[0-9a-f]+$/);
 
+/** A seeded StatefulSet of `replicas`, synced until every ordinal runs Ready (OrderedReady: one ordinal per round). */
+async function allReady(replicas: number) {
+  const { f, c } = await seededWith(newStatefulSetController, sts(replicas));
+  for (let i = 0; i < replicas; i++) {
+    await f.converge(c, 'default/web');
+    await runAll(f);
+  }
+  await f.converge(c, 'default/web');
+  return { f, c };
+}
+
 describe('statefulset reconcile', () => {
   it('records the revision, creates web-0 only, then writes status', async () => {
-    const f = newFixture();
-    await f.seed(sts(2));
-    const c = newStatefulSetController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newStatefulSetController, sts(2));
     expect(await syncOnce(f, c, 'default/web')).toEqual([
       create('controllerrevisions', 'default', revision),
       create('pods', 'default', 'web-0'),
@@ -35,42 +44,23 @@ describe('statefulset reconcile', () => {
   });
 
   it('creates web-1 once web-0 is Ready', async () => {
-    const f = newFixture();
-    await f.seed(sts(2));
-    const c = newStatefulSetController({ api: f.api, clock: f.clock });
+    const { f, c } = await seededWith(newStatefulSetController, sts(2));
     await f.converge(c, 'default/web');
     await runAll(f);
     expect(await syncOnce(f, c, 'default/web')).toEqual([create('pods', 'default', 'web-1'), updateStatus('statefulsets', 'default', 'web')]);
   });
 
   it('deletes the highest ordinal first on scale-down', async () => {
-    const f = newFixture();
-    await f.seed(sts(3));
-    const c = newStatefulSetController({ api: f.api, clock: f.clock });
-    for (let i = 0; i < 3; i++) {
-      await f.converge(c, 'default/web');
-      await runAll(f);
-    }
-    await f.converge(c, 'default/web');
+    const { f, c } = await allReady(3);
     await f.api.scale('StatefulSet', 'default', 'web', 1);
     f.clear();
     expect(await syncOnce(f, c, 'default/web')).toEqual([del('pods', 'default', 'web-2'), updateStatus('statefulsets', 'default', 'web')]);
   });
 
   it('does nothing when every replica is Ready', async () => {
-    const f = newFixture();
-    await f.seed(sts(2));
-    const c = newStatefulSetController({ api: f.api, clock: f.clock });
-    for (let i = 0; i < 2; i++) {
-      await f.converge(c, 'default/web');
-      await runAll(f);
-    }
-    await f.converge(c, 'default/web');
+    const { f, c } = await allReady(2);
     expect(f.api.list('Pod').items.map((p) => p.metadata.name)).toEqual(['web-0', 'web-1']);
-    expect(await syncOnce(f, c, 'default/web')).toEqual([]);
-    // Time passing changes nothing either (no timestamp rewritten per sync).
-    f.clock.advance(600_000);
-    expect(await syncOnce(f, c, 'default/web')).toEqual([]);
+    await expectNoWritesNowOrLater(f, c, 'default/web');
     expect(f.events()).toEqual([]);
   });
 
