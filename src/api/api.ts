@@ -81,16 +81,12 @@ export class Api {
 
   /** The object, typed by its kind: `get('Pod', …)` is a Pod; a custom kind, or one held in a variable, is a KubeObject. */
   get<K extends string>(kind: K, namespace: string, name: string): ObjectOf<K> | undefined;
-  /** @deprecated transitional: the caller picks the type; name the kind instead. */
-  get<T extends KubeObject>(kind: string, namespace: string, name: string): T | undefined;
   get(kind: string, namespace: string, name: string): KubeObject | undefined {
     return this.store.get(kind, this.scopeNs(kind, namespace), name);
   }
 
   /** Like get, but throws NotFound in Kubernetes' words. */
   mustGet<K extends string>(kind: K, namespace: string, name: string): ObjectOf<K>;
-  /** @deprecated transitional: the caller picks the type; name the kind instead. */
-  mustGet<T extends KubeObject>(kind: string, namespace: string, name: string): T;
   mustGet(kind: string, namespace: string, name: string): KubeObject {
     const o = this.get(kind, namespace, name);
     if (!o) throw notFound(kind, name);
@@ -99,8 +95,6 @@ export class Api {
 
   /** The objects of a kind, typed by it as `get` is. */
   list<K extends string>(kind: K, opts?: ListOptions): ListResult<ObjectOf<K>>;
-  /** @deprecated transitional: the caller picks the type; name the kind instead. */
-  list<T extends KubeObject>(kind: string, opts?: ListOptions): ListResult<T>;
   list(kind: string, opts: ListOptions = {}): ListResult<KubeObject> {
     return this.store.list(kind, opts);
   }
@@ -200,7 +194,8 @@ export class Api {
     opts: { status?: boolean } = {},
   ): Promise<T | undefined> {
     for (let attempt = 0; ; attempt++) {
-      const cur = this.get<T>(kind, namespace, name);
+      // The caller names the kind and the type its mutate function works on together.
+      const cur = this.get(kind, namespace, name) as T | undefined;
       if (!cur) throw notFound(kind, name);
       // cur is a stored (frozen) version: its text is computed once and shared
       // (object-json.ts), so the copy is parsed from it and the no-change test
