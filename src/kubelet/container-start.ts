@@ -112,13 +112,7 @@ export class ContainerStarter {
       await this.removeDead(r.lastId, c.name);
       this.exitSeen?.delete(r.lastId);
     }
-    r.lastId = r.id;
-    r.last = r.status;
-    r.id = undefined;
-    r.status = undefined;
-    r.waiting = undefined;
-    r.attempt++;
-    await this.start(r, c);
+    await this.nextAttempt(r, c, r.status);
   }
 
   /** The container's image changed (the one mutable part of a pod spec): kill it and start the new one. */
@@ -129,8 +123,13 @@ export class ContainerStarter {
     this.probes.drop(`${r.init ? 'init' : 'app'}/${r.name}`);
     if (r.status?.state === 'running' || r.status?.state === 'created') await stopWithHooks(ctx, ctx.specOf(r), r.id!, grace);
     if (r.lastId) await this.removeDead(r.lastId, c.name);
+    await this.nextAttempt(r, c, (await ctx.host.driver.containerStatus(r.id!)) ?? r.status);
+  }
+
+  /** The current attempt becomes the last one (its status `last`), and a fresh attempt starts. */
+  private async nextAttempt(r: ContainerRecord, c: Container, last: ContainerRecord['last']): Promise<void> {
     r.lastId = r.id;
-    r.last = (await ctx.host.driver.containerStatus(r.id!)) ?? r.status;
+    r.last = last;
     r.id = undefined;
     r.status = undefined;
     r.waiting = undefined;
