@@ -1,9 +1,12 @@
 // `npm run test:unit`: the fast tier a developer runs while working — logic on
 // fake clocks and in-memory stores, no Docker, kubectl, helm, tmux or child
 // processes. `npm test` still runs everything (vitest.config.ts), and CI runs
-// that. Two forked workers without per-file isolation (worker threads would not let tests switch TZ): these files share no global state
-// beyond the engine log, which each test that touches it resets.
+// that. The timeouts and setup are the base config's; only which files run and
+// how differ: forked workers without per-file isolation (worker threads would
+// not let tests switch TZ), since these files share no global state beyond the
+// engine log, which each test that touches it resets.
 import { defineConfig } from 'vitest/config';
+import base from './vitest.config.js';
 
 /** Files in the unit folders that need a real tool or a child process. */
 const NEEDS_REAL_TOOLS = [
@@ -20,13 +23,10 @@ const NEEDS_REAL_TOOLS = [
 
 export default defineConfig({
   test: {
+    ...base.test,
     include: ['test/{api,controllers,scheduler,kubelet,cli,ui,security,network,util,state,apiserver,gitops}/**/*.test.{ts,tsx}'],
     exclude: ['**/node_modules/**', ...NEEDS_REAL_TOOLS],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     pool: 'forks',
     isolate: false,
-    setupFiles: ['test/fast-check-seed.ts'],
-    reporters: ['default'],
   },
 });
