@@ -12,6 +12,7 @@ import { MemoryStore } from '../state/store.js';
 import { apiClient } from '../test/gitops/helpers.js';
 import { runIfMain } from './main.js';
 import { percentile, scaled } from './stats.js';
+import { deploymentText } from '../test/helpers/manifests.js';
 
 const EDITS = Math.max(5, scaled(100));
 const MANIFESTS = Math.max(10, scaled(1000));
@@ -27,23 +28,8 @@ async function clientFor(api: Api): Promise<{ client: ClusterClient; kind: strin
 }
 
 const configMap = (name: string, v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  v: "${v}"\n`;
-const deployment = (name: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      containers:
-        - name: main
-          image: nginx:1.27
-          ports: [{containerPort: 80}]
-`;
+const deployment = (name: string) =>
+  deploymentText(name, { replicas: 2, containers: '        - name: main\n          image: nginx:1.27\n          ports: [{containerPort: 80}]\n' });
 const service = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector: {app: ${name}}\n  ports: [{port: 80, targetPort: 80}]\n`;
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
