@@ -177,9 +177,8 @@ export function newCondition(type: string, status: Condition['status'], reason: 
 }
 
 /** SetDeploymentCondition: no-op when status and reason are unchanged; keeps lastTransitionTime when status is. */
-export function setCondition(s: DeploymentStatus, c: Condition): void {
-  // `c` carries its own times (newCondition, or a copied failure), so `now` only matters for a condition without them.
-  s.conditions = setStatusCondition(s.conditions, c, Date.parse(c.lastUpdateTime ?? c.lastTransitionTime ?? '') || 0, { skipUnchanged: true, ignoreMessage: true, moveToEnd: true });
+export function setCondition(s: DeploymentStatus, c: Condition, now: number): void {
+  s.conditions = setStatusCondition(s.conditions, c, now, { skipUnchanged: true, ignoreMessage: true, moveToEnd: true });
 }
 
 export function removeCondition(s: DeploymentStatus, type: string): void {

@@ -228,7 +228,7 @@ class DeploymentSync {
       let needsUpdate = this.setDeploymentRevision(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? '');
       const status: DeploymentStatus = clone(d.status ?? {});
       if (u.hasProgressDeadline(d) && !u.getCondition(status, 'Progressing')) {
-        u.setCondition(status, u.newCondition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${rs.metadata.name}"`, this.now));
+        u.setCondition(status, u.newCondition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${rs.metadata.name}"`, this.now), this.now);
         needsUpdate = true;
       }
       if (needsUpdate) {
@@ -279,7 +279,7 @@ class DeploymentSync {
         const msg = `Failed to create new replica set "${rs.metadata.name}": ${(e as Error).message}`;
         if (u.hasProgressDeadline(d)) {
           const status = clone(d.status ?? {});
-          u.setCondition(status, u.newCondition('Progressing', 'False', 'ReplicaSetCreateError', msg, this.now));
+          u.setCondition(status, u.newCondition('Progressing', 'False', 'ReplicaSetCreateError', msg, this.now), this.now);
           await this.writeStatus(status);
         }
         await this.recorder.event(d, 'Warning', 'ReplicaSetCreateError', msg);
@@ -292,7 +292,7 @@ class DeploymentSync {
     let needsUpdate = this.setDeploymentRevision(String(newRevision));
     const status = clone(this.d.status ?? {});
     if (!alreadyExists && u.hasProgressDeadline(this.d)) {
-      u.setCondition(status, u.newCondition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${created.metadata.name}"`, this.now));
+      u.setCondition(status, u.newCondition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${created.metadata.name}"`, this.now), this.now);
       needsUpdate = true;
     }
     if (needsUpdate) {
@@ -523,9 +523,9 @@ class DeploymentSync {
     });
     status.conditions = clone(d.status?.conditions ?? []);
     if (available >= u.replicasOf(d) - u.maxUnavailable(d)) {
-      u.setCondition(status, u.newCondition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', this.now));
+      u.setCondition(status, u.newCondition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', this.now), this.now);
     } else {
-      u.setCondition(status, u.newCondition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', this.now));
+      u.setCondition(status, u.newCondition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', this.now), this.now);
     }
     return status;
   }
@@ -551,7 +551,7 @@ class DeploymentSync {
       const rsName = newRS?.metadata.name;
       if (u.deploymentComplete(d, status)) {
         const msg = rsName ? `ReplicaSet "${rsName}" has successfully progressed.` : `Deployment "${d.metadata.name}" has successfully progressed.`;
-        u.setCondition(status, u.newCondition('Progressing', 'True', 'NewReplicaSetAvailable', msg, this.now));
+        u.setCondition(status, u.newCondition('Progressing', 'True', 'NewReplicaSetAvailable', msg, this.now), this.now);
       } else if (u.deploymentProgressing(d, status)) {
         const msg = rsName ? `ReplicaSet "${rsName}" is progressing.` : `Deployment "${d.metadata.name}" is progressing.`;
         const c = u.newCondition('Progressing', 'True', 'ReplicaSetUpdated', msg, this.now);
@@ -560,14 +560,14 @@ class DeploymentSync {
           if (cur.status === 'True') c.lastTransitionTime = cur.lastTransitionTime;
           u.removeCondition(status, 'Progressing');
         }
-        u.setCondition(status, c);
+        u.setCondition(status, c, this.now);
       } else if (u.deploymentTimedOut(d, status, this.now)) {
         const msg = rsName ? `ReplicaSet "${rsName}" has timed out progressing.` : `Deployment "${d.metadata.name}" has timed out progressing.`;
-        u.setCondition(status, u.newCondition('Progressing', 'False', 'ProgressDeadlineExceeded', msg, this.now));
+        u.setCondition(status, u.newCondition('Progressing', 'False', 'ProgressDeadlineExceeded', msg, this.now), this.now);
       }
     }
     const failure = all.flatMap((rs) => rs.status?.conditions ?? []).find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
-    if (failure) u.setCondition(status, { ...failure });
+    if (failure) u.setCondition(status, { ...failure }, this.now);
     else u.removeCondition(status, 'ReplicaFailure');
     if (sameStatus(d.status, status)) {
       this.requeueStuckDeployment(status);
@@ -597,10 +597,10 @@ class DeploymentSync {
     const status = clone(d.status ?? {});
     let changed = false;
     if (d.spec.paused && !pausedCondExists) {
-      u.setCondition(status, u.newCondition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', this.now));
+      u.setCondition(status, u.newCondition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', this.now), this.now);
       changed = true;
     } else if (!d.spec.paused && pausedCondExists) {
-      u.setCondition(status, u.newCondition('Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed', this.now));
+      u.setCondition(status, u.newCondition('Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed', this.now), this.now);
       changed = true;
     }
     if (changed) await this.writeStatus(status);
